@@ -1,0 +1,121 @@
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace MtlsOperator.Engine.Api;
+
+/// <summary>Which client certificates are admitted: a trust bundle plus pins and/or issuer/subject/SAN rules.</summary>
+public sealed class ClientAuthPolicy : CustomResource<ClientAuthPolicySpec, ClientAuthPolicyStatus>
+{
+    public const string KindName = "ClientAuthPolicy";
+    public const string Plural = "clientauthpolicies";
+
+    public ClientAuthPolicy() => Kind = KindName;
+}
+
+/// <summary>A client is admitted when it chains to the bundle AND matches at least one pin or one rule.</summary>
+public sealed class ClientAuthPolicySpec
+{
+    [JsonPropertyName("trustBundleRef")]
+    public ObjectReference TrustBundleRef { get; set; } = new();
+
+    [JsonPropertyName("pins")]
+    public List<PinSpec> Pins { get; set; } = [];
+
+    [JsonPropertyName("rules")]
+    public List<MatchRuleSpec> Rules { get; set; } = [];
+
+    /// <summary><c>Auto</c> (default: check CRLs when the bundle has any), <c>Required</c> (Ready=False without CRLs) or <c>Disabled</c>.</summary>
+    [JsonPropertyName("revocation")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Revocation { get; set; }
+
+    /// <summary>Forward the verified client identity to the upstream in this header; any client-sent copy is removed.</summary>
+    [JsonPropertyName("forwardIdentityHeader")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ForwardIdentityHeader { get; set; }
+}
+
+/// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, or the certificate itself.</summary>
+public sealed class PinSpec
+{
+    [JsonPropertyName("sha1")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sha1 { get; set; }
+
+    [JsonPropertyName("sha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sha256 { get; set; }
+
+    /// <summary>SHA-256 of the SubjectPublicKeyInfo: <c>sha256/BASE64</c>, bare base64 or hex.</summary>
+    [JsonPropertyName("spkiSha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SpkiSha256 { get; set; }
+
+    /// <summary>The client certificate itself; every pin form is derived from it.</summary>
+    [JsonPropertyName("certificate")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DataSource? Certificate { get; set; }
+
+    /// <summary>Free text for people: whose certificate this is.</summary>
+    [JsonPropertyName("description")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Description { get; set; }
+}
+
+/// <summary>A many-to-one rule: every field given must match (issuer and subject as RFC 4514 DNs; <c>*</c> allowed in subject values).</summary>
+public sealed class MatchRuleSpec
+{
+    [JsonPropertyName("issuer")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Issuer { get; set; }
+
+    [JsonPropertyName("subject")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Subject { get; set; }
+
+    [JsonPropertyName("dnsName")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DnsName { get; set; }
+
+    [JsonPropertyName("uri")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Uri { get; set; }
+}
+
+/// <summary>The policy as the operator understood it.</summary>
+public sealed class ClientAuthPolicyStatus
+{
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    public List<V1Condition> Conditions { get; set; } = [];
+
+    [JsonPropertyName("pins")]
+    public List<NormalizedPinStatus> Pins { get; set; } = [];
+
+    /// <summary>Rules in normalized form, one line each.</summary>
+    [JsonPropertyName("rules")]
+    public List<string> Rules { get; set; } = [];
+
+    [JsonPropertyName("problems")]
+    public List<Problem> Problems { get; set; } = [];
+
+    [JsonPropertyName("revocationChecked")]
+    public bool RevocationChecked { get; set; }
+}
+
+/// <summary>A pin after normalization.</summary>
+public sealed class NormalizedPinStatus
+{
+    /// <summary><c>sha1</c>, <c>sha256</c> or <c>spki-sha256</c>.</summary>
+    [JsonPropertyName("algorithm")]
+    public string Algorithm { get; set; } = "";
+
+    /// <summary>Lowercase hex without separators for thumbprints; base64 for SPKI.</summary>
+    [JsonPropertyName("value")]
+    public string Value { get; set; } = "";
+
+    [JsonPropertyName("source")]
+    public string Source { get; set; } = "";
+}

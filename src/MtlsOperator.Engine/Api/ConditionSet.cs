@@ -1,0 +1,43 @@
+using k8s.Models;
+
+namespace MtlsOperator.Engine.Api;
+
+/// <summary>Builds KEP-1623 conditions, keeping <c>lastTransitionTime</c> from the previous status when the status value did not change.</summary>
+public sealed class ConditionSet
+{
+    private readonly IReadOnlyList<V1Condition> _previous;
+    private readonly long? _generation;
+    private readonly DateTime _now;
+    private readonly List<V1Condition> _conditions = [];
+
+    public ConditionSet(IReadOnlyList<V1Condition>? previous, long? observedGeneration, DateTimeOffset now)
+    {
+        _previous = previous ?? [];
+        _generation = observedGeneration;
+        // Kubernetes serializes metav1.Time at second precision; keeping sub-seconds would make every status look changed.
+        _now = DateTime.SpecifyKind(new DateTime(now.UtcDateTime.Ticks - (now.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)), DateTimeKind.Utc);
+    }
+
+    /// <summary>Sets (or replaces) one condition.</summary>
+    public ConditionSet Set(string type, bool status, string reason, string message)
+    {
+        var value = status ? "True" : "False";
+        var before = _previous.FirstOrDefault(c => c.Type == type);
+        var since = before is not null && before.Status == value && before.LastTransitionTime is { } t ? t : _now;
+        _conditions.RemoveAll(c => c.Type == type);
+        _conditions.Add(new V1Condition
+        {
+            Type = type,
+            Status = value,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = _generation,
+            LastTransitionTime = since,
+        });
+        return this;
+    }
+
+    /// <summary>The conditions in the order they were set, <c>Ready</c> first when present.</summary>
+    public List<V1Condition> Build() =>
+        [.. _conditions.Where(c => c.Type == ConditionTypes.Ready), .. _conditions.Where(c => c.Type != ConditionTypes.Ready)];
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace MtlsOperator.Engine.Api;
+
+/// <summary>One mTLS entry point in front of an app, rendered into one Secret for a sidecar proxy.</summary>
+public sealed class MtlsListener : CustomResource<MtlsListenerSpec, MtlsListenerStatus>
+{
+    public const string KindName = "MtlsListener";
+    public const string Plural = "mtlslisteners";
+
+    public MtlsListener() => Kind = KindName;
+}
+
+/// <summary>Ports, identities, policy and proxy flavour of a listener.</summary>
+public sealed class MtlsListenerSpec
+{
+    /// <summary><c>envoy</c>, <c>haproxy</c> or <c>nginx</c>.</summary>
+    [JsonPropertyName("proxy")]
+    public string Proxy { get; set; } = "";
+
+    [JsonPropertyName("listenPort")]
+    public int ListenPort { get; set; } = 8443;
+
+    [JsonPropertyName("upstreamPort")]
+    public int UpstreamPort { get; set; } = 8080;
+
+    [JsonPropertyName("upstreamHost")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? UpstreamHost { get; set; }
+
+    /// <summary>Server identities; SNI picks among them, the first is the default.</summary>
+    [JsonPropertyName("serverCertificateRefs")]
+    public List<ObjectReference> ServerCertificateRefs { get; set; } = [];
+
+    [JsonPropertyName("clientAuthPolicyRef")]
+    public ObjectReference ClientAuthPolicyRef { get; set; } = new();
+
+    /// <summary>Where the sidecar mounts the output Secret; paths in the proxy config point here. Default <c>/etc/mtls</c>.</summary>
+    [JsonPropertyName("mountPath")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MountPath { get; set; }
+
+    /// <summary>Name of the output Secret; defaults to <c>&lt;name&gt;-mtls</c>.</summary>
+    [JsonPropertyName("outputSecretName")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OutputSecretName { get; set; }
+}
+
+/// <summary>Which output is live and whether it is current.</summary>
+public sealed class MtlsListenerStatus
+{
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    public List<V1Condition> Conditions { get; set; } = [];
+
+    [JsonPropertyName("outputSecret")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OutputSecret { get; set; }
+
+    /// <summary>The listener generation whose rendering is in the output Secret now.</summary>
+    [JsonPropertyName("liveGeneration")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? LiveGeneration { get; set; }
+
+    /// <summary>Earliest notAfter among the server certificates in use.</summary>
+    [JsonPropertyName("expires")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? Expires { get; set; }
+}

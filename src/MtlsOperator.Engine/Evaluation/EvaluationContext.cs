@@ -1,0 +1,12 @@
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>Everything an evaluation may depend on besides the resource itself: the world and the time.</summary>
+/// <param name="Lookup">Referenced objects.</param>
+/// <param name="Now">The one clock the engine reads.</param>
+/// <param name="AllowBootstrapGeneration">Whether a missing self-signed bootstrap certificate may be generated now
+/// (true when evaluating a ServerCertificate itself; false when a listener merely consumes one).</param>
+public sealed record EvaluationContext(IResourceLookup Lookup, DateTimeOffset Now, bool AllowBootstrapGeneration = true)
+{
+    /// <summary>Default window before expiry in which a certificate is reported as expiring soon.</summary>
+    public static readonly TimeSpan DefaultExpiryWarning = TimeSpan.FromDays(30);
+}

@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Policy;
+
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>Trust material a policy builds on, or nothing when the bundle is unusable.</summary>
+/// <param name="CaBundlePem">Every accepted CA certificate, de-duplicated, in a stable order.</param>
+/// <param name="CrlPem">Every CRL matched to an issuer in the bundle, or null when there are none.</param>
+/// <param name="CaSubjects">RFC 4514 subjects of the accepted CAs.</param>
+/// <param name="CasWithoutCrl">Subjects of accepted CAs for which no CRL was given.</param>
+public sealed record TrustAnchors(string CaBundlePem, string? CrlPem, ImmutableArray<string> CaSubjects, ImmutableArray<string> CasWithoutCrl);
+
+/// <summary>Result of evaluating a <see cref="TrustBundle"/>: its status, the ConfigMap to write, and usable anchors.</summary>
+public sealed record TrustBundleEvaluation(TrustBundleStatus Status, V1ConfigMap? Output, TrustAnchors? Anchors);
+
+/// <summary>A server identity fit to serve: leaf + chain PEM (leaf first) and its private key PEM.</summary>
+public sealed record ServerIdentity(string Name, ImmutableArray<string> Hostnames, string ChainPem, string KeyPem, DateTimeOffset NotAfter);
+
+/// <summary>Result of evaluating a <see cref="ServerCertificate"/>; <see cref="BootstrapSecret"/> is the self-signed Secret to write, if any.</summary>
+public sealed record ServerCertificateEvaluation(ServerCertificateStatus Status, ServerIdentity? Identity, V1Secret? BootstrapSecret);
+
+/// <summary>Result of evaluating a <see cref="ClientAuthPolicy"/>; <see cref="Admission"/> is null when the policy must not be rendered.</summary>
+public sealed record ClientAuthPolicyEvaluation(ClientAuthPolicyStatus Status, ClientAdmission? Admission);
+
+/// <summary>Result of evaluating an <see cref="MtlsListener"/>; <see cref="Output"/> is null when the last good output must stay.</summary>
+public sealed record MtlsListenerEvaluation(MtlsListenerStatus Status, V1Secret? Output);

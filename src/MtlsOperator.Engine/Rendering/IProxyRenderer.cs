@@ -1,0 +1,17 @@
+namespace MtlsOperator.Engine.Rendering;
+
+/// <summary>Turns a listener into one proxy's configuration file, refusing what that proxy cannot enforce.</summary>
+public interface IProxyRenderer
+{
+    ProxyFlavor Flavor { get; }
+
+    /// <summary>Key of the config file in the output Secret, e.g. <c>haproxy.cfg</c>.</summary>
+    string ConfigFileName { get; }
+
+    /// <summary>Reasons this proxy cannot enforce the model exactly (fail closed); empty when it can.</summary>
+    IReadOnlyList<string> FindUnenforceable(ListenerRenderModel model);
+
+    /// <summary>Deterministic files for the output Secret (at least <see cref="ConfigFileName"/>): same model, same bytes.
+    /// Call only when <see cref="FindUnenforceable"/> is empty.</summary>
+    IReadOnlyDictionary<string, string> Render(ListenerRenderModel model);
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using MtlsOperator.Engine.Policy;
+
+namespace MtlsOperator.Engine.Rendering;
+
+/// <summary>What a renderer turns into proxy configuration. All file names are keys of the output Secret, resolved under <see cref="MountPath"/>.</summary>
+/// <param name="ServerCertificates">First entry is the default (no SNI / unknown SNI).</param>
+/// <param name="CaFile">Key holding the client CA bundle (<c>ca.crt</c>).</param>
+/// <param name="CrlFile">Key holding the CRLs (<c>ca.crl</c>) or null when revocation is not checked.</param>
+/// <param name="CasWithoutCrl">When <paramref name="CrlFile"/> is set: subjects of bundle CAs that have no CRL.</param>
+public sealed record ListenerRenderModel(
+    string Namespace,
+    string Name,
+    int ListenPort,
+    string UpstreamHost,
+    int UpstreamPort,
+    string MountPath,
+    ImmutableArray<ServerCertificateFiles> ServerCertificates,
+    string CaFile,
+    string? CrlFile,
+    ImmutableArray<string> CasWithoutCrl,
+    ImmutableArray<CertificatePin> Pins,
+    ImmutableArray<ClientMatchRule> Rules,
+    string? ForwardIdentityHeader);
