@@ -6,13 +6,13 @@ namespace MtlsOperator.Engine.Policy;
 /// <param name="CaBundlePem">Certificates a client must chain to (roots and intermediates), PEM.</param>
 /// <param name="CrlPem">CRLs to check, PEM, or null when revocation is not checked.</param>
 /// <param name="CasWithoutCrl">Subjects of bundle CAs with no CRL, when <paramref name="CrlPem"/> is set (proxies differ in how they treat them).</param>
-/// <param name="Pins">A client matching any pin is admitted.</param>
+/// <param name="Pins">A client matching any pin entry is admitted.</param>
 /// <param name="Rules">A client matching any rule is admitted.</param>
 /// <param name="ForwardIdentityHeader">Header carrying the verified identity upstream, or null.</param>
 public sealed record ClientAdmission(
     string CaBundlePem,
     string? CrlPem,
     ImmutableArray<string> CasWithoutCrl,
-    ImmutableArray<CertificatePin> Pins,
+    ImmutableArray<PinEntry> Pins,
     ImmutableArray<ClientMatchRule> Rules,
     string? ForwardIdentityHeader);

@@ -8,6 +8,9 @@ public interface IProxyRenderer
     /// <summary>Key of the config file in the output Secret, e.g. <c>haproxy.cfg</c>.</summary>
     string ConfigFileName { get; }
 
+    /// <summary>Pin algorithms this proxy enforces natively; a listener picks, per pin entry, a form from this set.</summary>
+    IReadOnlySet<Policy.PinAlgorithm> SupportedPinAlgorithms { get; }
+
     /// <summary>Reasons this proxy cannot enforce the model exactly (fail closed); empty when it can.</summary>
     IReadOnlyList<string> FindUnenforceable(ListenerRenderModel model);
 

@@ -8,6 +8,8 @@ namespace MtlsOperator.Engine.Rendering;
 /// <param name="CaFile">Key holding the client CA bundle (<c>ca.crt</c>).</param>
 /// <param name="CrlFile">Key holding the CRLs (<c>ca.crl</c>) or null when revocation is not checked.</param>
 /// <param name="CasWithoutCrl">When <paramref name="CrlFile"/> is set: subjects of bundle CAs that have no CRL.</param>
+/// <param name="Pins">One chosen form per policy pin entry, each of an algorithm the proxy supports. A client matching any pin OR any rule is admitted.</param>
+/// <param name="Rules">Many-to-one rules; an empty <paramref name="Pins"/> and empty <paramref name="Rules"/> never reach a renderer (fail closed).</param>
 public sealed record ListenerRenderModel(
     string Namespace,
     string Name,
