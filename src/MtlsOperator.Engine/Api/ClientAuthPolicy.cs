@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -13,8 +14,10 @@ public sealed class ClientAuthPolicy : CustomResource<ClientAuthPolicySpec, Clie
 }
 
 /// <summary>A client is admitted when it chains to the bundle AND matches at least one pin or one rule.</summary>
+[ValidationRule("size(self.pins) + size(self.rules) > 0", "at least one pin or rule is required: an empty policy would admit anyone, so it is refused")]
 public sealed class ClientAuthPolicySpec
 {
+    [Required]
     [JsonPropertyName("trustBundleRef")]
     public ObjectReference TrustBundleRef { get; set; } = new();
 
@@ -25,17 +28,20 @@ public sealed class ClientAuthPolicySpec
     public List<MatchRuleSpec> Rules { get; set; } = [];
 
     /// <summary><c>Auto</c> (default: check CRLs when the bundle has any), <c>Required</c> (Ready=False without CRLs) or <c>Disabled</c>.</summary>
+    [AllowedValues("Auto", "Required", "Disabled")]
     [JsonPropertyName("revocation")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Revocation { get; set; }
 
     /// <summary>Forward the verified client identity to the upstream in this header; any client-sent copy is removed.</summary>
+    [RegularExpression("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     [JsonPropertyName("forwardIdentityHeader")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ForwardIdentityHeader { get; set; }
 }
 
 /// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, or the certificate itself.</summary>
+[ValidationRule("[has(self.sha1), has(self.sha256), has(self.spkiSha256), has(self.certificate)].filter(x, x).size() == 1", "exactly one of sha1, sha256, spkiSha256 or certificate must be set")]
 public sealed class PinSpec
 {
     [JsonPropertyName("sha1")]
@@ -63,6 +69,7 @@ public sealed class PinSpec
 }
 
 /// <summary>A many-to-one rule: every field given must match (issuer and subject as RFC 4514 DNs; <c>*</c> allowed in subject values).</summary>
+[ValidationRule("has(self.issuer) || has(self.subject) || has(self.dnsName) || has(self.uri)", "a rule needs at least one of issuer, subject, dnsName or uri")]
 public sealed class MatchRuleSpec
 {
     [JsonPropertyName("issuer")]

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -37,6 +38,8 @@ public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1Objec
 /// <summary>A reference to another object in the same namespace. <c>namespace</c> exists only so a cross-namespace attempt can be refused by name.</summary>
 public sealed class ObjectReference
 {
+    [Required]
+    [MinLength(1)]
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";
 
@@ -48,9 +51,13 @@ public sealed class ObjectReference
 /// <summary>A key inside a Secret or ConfigMap in the same namespace.</summary>
 public sealed class KeyReference
 {
+    [Required]
+    [MinLength(1)]
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";
 
+    [Required]
+    [MinLength(1)]
     [JsonPropertyName("key")]
     public string Key { get; set; } = "";
 
@@ -60,6 +67,7 @@ public sealed class KeyReference
 }
 
 /// <summary>Where PEM (or DER) material comes from: exactly one of inline text, a Secret key or a ConfigMap key.</summary>
+[ValidationRule("[has(self.inline), has(self.secret), has(self.configMap)].filter(x, x).size() == 1", "exactly one of inline, secret or configMap must be set")]
 public sealed class DataSource
 {
     [JsonPropertyName("inline")]

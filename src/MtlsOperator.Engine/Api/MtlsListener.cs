@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -16,12 +17,16 @@ public sealed class MtlsListener : CustomResource<MtlsListenerSpec, MtlsListener
 public sealed class MtlsListenerSpec
 {
     /// <summary><c>envoy</c>, <c>haproxy</c> or <c>nginx</c>.</summary>
+    [Required]
+    [AllowedValues("envoy", "haproxy", "nginx")]
     [JsonPropertyName("proxy")]
     public string Proxy { get; set; } = "";
 
+    [Range(1, 65535)]
     [JsonPropertyName("listenPort")]
     public int ListenPort { get; set; } = 8443;
 
+    [Range(1, 65535)]
     [JsonPropertyName("upstreamPort")]
     public int UpstreamPort { get; set; } = 8080;
 
@@ -30,13 +35,17 @@ public sealed class MtlsListenerSpec
     public string? UpstreamHost { get; set; }
 
     /// <summary>Server identities; SNI picks among them, the first is the default.</summary>
+    [Required]
+    [MinLength(1)]
     [JsonPropertyName("serverCertificateRefs")]
     public List<ObjectReference> ServerCertificateRefs { get; set; } = [];
 
+    [Required]
     [JsonPropertyName("clientAuthPolicyRef")]
     public ObjectReference ClientAuthPolicyRef { get; set; } = new();
 
     /// <summary>Where the sidecar mounts the output Secret; paths in the proxy config point here. Default <c>/etc/mtls</c>.</summary>
+    [RegularExpression("^/[^\\s;\"'{}#]*$")]
     [JsonPropertyName("mountPath")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? MountPath { get; set; }

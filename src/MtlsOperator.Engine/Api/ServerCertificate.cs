@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -13,9 +14,12 @@ public sealed class ServerCertificate : CustomResource<ServerCertificateSpec, Se
 }
 
 /// <summary>Hostnames and where the certificate comes from: a <c>kubernetes.io/tls</c> Secret or a self-signed bootstrap.</summary>
+[ValidationRule("has(self.secretRef) != has(self.selfSigned)", "exactly one of secretRef or selfSigned must be set")]
 public sealed class ServerCertificateSpec
 {
     /// <summary>FQDNs the certificate must cover; <c>*.example.com</c> wildcards allowed.</summary>
+    [Required]
+    [MinLength(1)]
     [JsonPropertyName("hostnames")]
     public List<string> Hostnames { get; set; } = [];
 
@@ -30,6 +34,7 @@ public sealed class ServerCertificateSpec
     public SelfSignedSpec? SelfSigned { get; set; }
 
     /// <summary>How long before expiry the certificate is reported as expiring soon. Default 30.</summary>
+    [Range(0, 3650)]
     [JsonPropertyName("expiryWarningDays")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ExpiryWarningDays { get; set; }
@@ -39,11 +44,13 @@ public sealed class ServerCertificateSpec
 public sealed class SelfSignedSpec
 {
     /// <summary>Validity in days. Default 90.</summary>
+    [Range(1, 3650)]
     [JsonPropertyName("validityDays")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ValidityDays { get; set; }
 
     /// <summary><c>ECDSA-P256</c> (default), <c>ECDSA-P384</c> or <c>RSA-2048</c>.</summary>
+    [AllowedValues("ECDSA-P256", "ECDSA-P384", "RSA-2048")]
     [JsonPropertyName("keyAlgorithm")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? KeyAlgorithm { get; set; }
