@@ -1,0 +1,10 @@
+namespace MtlsOperator.Runtime;
+
+/// <summary>Ready-made rate limiters.</summary>
+public static class RateLimiters
+{
+    /// <summary>client-go's default controller limiter: per-key 5 ms..1000 s backoff, and a 10/s burst-100 bucket.</summary>
+    public static IRateLimiter<TKey> ControllerDefault<TKey>(TimeProvider time)
+        where TKey : notnull =>
+        new MaxOfRateLimiter<TKey>(new ItemExponentialRateLimiter<TKey>(), new BucketRateLimiter<TKey>(10, 100, time));
+}

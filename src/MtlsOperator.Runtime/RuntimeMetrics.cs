@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+
+namespace MtlsOperator.Runtime;
+
+/// <summary>The instruments of the controller runtime, all on the <c>MtlsOperator</c> meter.</summary>
+public static class RuntimeMetrics
+{
+    /// <summary>Name of the meter an exporter subscribes to.</summary>
+    public const string MeterName = "MtlsOperator";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    internal static readonly UpDownCounter<long> QueueDepth =
+        Meter.CreateUpDownCounter<long>("mtls_operator.workqueue.depth", "{key}", "Keys waiting in a work queue (not counting delayed ones).");
+
+    internal static readonly Counter<long> QueueAdds =
+        Meter.CreateCounter<long>("mtls_operator.workqueue.adds", "{key}", "Keys added to a work queue.");
+
+    internal static readonly Counter<long> QueueRetries =
+        Meter.CreateCounter<long>("mtls_operator.workqueue.retries", "{key}", "Keys re-queued with backoff after a failure.");
+
+    internal static readonly Counter<long> Reconciles =
+        Meter.CreateCounter<long>("mtls_operator.reconcile.total", "{reconcile}", "Reconciles by controller and result.");
+
+    internal static readonly Counter<long> ReconcileErrors =
+        Meter.CreateCounter<long>("mtls_operator.reconcile.errors", "{reconcile}", "Reconciles that threw.");
+
+    internal static readonly Histogram<double> ReconcileDuration =
+        Meter.CreateHistogram<double>("mtls_operator.reconcile.duration", "s", "Time spent in one reconcile.");
+
+    internal static readonly Counter<long> WatchRestarts =
+        Meter.CreateCounter<long>("mtls_operator.informer.watch_restarts", "{restart}", "Watches re-opened, by kind and reason.");
+
+    internal static readonly Counter<long> Relists =
+        Meter.CreateCounter<long>("mtls_operator.informer.relists", "{list}", "Full lists, by kind and reason.");
+
+    internal static readonly UpDownCounter<long> CachedObjects =
+        Meter.CreateUpDownCounter<long>("mtls_operator.informer.cached_objects", "{object}", "Objects held in an informer cache.");
+}
