@@ -69,8 +69,9 @@ public sealed class MtlsListenerEvaluator
         MtlsListener listener, string ns, string outputName, EvaluationContext context, MtlsListenerStatus status)
     {
         var spec = listener.Spec;
-        if (!Enum.TryParse<ProxyFlavor>(spec.Proxy, ignoreCase: true, out var flavor) || !Enum.IsDefined(flavor)
-            || !_renderers.TryGetValue(flavor, out var renderer))
+        // By name only: Enum.TryParse would also take "1".
+        var flavor = Enum.GetValues<ProxyFlavor>().FirstOrDefault(f => string.Equals(f.ToString(), spec.Proxy, StringComparison.OrdinalIgnoreCase), (ProxyFlavor)(-1));
+        if (!_renderers.TryGetValue(flavor, out var renderer))
         {
             return Fail(ListenerReasons.UnknownProxy, $"spec.proxy \"{spec.Proxy}\" is not one of envoy, haproxy, nginx.");
         }

@@ -1,0 +1,57 @@
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>The objects a resource's evaluation reads, so a change to any of them re-queues it. Cross-namespace references are left out: they are refused, never read.</summary>
+public static class ResourceReferences
+{
+    /// <summary>Suffix of the Secret holding a ServerCertificate's self-signed bootstrap certificate.</summary>
+    public const string BootstrapSecretSuffix = "-bootstrap-tls";
+
+    public static IReadOnlyList<ResourceKey> Of(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        var ns = resource.Metadata.NamespaceProperty ?? "default";
+        var keys = new List<ResourceKey>();
+        void Add(string kind, string? name, string? refNamespace = null)
+        {
+            if (!string.IsNullOrEmpty(name) && (string.IsNullOrEmpty(refNamespace) || refNamespace == ns))
+            {
+                keys.Add(new ResourceKey(kind, ns, name));
+            }
+        }
+
+        void AddSource(DataSource? source)
+        {
+            Add(V1Secret.KubeKind, source?.Secret?.Name, source?.Secret?.Namespace);
+            Add(V1ConfigMap.KubeKind, source?.ConfigMap?.Name, source?.ConfigMap?.Namespace);
+        }
+
+        switch (resource)
+        {
+            case TrustBundle b:
+                b.Spec.Sources.Concat(b.Spec.Crls).ToList().ForEach(AddSource);
+                break;
+            case ServerCertificate c:
+                Add(V1Secret.KubeKind, c.Spec.SecretRef?.Name, c.Spec.SecretRef?.Namespace);
+                if (c.Spec.SelfSigned is not null)
+                {
+                    Add(V1Secret.KubeKind, c.Metadata.Name + BootstrapSecretSuffix);
+                }
+
+                break;
+            case ClientAuthPolicy p:
+                Add(TrustBundle.KindName, p.Spec.TrustBundleRef.Name, p.Spec.TrustBundleRef.Namespace);
+                p.Spec.Pins.ForEach(pin => AddSource(pin.Certificate));
+                break;
+            case MtlsListener l:
+                Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef.Name, l.Spec.ClientAuthPolicyRef.Namespace);
+                l.Spec.ServerCertificateRefs.ForEach(r => Add(ServerCertificate.KindName, r.Name, r.Namespace));
+                Add(V1Secret.KubeKind, ListenerSpecDefaults.OutputSecretName(l));
+                break;
+        }
+
+        return keys.Distinct().ToList();
+    }
+}
