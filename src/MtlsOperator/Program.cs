@@ -1,11 +1,37 @@
+using MtlsOperator.Cli;
+
 namespace MtlsOperator;
 
-/// <summary>Entry point: dispatches to the CLI commands.</summary>
+/// <summary>Entry point: <c>render</c> and <c>thumbprint</c> work offline; <c>run</c> starts the controller.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    private const string Usage = """
+        mtls-operator: declarative mutual-TLS trust for Kubernetes
+          render -f PATH ...   print what the operator would write for these manifests (exit 0 Ready, 1 not Ready, 2 bad input)
+          thumbprint FILE ...  print thumbprints and pins of certificates
+          crds [--out DIR]     print (or write) the CustomResourceDefinitions
+          run                  run the controller against a cluster
+        """;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error, TimeProvider.System);
+
+    /// <summary>In-process entry for tests: same behaviour as the process, with writers and clock supplied.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
-        Console.Error.WriteLine("usage: mtls-operator render|thumbprint|run ...");
-        return 2;
+        var rest = args.Skip(1).ToList();
+        return args.FirstOrDefault() switch
+        {
+
+            "thumbprint" => new ThumbprintCommand(stdout, stderr).Run(rest),
+            "crds" => new CrdsCommand(stdout, stderr).Run(rest),
+            "-h" or "--help" or "help" => Help(stdout, ExitCodes.Ok),
+            _ => Help(stderr, ExitCodes.BadInput),
+        };
+    }
+
+    private static int Help(TextWriter writer, int exit)
+    {
+        writer.WriteLine(Usage);
+        return exit;
     }
 }

@@ -151,7 +151,16 @@ public sealed class TestCertificateAuthority
         req.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var serial = BitConverter.GetBytes(Interlocked.Increment(ref s_serial));
         Array.Reverse(serial);
-        using var issued = req.Create(Certificate, notBefore, notAfter, serial);
+        // The generator overload lets an RSA leaf be signed by an ECDSA CA (and vice versa).
+        using var caKey = (AsymmetricAlgorithm?)Certificate.GetECDsaPrivateKey() ?? Certificate.GetRSAPrivateKey()
+            ?? throw new InvalidOperationException("CA certificate has no private key");
+        var generator = caKey switch
+        {
+            ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
+            RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
+            _ => throw new InvalidOperationException("unsupported CA key"),
+        };
+        using var issued = req.Create(Certificate.SubjectName, generator, notBefore, notAfter, serial);
         return key switch
         {
             ECDsa ec => issued.CopyWithPrivateKey(ec),

@@ -14,7 +14,7 @@ public sealed class ClientAuthPolicy : CustomResource<ClientAuthPolicySpec, Clie
 }
 
 /// <summary>A client is admitted when it chains to the bundle AND matches at least one pin or one rule.</summary>
-[ValidationRule("size(self.pins) + size(self.rules) > 0", "at least one pin or rule is required: an empty policy would admit anyone, so it is refused")]
+[ValidationRule("(has(self.pins) ? size(self.pins) : 0) + (has(self.rules) ? size(self.rules) : 0) > 0", "at least one pin or rule is required: an empty policy would admit anyone, so it is refused")]
 public sealed class ClientAuthPolicySpec
 {
     [Required]

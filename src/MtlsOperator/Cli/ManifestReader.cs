@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+
+namespace MtlsOperator.Cli;
+
+/// <summary>What a set of manifest files holds: the objects the engine understands, and what could not be read.</summary>
+internal sealed record ManifestSet(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Errors);
+
+/// <summary>Reads YAML/JSON manifests (files or directories, like <c>kubectl apply -f</c>) into typed objects.</summary>
+internal static class ManifestReader
+{
+    private static readonly string[] s_extensions = [".yaml", ".yml", ".json"];
+
+    public static ManifestSet Read(IEnumerable<string> paths, string defaultNamespace)
+    {
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
+        var errors = new List<string>();
+        foreach (var file in ExpandPaths(paths, errors))
+        {
+            IReadOnlyList<JsonNode> documents;
+            try
+            {
+                documents = ManifestYaml.ReadDocuments(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or InvalidCastException)
+            {
+                errors.Add($"{file}: not readable as YAML: {e.Message.Split('\n')[0]}");
+                continue;
+            }
+
+            foreach (var (document, index) in documents.SelectMany(Flatten).Select((d, i) => (d, i)))
+            {
+                try
+                {
+                    if (ToObject(document) is { } o)
+                    {
+                        o.Metadata ??= new V1ObjectMeta();
+                        o.Metadata.NamespaceProperty ??= defaultNamespace;
+                        objects.Add(o);
+                    }
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
+                {
+                    errors.Add($"{file}: document {index + 1}: {e.Message.Split('\n')[0]}");
+                }
+            }
+        }
+
+        return new ManifestSet(objects, errors);
+    }
+
+    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, List<string> errors)
+    {
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var f in Directory.EnumerateFiles(path).Where(f => s_extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                             .Order(StringComparer.Ordinal))
+                {
+                    yield return f;
+                }
+            }
+            else if (File.Exists(path))
+            {
+                yield return path;
+            }
+            else
+            {
+                errors.Add($"{path}: no such file or directory");
+            }
+        }
+    }
+
+    private static IEnumerable<JsonNode> Flatten(JsonNode document) =>
+        document is JsonObject o && (string?)o["kind"] == "List" && o["items"] is JsonArray items
+            ? items.OfType<JsonNode>()
+            : [document];
+
+    private static IKubernetesObject<V1ObjectMeta>? ToObject(JsonNode document)
+    {
+        if (document is not JsonObject o)
+        {
+            throw new FormatException("a manifest must be a mapping with apiVersion and kind");
+        }
+
+        var apiVersion = (string?)o["apiVersion"] ?? throw new FormatException("apiVersion is missing");
+        var kind = (string?)o["kind"] ?? throw new FormatException("kind is missing");
+        var json = o.ToJsonString();
+        if (apiVersion == CustomResource<object, object>.GroupVersion)
+        {
+            return kind switch
+            {
+                TrustBundle.KindName => KubernetesJson.Deserialize<TrustBundle>(json),
+                ServerCertificate.KindName => KubernetesJson.Deserialize<ServerCertificate>(json),
+                ClientAuthPolicy.KindName => KubernetesJson.Deserialize<ClientAuthPolicy>(json),
+                MtlsListener.KindName => KubernetesJson.Deserialize<MtlsListener>(json),
+                _ => throw new FormatException($"kind {kind} is not served by {apiVersion} (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener)"),
+            };
+        }
+
+        if (apiVersion != "v1")
+        {
+            return null;
+        }
+
+        return kind switch
+        {
+            V1Secret.KubeKind => MergeStringData(KubernetesJson.Deserialize<V1Secret>(json)),
+            V1ConfigMap.KubeKind => KubernetesJson.Deserialize<V1ConfigMap>(json),
+            _ => null,
+        };
+    }
+
+    /// <summary>The API server folds <c>stringData</c> into <c>data</c> on write; do the same so the engine sees what the cluster would.</summary>
+    private static V1Secret MergeStringData(V1Secret secret)
+    {
+        if (secret.StringData is { Count: > 0 } stringData)
+        {
+            secret.Data ??= new Dictionary<string, byte[]>();
+            foreach (var (key, value) in stringData)
+            {
+                secret.Data[key] = Encoding.UTF8.GetBytes(value);
+            }
+
+            secret.StringData = null;
+        }
+
+        return secret;
+    }
+}

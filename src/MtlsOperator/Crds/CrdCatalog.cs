@@ -1,0 +1,22 @@
+using MtlsOperator.Engine.Api;
+
+namespace MtlsOperator.Crds;
+
+/// <summary>The four kinds the operator serves and how kubectl shows them.</summary>
+internal static class CrdCatalog
+{
+    public const string Category = "mtls";
+
+    public static IReadOnlyList<CrdKind> Kinds { get; } =
+    [
+        new(typeof(TrustBundle), TrustBundle.KindName, TrustBundle.Plural, "trustbundle", ["tb"],
+            [new("Certificates", "integer", ".status.certificateCount"), new("Expires", "date", ".status.earliestExpiry")]),
+        new(typeof(ServerCertificate), ServerCertificate.KindName, ServerCertificate.Plural, "servercertificate", ["sc", "servercert"],
+            [new("Expires", "date", ".status.notAfter"), new("Self-Signed", "boolean", ".status.selfSigned", Priority: 1), new("SHA-256", "string", ".status.sha256Thumbprint", Priority: 1)]),
+        new(typeof(ClientAuthPolicy), ClientAuthPolicy.KindName, ClientAuthPolicy.Plural, "clientauthpolicy", ["cap"],
+            [new("Bundle", "string", ".spec.trustBundleRef.name")]),
+        new(typeof(MtlsListener), MtlsListener.KindName, MtlsListener.Plural, "mtlslistener", ["ml", "mtlsl"],
+            [new("Proxy", "string", ".spec.proxy"), new("Port", "integer", ".spec.listenPort"), new("Expires", "date", ".status.expires"),
+             new("Secret", "string", ".status.outputSecret", Priority: 1), new("Live", "integer", ".status.liveGeneration", Priority: 1)]),
+    ];
+}
