@@ -23,4 +23,10 @@ public sealed record ListenerRenderModel(
     ImmutableArray<string> CasWithoutCrl,
     ImmutableArray<CertificatePin> Pins,
     ImmutableArray<ClientMatchRule> Rules,
-    string? ForwardIdentityHeader);
+    string? ForwardIdentityHeader)
+{
+    /// <summary>With <see cref="CrlFile"/> set: true when no bundle CA that has a CRL issued another CA of the bundle, so
+    /// the CRLs can only revoke client (leaf) certificates. Lets a proxy that can check the leaf alone (Envoy's
+    /// <c>only_verify_leaf_cert_crl</c>) tolerate <see cref="CasWithoutCrl"/>. False, the default, is the safe answer.</summary>
+    public bool CrlsRevokeOnlyLeaves { get; init; }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+
+namespace MtlsOperator.Engine.Rendering.Envoy;
+
+/// <summary>The static bootstrap (<c>envoy.yaml</c>): one TLS listener with an SNI filter chain per server certificate,
+/// proxying HTTP to one upstream cluster. Field names follow api/envoy/config/bootstrap/v3/bootstrap.proto,
+/// config/listener/v3/listener.proto and listener_components.proto, config/cluster/v3/cluster.proto,
+/// config/endpoint/v3/endpoint.proto, config/route/v3/route.proto and route_components.proto,
+/// extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto and
+/// extensions/transport_sockets/tls/v3/tls.proto.</summary>
+internal static class EnvoyBootstrap
+{
+    public static string Render(ListenerRenderModel model)
+    {
+        var listener = new YamlMap()
+            .Add("name", "mtls")
+            .Add("address", SocketAddress("0.0.0.0", model.ListenPort))
+            .Add("listener_filters", new List<object>
+            {
+                new YamlMap()
+                    .Add("name", EnvoyNames.TlsInspector)
+                    .Add("typed_config", new YamlMap().Add("@type", EnvoyNames.TlsInspectorType)),
+            });
+
+        // Every chain carries the same client validation; SNI only picks the server identity, so no choice of chain
+        // can weaken who gets in. Envoy matches "*.example.com" against any depth of subdomain (it retries the SNI with
+        // leading labels replaced by "*"), unlike certificate wildcards; a name deeper than the certificate covers then
+        // gets that certificate and fails hostname checks on the client, which is the client's loss, not a trust leak.
+        var sniChains = model.ServerCertificates
+            .Where(c => c.Hostnames.Count > 0)
+            .Select(c => (object)FilterChain(model, c, new YamlMap()
+                .Add("name", "sni-" + c.Name)
+                .Add("filter_chain_match", new YamlMap().Add("server_names", c.Hostnames.Select(h => (object)h.ToLowerInvariant()).ToList()))))
+            .ToList();
+        if (sniChains.Count > 0)
+        {
+            listener.Add("filter_chains", sniChains);
+        }
+
+        listener.Add("default_filter_chain", FilterChain(model, model.ServerCertificates[0], new YamlMap().Add("name", "default")));
+
+        return new YamlMap()
+            .Add("node", new YamlMap().Add("id", model.Namespace + "/" + model.Name).Add("cluster", "mtls-operator"))
+            .Add("static_resources", new YamlMap()
+                .Add("listeners", new List<object> { listener })
+                .Add("clusters", new List<object> { UpstreamCluster(model) }))
+            .ToYaml();
+    }
+
+    /// <summary>Completes <paramref name="chain"/> (its name and match) with the HTTP proxy and the TLS context.</summary>
+    private static YamlMap FilterChain(ListenerRenderModel model, ServerCertificateFiles certificate, YamlMap chain) => chain
+        .Add("filters", new List<object>
+        {
+            new YamlMap().Add("name", EnvoyNames.HttpConnectionManager).Add("typed_config", HttpConnectionManager(model)),
+        })
+        .Add("transport_socket", new YamlMap()
+            .Add("name", EnvoyNames.TlsTransportSocket)
+            .Add("typed_config", DownstreamTlsContext(model, certificate)));
+
+    private static YamlMap DownstreamTlsContext(ListenerRenderModel model, ServerCertificateFiles certificate) => new YamlMap()
+        .Add("@type", EnvoyNames.DownstreamTlsContextType)
+        .Add("common_tls_context", new YamlMap()
+            .Add("tls_params", new YamlMap().Add("tls_minimum_protocol_version", new YamlEnum("TLSv1_2")))
+            .Add("tls_certificate_sds_secret_configs", new List<object>
+            {
+                SdsSecretConfig(model, EnvoyNames.TlsSecret(certificate), EnvoyNames.TlsSecretFile(certificate)),
+            })
+            .Add("validation_context_sds_secret_config",
+                SdsSecretConfig(model, EnvoyNames.ValidationSecret, EnvoyNames.ValidationSecretFile)))
+        .Add("require_client_certificate", true);
+
+    private static YamlMap SdsSecretConfig(ListenerRenderModel model, string secretName, string fileKey) => new YamlMap()
+        .Add("name", secretName)
+        .Add("sds_config", new YamlMap()
+            .Add("path_config_source", new YamlMap()
+                .Add("path", EnvoyNames.PathOf(model, fileKey))
+                .Add("watched_directory", new YamlMap().Add("path", EnvoyNames.WatchedDirectory(model))))
+            .Add("resource_api_version", new YamlEnum("V3")));
+
+    private static YamlMap HttpConnectionManager(ListenerRenderModel model)
+    {
+        var routeConfig = new YamlMap()
+            .Add("name", "upstream")
+            .Add("virtual_hosts", new List<object>
+            {
+                new YamlMap()
+                    .Add("name", "upstream")
+                    .Add("domains", new List<object> { "*" })
+                    .Add("routes", new List<object>
+                    {
+                        new YamlMap()
+                            .Add("match", new YamlMap().Add("prefix", "/"))
+                            .Add("route", new YamlMap().Add("cluster", EnvoyNames.UpstreamCluster)),
+                    }),
+            });
+        if (model.ForwardIdentityHeader is { } header)
+        {
+            // Envoy removes request_headers_to_remove before it adds (router/header_parser.cc), so a client-sent copy is
+            // gone even when the verified subject is empty and the add is skipped; OVERWRITE replaces every value.
+            var name = header.ToLowerInvariant();
+            routeConfig
+                .Add("request_headers_to_add", new List<object>
+                {
+                    new YamlMap()
+                        .Add("header", new YamlMap().Add("key", name).Add("value", "%DOWNSTREAM_PEER_SUBJECT%"))
+                        .Add("append_action", new YamlEnum("OVERWRITE_IF_EXISTS_OR_ADD")),
+                })
+                .Add("request_headers_to_remove", new List<object> { name });
+        }
+
+        return new YamlMap()
+            .Add("@type", EnvoyNames.HttpConnectionManagerType)
+            .Add("stat_prefix", "mtls")
+            .Add("codec_type", new YamlEnum("AUTO"))
+            // SANITIZE drops any x-forwarded-client-cert the client sends; only the configured header carries identity.
+            .Add("forward_client_cert_details", new YamlEnum("SANITIZE"))
+            .Add("route_config", routeConfig)
+            .Add("http_filters", new List<object>
+            {
+                new YamlMap().Add("name", EnvoyNames.Router).Add("typed_config", new YamlMap().Add("@type", EnvoyNames.RouterType)),
+            });
+    }
+
+    private static YamlMap UpstreamCluster(ListenerRenderModel model) => new YamlMap()
+        .Add("name", EnvoyNames.UpstreamCluster)
+        // STATIC takes IP literals only; a host name (e.g. "localhost") needs DNS resolution.
+        .Add("type", new YamlEnum(IPAddress.TryParse(model.UpstreamHost, out _) ? "STATIC" : "STRICT_DNS"))
+        .Add("connect_timeout", "5s")
+        .Add("load_assignment", new YamlMap()
+            .Add("cluster_name", EnvoyNames.UpstreamCluster)
+            .Add("endpoints", new List<object>
+            {
+                new YamlMap().Add("lb_endpoints", new List<object>
+                {
+                    new YamlMap().Add("endpoint", new YamlMap().Add("address", SocketAddress(model.UpstreamHost, model.UpstreamPort))),
+                }),
+            }));
+
+    private static YamlMap SocketAddress(string address, int port) =>
+        new YamlMap().Add("socket_address", new YamlMap().Add("address", address).Add("port_value", port));
+}

@@ -1,0 +1,228 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MtlsOperator.Engine.Policy;
+
+namespace MtlsOperator.Engine.Rendering.Envoy;
+
+/// <summary>Everything about a listener Envoy cannot enforce exactly, phrased for a status message. Fail closed: any
+/// finding stops rendering, so nothing here may be "probably fine".</summary>
+internal static partial class EnvoyEnforceability
+{
+    public static IReadOnlyList<string> Find(ListenerRenderModel model)
+    {
+        var problems = new List<string>();
+        CheckAdmission(model, problems);
+        CheckRevocation(model, problems);
+        CheckServerCertificates(model, problems);
+        CheckPlumbing(model, problems);
+        return problems;
+    }
+
+    private static void CheckAdmission(ListenerRenderModel model, List<string> problems)
+    {
+        var pins = model.Pins.IsDefault ? [] : model.Pins;
+        var rules = model.Rules.IsDefault ? [] : model.Rules;
+        if (pins.IsEmpty && rules.IsEmpty)
+        {
+            problems.Add("no pins and no rules: Envoy would admit every client of the trust bundle");
+        }
+
+        // Envoy ANDs the hash/SPKI lists with the SAN matchers, while the model admits a client matching a pin OR a rule.
+        // Separate filter chains cannot help: a chain is chosen before the client certificate is seen.
+        if (!pins.IsEmpty && !rules.IsEmpty)
+        {
+            problems.Add("pins and rules together: Envoy requires a client to match both a pin and a SAN rule, the policy " +
+                "admits a client matching either; use pins only or rules only with Envoy, or the haproxy/nginx proxy");
+        }
+
+        foreach (var pin in pins)
+        {
+            CheckPin(pin, problems);
+        }
+
+        foreach (var rule in rules)
+        {
+            CheckRule(rule, problems);
+        }
+    }
+
+    private static void CheckPin(CertificatePin pin, List<string> problems)
+    {
+        switch (pin.Algorithm)
+        {
+            case PinAlgorithm.Sha1:
+                problems.Add($"SHA-1 pin {pin.Value}: Envoy only pins the SHA-256 of a certificate or of its public key; " +
+                    "give the certificate itself as the pin (spec.pins[].certificate) so every form is derived, or pin its SHA-256");
+                break;
+            case PinAlgorithm.Sha256 when !Sha256Hex().IsMatch(pin.Value):
+                problems.Add($"SHA-256 pin {pin.Value} is not 64 lowercase hex digits");
+                break;
+            case PinAlgorithm.SpkiSha256 when !IsBase64Sha256(pin.Value):
+                problems.Add($"SPKI SHA-256 pin {pin.Value} is not the base64 of 32 bytes");
+                break;
+        }
+    }
+
+    // Envoy's validation context matches SANs only. Network RBAC's authenticated.principal_name is no substitute for
+    // DN rules: it compares the URI SAN, else the DNS SAN, and falls back to the subject only when neither exists, and
+    // nothing in Envoy's validation or RBAC exposes the issuer, so a subject/issuer rule cannot be enforced as written.
+    private static void CheckRule(ClientMatchRule rule, List<string> problems)
+    {
+        var text = Describe(rule);
+        if (rule.Issuer is not null || rule.Subject is not null)
+        {
+            problems.Add($"rule {text}: Envoy cannot match a client's issuer or subject DN (only its SANs); " +
+                "use a dnsName/uri rule, pins, or the haproxy/nginx proxy");
+        }
+        else if (rule.DnsName is not null && rule.Uri is not null)
+        {
+            problems.Add($"rule {text}: Envoy admits a client matching ANY of its SAN matchers, so a rule requiring a DNS " +
+                "SAN AND a URI SAN cannot be expressed; split it or use one SAN per rule");
+        }
+        else if (rule.DnsName is null && rule.Uri is null)
+        {
+            problems.Add("an empty rule would admit every client of the trust bundle");
+        }
+        else if (rule.DnsName is { } dns && !ServerNamePattern().IsMatch(dns))
+        {
+            problems.Add($"rule {text}: not a DNS name (a literal '*.' wildcard SAN is allowed)");
+        }
+        else if (rule.Uri is { } uri && (uri.Length == 0 || uri.Any(char.IsControl)))
+        {
+            problems.Add($"rule {text}: URI is empty or contains control characters");
+        }
+    }
+
+    private static void CheckRevocation(ListenerRenderModel model, List<string> problems)
+    {
+        if (model.CrlFile is null || model.CasWithoutCrl.IsDefaultOrEmpty || model.CrlsRevokeOnlyLeaves)
+        {
+            return;
+        }
+
+        problems.Add("CRLs are checked but these CAs have none: " + string.Join("; ", model.CasWithoutCrl) +
+            ". Envoy would then reject every client of their chains, and checking only the client certificate " +
+            "(only_verify_leaf_cert_crl) would ignore a CRL that revokes an intermediate CA; add a CRL for each CA, " +
+            "or turn revocation off");
+    }
+
+    private static void CheckServerCertificates(ListenerRenderModel model, List<string> problems)
+    {
+        var certificates = model.ServerCertificates.IsDefault ? [] : model.ServerCertificates;
+        if (certificates.IsEmpty)
+        {
+            problems.Add("no server certificate");
+            return;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < certificates.Length; i++)
+        {
+            var c = certificates[i];
+            if (!ResourceName().IsMatch(c.Name) || !names.Add(c.Name))
+            {
+                problems.Add($"server certificate name '{c.Name}' is not a unique DNS-1123 name");
+            }
+
+            if (i > 0 && c.Hostnames.Count == 0)
+            {
+                problems.Add($"server certificate {c.Name} has no hostnames, so SNI can never select it");
+            }
+
+            foreach (var host in c.Hostnames)
+            {
+                if (!ServerNamePattern().IsMatch(host))
+                {
+                    problems.Add($"server certificate {c.Name}: '{host}' is not a DNS name or a '*.' wildcard Envoy can match");
+                }
+                else if (!owners.TryAdd(host, c.Name))
+                {
+                    problems.Add($"hostname {host.ToLowerInvariant()} is served by both {owners[host]} and {c.Name}; Envoy refuses two filter chains for one name");
+                }
+            }
+
+            CheckKey(c.CertificateFile, problems);
+            CheckKey(c.KeyFile, problems);
+        }
+    }
+
+    private static void CheckPlumbing(ListenerRenderModel model, List<string> problems)
+    {
+        CheckKey(model.CaFile, problems);
+        if (model.CrlFile is not null)
+        {
+            CheckKey(model.CrlFile, problems);
+        }
+
+        if (!model.MountPath.StartsWith('/') || model.MountPath.Any(char.IsControl))
+        {
+            problems.Add($"mount path '{model.MountPath}' is not an absolute path");
+        }
+
+        foreach (var port in new[] { model.ListenPort, model.UpstreamPort })
+        {
+            if (port is < 1 or > 65535)
+            {
+                problems.Add($"port {port} is out of range");
+            }
+        }
+
+        if (!IPAddress.TryParse(model.UpstreamHost, out _) && !DnsPattern().IsMatch(model.UpstreamHost))
+        {
+            problems.Add($"upstream host '{model.UpstreamHost}' is neither an IP address nor a DNS name");
+        }
+
+        if (model.ForwardIdentityHeader is { } header &&
+            (!HeaderToken().IsMatch(header) || header.Equals("host", StringComparison.OrdinalIgnoreCase)))
+        {
+            problems.Add($"forward identity header '{header}' is not a header name Envoy may set");
+        }
+    }
+
+    private static void CheckKey(string key, List<string> problems)
+    {
+        if (!SecretKey().IsMatch(key))
+        {
+            problems.Add($"'{key}' is not a valid Secret key");
+        }
+        else if (key == EnvoyNames.ConfigFile || key.StartsWith("sds-", StringComparison.Ordinal))
+        {
+            problems.Add($"Secret key '{key}' collides with a file the Envoy renderer writes");
+        }
+    }
+
+    private static bool IsBase64Sha256(string value)
+    {
+        Span<byte> buffer = stackalloc byte[33];
+        return value.Length == 44 && Convert.TryFromBase64String(value, buffer, out var written) && written == 32;
+    }
+
+    private static string Describe(ClientMatchRule rule) => string.Join(", ", new[]
+    {
+        rule.Issuer is null ? null : "issuer=" + rule.Issuer,
+        rule.Subject is null ? null : "subject=" + rule.Subject,
+        rule.DnsName is null ? null : "dnsName=" + rule.DnsName,
+        rule.Uri is null ? null : "uri=" + rule.Uri,
+    }.Where(s => s is not null));
+
+    [GeneratedRegex(@"^[0-9a-f]{64}\z")]
+    private static partial Regex Sha256Hex();
+
+    private const string Label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+
+    [GeneratedRegex("^" + Label + @"(?:\." + Label + @")*\z")]
+    private static partial Regex DnsPattern();
+
+    [GeneratedRegex(@"^(?:\*\.)?" + Label + @"(?:\." + Label + @")*\z")]
+    private static partial Regex ServerNamePattern();
+
+    [GeneratedRegex(@"^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?\z")]
+    private static partial Regex ResourceName();
+
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]{1,253}\z")]
+    private static partial Regex SecretKey();
+
+    [GeneratedRegex(@"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\z")]
+    private static partial Regex HeaderToken();
+}
