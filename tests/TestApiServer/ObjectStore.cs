@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TestApiServer;
+
+/// <summary>
+/// The etcd of the test server: objects per resource, one global resourceVersion counter, a bounded window of past
+/// events for watch resumption, and the live watchers. Everything happens under one lock, so commit order is the
+/// order every watcher sees.
+/// </summary>
+public sealed class ObjectStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _buckets = [];
+    private readonly Queue<StoredEvent> _history = new();
+    private readonly List<WatchSubscription> _watchers = [];
+    private readonly int _historyLimit;
+    private long _revision;
+    private long _compactedThrough;
+
+    internal ObjectStore(int historyLimit)
+    {
+        _historyLimit = historyLimit;
+    }
+
+    /// <summary>The resourceVersion of the latest write, as LIST reports it.</summary>
+    public long CurrentRevision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revision;
+            }
+        }
+    }
+
+    /// <summary>Watches resuming from a resourceVersion older than this get 410 Gone.</summary>
+    public long OldestResumableRevision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _compactedThrough;
+            }
+        }
+    }
+
+    /// <summary>A copy of one stored object, read without going through HTTP (not counted as a request).</summary>
+    public JsonObject? Get(ApiResource resource, string? @namespace, string name)
+    {
+        lock (_gate)
+        {
+            return Bucket(resource).TryGetValue(Key(@namespace, name), out var found) ? found.DeepClone().AsObject() : null;
+        }
+    }
+
+    /// <summary>Copies of the stored objects of a resource, in one namespace or all (null), in key order.</summary>
+    public IReadOnlyList<JsonObject> List(ApiResource resource, string? @namespace = null) => Snapshot(resource, @namespace).Items;
+
+    /// <summary>Forgets every past event, as an etcd compaction would: resuming a watch from any older resourceVersion gets 410 Gone.</summary>
+    public void ExpireHistory()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            _compactedThrough = _revision;
+        }
+    }
+
+    internal (long Revision, IReadOnlyList<JsonObject> Items) Snapshot(ApiResource resource, string? @namespace)
+    {
+        lock (_gate)
+        {
+            var items = Bucket(resource)
+                .Where(entry => @namespace is null || entry.Key.StartsWith(@namespace + "/", StringComparison.Ordinal))
+                .Select(entry => entry.Value.DeepClone().AsObject())
+                .ToList();
+            return (_revision, items);
+        }
+    }
+
+    internal WriteResult Write(ApiResource resource, string @namespace, string name, Func<JsonObject?, WriteDecision> decide)
+    {
+        lock (_gate)
+        {
+            var bucket = Bucket(resource);
+            var key = Key(@namespace, name);
+            bucket.TryGetValue(key, out var current);
+            var decision = decide(current?.DeepClone().AsObject());
+            switch (decision)
+            {
+                case WriteDecision.Keep keep:
+                    return new WriteResult(keep.Object, WriteOutcome.Unchanged);
+                case WriteDecision.Put put:
+                    var stored = Stamp(put.Object);
+                    bucket[key] = stored;
+                    Publish(current is null ? "ADDED" : "MODIFIED", resource, @namespace, stored, current);
+                    return new WriteResult(stored.DeepClone().AsObject(), current is null ? WriteOutcome.Created : WriteOutcome.Updated);
+                case WriteDecision.Remove remove:
+                    var last = Stamp(remove.LastState);
+                    bucket.Remove(key);
+                    Publish("DELETED", resource, @namespace, last, current);
+                    return new WriteResult(last.DeepClone().AsObject(), WriteOutcome.Removed);
+                default:
+                    throw new InvalidOperationException($"Unknown write decision {decision.GetType().Name}");
+            }
+        }
+    }
+
+    internal WatchStart Subscribe(ApiResource resource, string? @namespace, long? fromRevision)
+    {
+        lock (_gate)
+        {
+            var subscription = new WatchSubscription(resource, @namespace);
+            if (fromRevision is not { } from)
+            {
+                // resourceVersion "" or "0": synthetic ADDED for the current state, then live changes.
+                foreach (var (key, item) in Bucket(resource))
+                {
+                    var ns = key[..key.IndexOf('/', StringComparison.Ordinal)];
+                    if (@namespace is null || ns == @namespace)
+                    {
+                        var revision = long.Parse(item["metadata"]!["resourceVersion"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+                        subscription.Offer(new WatchItem.Change(new StoredEvent(revision, "ADDED", resource, ns, JsonSerializer.SerializeToElement(item), null)));
+                    }
+                }
+            }
+            else
+            {
+                if (from < _compactedThrough)
+                {
+                    return new WatchStart(null, $"too old resource version: {from} ({_compactedThrough + 1})");
+                }
+
+                foreach (var past in _history.Where(past => past.Revision > from && subscription.Wants(past)))
+                {
+                    subscription.Offer(new WatchItem.Change(past));
+                }
+            }
+
+            _watchers.Add(subscription);
+            return new WatchStart(subscription, null);
+        }
+    }
+
+    internal void Unsubscribe(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _watchers.Remove(subscription);
+        }
+    }
+
+    /// <summary>Queues a bookmark behind every event already queued, so its revision never runs ahead of delivered events.</summary>
+    internal void RequestBookmark(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            subscription.Offer(new WatchItem.Bookmark(_revision));
+        }
+    }
+
+    private JsonObject Stamp(JsonObject target)
+    {
+        _revision++;
+        target["metadata"]!.AsObject()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
+
+        // Re-parse so every stored value is a plain JSON value, whatever .NET type the write built it from.
+        return JsonNode.Parse(target.ToJsonString())!.AsObject();
+    }
+
+    private void Publish(string type, ApiResource resource, string @namespace, JsonObject state, JsonObject? previous)
+    {
+        var stored = new StoredEvent(
+            _revision,
+            type,
+            resource,
+            @namespace,
+            JsonSerializer.SerializeToElement(state),
+            previous is null ? null : JsonSerializer.SerializeToElement(previous));
+        _history.Enqueue(stored);
+        while (_history.Count > _historyLimit)
+        {
+            _compactedThrough = _history.Dequeue().Revision;
+        }
+
+        foreach (var watcher in _watchers.Where(watcher => watcher.Wants(stored)))
+        {
+            watcher.Offer(new WatchItem.Change(stored));
+        }
+    }
+
+    private SortedDictionary<string, JsonObject> Bucket(ApiResource resource)
+    {
+        if (!_buckets.TryGetValue(resource.QualifiedName, out var bucket))
+        {
+            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _buckets[resource.QualifiedName] = bucket;
+        }
+
+        return bucket;
+    }
+
+    private static string Key(string? @namespace, string name) => $"{@namespace ?? ""}/{name}";
+}

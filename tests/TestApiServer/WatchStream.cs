@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace TestApiServer;
+
+/// <summary>
+/// Serves one watch: newline-delimited watch events in commit order, selector transitions (a MODIFIED that leaves the
+/// selector is a DELETED), periodic BOOKMARKs, timeoutSeconds, and the fault switches that end watches early.
+/// </summary>
+internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan bookmarkInterval)
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public async Task RunAsync(HttpContext context, ApiTarget target, WatchRequest request, CancellationToken serverStopping)
+    {
+        var start = store.Subscribe(target.Resource, target.Namespace, request.FromRevision);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        await response.StartAsync(context.RequestAborted);
+        if (start.Subscription is not { } subscription)
+        {
+            // The real server answers 200 and then a single ERROR event carrying the 410 Status.
+            var expired = StatusBody.Failure(410, "Expired", start.ExpiredMessage!);
+            await WriteEventAsync(response, "ERROR", JsonSerializer.SerializeToElement(expired), context.RequestAborted);
+            return;
+        }
+
+        var (dropToken, dropMode) = faults.WatchDropSignal();
+        using var timeout = new CancellationTokenSource(request.Timeout ?? Timeout.InfiniteTimeSpan);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping, dropToken, timeout.Token);
+        var bookmarks = request.Bookmarks ? SendBookmarksAsync(subscription, stop.Token) : Task.CompletedTask;
+        try
+        {
+            await StreamAsync(response, target.Resource, subscription, request, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            if (dropToken.IsCancellationRequested && dropMode() == WatchDropMode.Abort)
+            {
+                context.Abort();
+            }
+        }
+        finally
+        {
+            store.Unsubscribe(subscription);
+            await stop.CancelAsync();
+            await bookmarks;
+        }
+    }
+
+    private async Task StreamAsync(HttpResponse response, ApiResource resource, WatchSubscription subscription, WatchRequest request, CancellationToken token)
+    {
+        var delivered = 0;
+        await foreach (var item in subscription.Items.ReadAllAsync(token))
+        {
+            switch (item)
+            {
+                case WatchItem.Bookmark bookmark:
+                    await WriteEventAsync(response, "BOOKMARK", BookmarkObject(resource, bookmark.Revision), token);
+                    break;
+                case WatchItem.Change change when Translate(change.Event, request) is var (type, state):
+                    await WriteEventAsync(response, type, state, token);
+                    delivered++;
+                    if (faults.CloseWatchesAfterEvents is { } limit && delivered >= limit)
+                    {
+                        return;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private async Task SendBookmarksAsync(WatchSubscription subscription, CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(bookmarkInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                store.RequestBookmark(subscription);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The watch ended.
+        }
+    }
+
+    private static (string Type, JsonElement State)? Translate(StoredEvent stored, WatchRequest request)
+    {
+        bool Selected(JsonElement state) => request.Labels.Matches(state) && request.Fields.Matches(state);
+
+        var now = Selected(stored.Object);
+        if (stored.Type != "MODIFIED")
+        {
+            return now ? (stored.Type, stored.Object) : null;
+        }
+
+        var before = stored.Previous is { } previous && Selected(previous);
+        return (before, now) switch
+        {
+            (true, true) => ("MODIFIED", stored.Object),
+            (false, true) => ("ADDED", stored.Object),
+            (true, false) => ("DELETED", stored.Object),
+            _ => null,
+        };
+    }
+
+    private static JsonElement BookmarkObject(ApiResource resource, long revision) => JsonSerializer.SerializeToElement(new JsonObject
+    {
+        ["kind"] = resource.Kind,
+        ["apiVersion"] = resource.ApiVersion,
+        ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+    });
+
+    private static async Task WriteEventAsync(HttpResponse response, string type, JsonElement state, CancellationToken token)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type);
+            writer.WritePropertyName("object");
+            state.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        await response.Body.WriteAsync(buffer.WrittenMemory, token);
+        await response.Body.WriteAsync(NewLine, token);
+        await response.Body.FlushAsync(token);
+    }
+}
