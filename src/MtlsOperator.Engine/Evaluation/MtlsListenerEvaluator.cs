@@ -189,6 +189,11 @@ public sealed class MtlsListenerEvaluator
             files[key] = content;
         }
 
+        foreach (var (copy, source) in renderer.FileCopies(model))
+        {
+            files[copy] = files[source];
+        }
+
         var secret = new V1Secret
         {
             ApiVersion = "v1",

@@ -17,4 +17,9 @@ public interface IProxyRenderer
     /// <summary>Deterministic files for the output Secret (at least <see cref="ConfigFileName"/>): same model, same bytes.
     /// Call only when <see cref="FindUnenforceable"/> is empty.</summary>
     IReadOnlyDictionary<string, string> Render(ListenerRenderModel model);
+
+    /// <summary>Extra keys the output Secret must hold as byte-for-byte copies of other keys (new key -> existing key),
+    /// for files a proxy only finds by a derived name (HAProxy 2.6 loads a certificate's private key from
+    /// <c>&lt;certificate file&gt;.key</c>). Empty by default.</summary>
+    IReadOnlyDictionary<string, string> FileCopies(ListenerRenderModel model) => System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
 }

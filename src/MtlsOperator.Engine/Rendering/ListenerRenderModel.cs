@@ -29,4 +29,7 @@ public sealed record ListenerRenderModel(
     /// the CRLs can only revoke client (leaf) certificates. Lets a proxy that can check the leaf alone (Envoy's
     /// <c>only_verify_leaf_cert_crl</c>) tolerate <see cref="CasWithoutCrl"/>. False, the default, is the safe answer.</summary>
     public bool CrlsRevokeOnlyLeaves { get; init; }
+
+    /// <summary>IP address to listen on; null listens on every IPv4 address (what a sidecar wants; tests bind loopback).</summary>
+    public string? ListenAddress { get; init; }
 }

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Sockets;
+using MtlsOperator.Engine.Policy;
+
+namespace MtlsOperator.Engine.Rendering.Haproxy;
+
+/// <summary>Writes <c>haproxy.cfg</c>. Pins and rules are sorted so the same policy renders the same bytes whatever its order.</summary>
+internal static class HaproxyConfig
+{
+    private const string SubjectFetch = "ssl_c_s_dn(,0,rfc2253)";
+    private const string IssuerFetch = "ssl_c_i_dn(,0,rfc2253)";
+
+    public static string Write(ListenerRenderModel model, string crtListFile)
+    {
+        var text = new ConfigText()
+            .Line($"# Rendered by mtls-operator for MtlsListener {model.Namespace}/{model.Name}. Do not edit: the operator overwrites this file.")
+            .Line($"# Run in master-worker mode (haproxy -W -f {model.PathOf("haproxy.cfg")}); SIGUSR2 to the master reloads gracefully.")
+            .Line("global")
+            .Line("    log stdout format raw local0")
+            .Line("    # Load a certificate's key from \"<certificate>.key\" and no other file from the mount.")
+            .Line("    ssl-load-extra-files key")
+            .Line("    # After a reload, old workers serve open connections with the old trust: bound how long.")
+            .Line("    hard-stop-after 30s")
+            .Line()
+            .Line("defaults")
+            .Line("    mode http")
+            .Line("    log global")
+            .Line("    option httplog")
+            .Line("    option dontlognull")
+            .Line("    timeout connect 5s")
+            .Line("    timeout client 30s")
+            .Line("    timeout server 30s")
+            .Line("    timeout http-request 10s")
+            .Line("    timeout http-keep-alive 10s")
+            .Line()
+            .Line("frontend mtls");
+        WriteBind(text, model, crtListFile);
+        WriteHeaderStripping(text, model);
+        WriteAdmission(text, model);
+        if (model.ForwardIdentityHeader is { } header)
+        {
+            text.Line("    # Only admitted requests get here: the verified client subject (RFC 2253, non-ASCII as \\XX escapes).")
+                .Line($"    http-request set-header {header} \"%[{SubjectFetch}]\"");
+        }
+
+        return text
+            .Line("    default_backend upstream")
+            .Line()
+            .Line("backend upstream")
+            .Line($"    server app {Address(model.UpstreamHost, model.UpstreamPort)}")
+            .ToString();
+    }
+
+    private static void WriteBind(ConfigText text, ListenerRenderModel model, string crtListFile)
+    {
+        var bind = $"    bind {Address(model.ListenAddress ?? "", model.ListenPort)} ssl crt-list {model.PathOf(crtListFile)} ssl-min-ver TLSv1.2" +
+            $" verify required ca-file {model.PathOf(model.CaFile)}";
+        text.Line("    # verify required: a client without a certificate chaining to the CA bundle fails the TLS handshake.");
+        if (model.CrlFile is { } crl)
+        {
+            bind += $" crl-file {model.PathOf(crl)}";
+            if (!model.CasWithoutCrl.IsDefaultOrEmpty)
+            {
+                // OpenSSL reports a missing CRL at the depth of the certificate being checked: ca-ignore-err (depth > 0) only
+                // skips revocation of CA certificates signed by a CA without a CRL. A client certificate whose own issuer has no
+                // CRL is still refused, and expired or badly signed CRLs still fail: fail closed.
+                bind += " ca-ignore-err 3";
+                text.Line("    # ca-ignore-err 3: no revocation check of CA certificates issued by these CAs, which have no CRL:");
+                foreach (var subject in model.CasWithoutCrl.Order(StringComparer.Ordinal))
+                {
+                    text.Line($"    #   {ConfigText.ForComment(subject)}");
+                }
+
+                text.Line("    # A client certificate issued directly by one of them is refused: add that CA's CRL (an empty one will do).");
+            }
+        }
+
+        text.Line(bind);
+    }
+
+    private static void WriteHeaderStripping(ConfigText text, ListenerRenderModel model)
+    {
+        text.Line("    # Identity headers only this proxy may set: drop every copy a client sent (also spelled with '_', which apps may read alike).");
+        foreach (var name in IdentityHeaders.StrippedFromClients(model))
+        {
+            text.Line($"    http-request del-header {name}");
+            text.Line($"    http-request del-header {name.Replace('-', '_')}");
+        }
+    }
+
+    private static void WriteAdmission(ConfigText text, ListenerRenderModel model)
+    {
+        text.Line("    # Admitted: a pinned certificate OR a rule whose issuer AND subject match. Everyone else: 403.");
+        var alternatives = new List<string>();
+        var pins = (model.Pins.IsDefault ? [] : model.Pins).Distinct().OrderBy(p => p.Algorithm).ThenBy(p => p.Value, StringComparer.Ordinal).ToList();
+        foreach (var pin in pins)
+        {
+            var fetch = pin.Algorithm == PinAlgorithm.Sha1 ? "ssl_c_sha1,hex,lower" : "ssl_c_der,sha2(256),hex,lower";
+            text.Line($"    acl mtls_pinned {fetch} -m str {pin.Value}");
+        }
+
+        if (pins.Count > 0)
+        {
+            alternatives.Add("mtls_pinned");
+        }
+
+        var rules = (model.Rules.IsDefault ? [] : model.Rules).Distinct()
+            .OrderBy(r => r.Issuer, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var (issuer, subject) = RenderInputCheck.PatternsOf(rules[i]);
+            var terms = new List<string>();
+            if (issuer is not null)
+            {
+                text.Line($"    acl mtls_rule{i}_issuer {IssuerFetch} -m reg '^{issuer}$'");
+                terms.Add($"mtls_rule{i}_issuer");
+            }
+
+            if (subject is not null)
+            {
+                text.Line($"    acl mtls_rule{i}_subject {SubjectFetch} -m reg '^{subject}$'");
+                terms.Add($"mtls_rule{i}_subject");
+            }
+
+            if (terms.Count > 0)
+            {
+                alternatives.Add(string.Join(' ', terms));
+            }
+        }
+
+        text.Line(alternatives.Count == 0
+            ? "    http-request deny deny_status 403"
+            : $"    http-request deny deny_status 403 unless {string.Join(" || ", alternatives)}");
+    }
+
+    /// <summary>HAProxy's address syntax; an empty host means every IPv4 address.</summary>
+    private static string Address(string host, int port) =>
+        IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"ipv6@{ip}:{port}"
+            : $"{host}:{port}";
+}

@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+
+namespace MtlsOperator.Engine.Rendering;
+
+/// <summary>Request headers carrying a client identity that only the TLS-terminating proxy may set: any copy a client sends
+/// is removed before the request reaches the upstream, whether or not identity forwarding is on.</summary>
+public static class IdentityHeaders
+{
+    /// <summary>Names apps commonly trust from a TLS terminator (Envoy's XFCC, the Apache/nginx conventions).</summary>
+    public static readonly ImmutableArray<string> WellKnown =
+    [
+        "X-Client-Cert",
+        "X-Client-DN",
+        "X-Client-Verify",
+        "X-Forwarded-Client-Cert",
+        "X-SSL-Client-Cert",
+        "X-SSL-Client-DN",
+        "X-SSL-Client-Verify",
+    ];
+
+    /// <summary>The configured forwarding header (if any) plus <see cref="WellKnown"/>, case-insensitively distinct, in ordinal order.</summary>
+    public static ImmutableArray<string> StrippedFromClients(ListenerRenderModel model) =>
+        WellKnown.Concat(model.ForwardIdentityHeader is { } h ? [h] : [])
+            .DistinctBy(h => h.ToLowerInvariant())
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToImmutableArray();
+}

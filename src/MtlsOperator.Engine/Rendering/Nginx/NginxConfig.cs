@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MtlsOperator.Engine.Rendering.Nginx;
+
+/// <summary>Writes <c>nginx.conf</c>: one server block per served certificate (the first is the default server), all with the
+/// same client verification and admission, so whichever block SNI or Host selects enforces the same policy.</summary>
+internal static class NginxConfig
+{
+    private static readonly string[] s_tempModules = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"];
+
+    public static string Write(ListenerRenderModel model)
+    {
+        var text = new ConfigText()
+            .Line($"# Rendered by mtls-operator for MtlsListener {model.Namespace}/{model.Name}. Do not edit: the operator overwrites this file.")
+            .Line($"# Run: nginx -e stderr -c {model.PathOf("nginx.conf")}   Reload gracefully: the same with -s reload.")
+            .Line("daemon off;")
+            .Line($"pid {NginxRuntimePaths.PidFile(model)};")
+            .Line("error_log stderr notice;")
+            .Line("# After a reload, old workers serve open connections with the old trust: bound how long.")
+            .Line("worker_shutdown_timeout 30s;")
+            .Line()
+            .Line("events {")
+            .Line("    worker_connections 1024;")
+            .Line("}")
+            .Line()
+            .Line("http {")
+            .Line("    server_tokens off;")
+            .Line("    log_format mtls '$remote_addr [$time_local] \"$request\" $status $body_bytes_sent sni=$ssl_server_name verify=$ssl_client_verify client=\"$ssl_client_s_dn\"';")
+            .Line("    access_log /dev/stdout mtls;")
+            .Line("    # The Secret mount is read-only: temporary files go to /tmp.");
+        foreach (var module in s_tempModules)
+        {
+            text.Line($"    {module}_temp_path {NginxRuntimePaths.TempDirectory(model, module)};");
+        }
+
+        text.Line("    # 64-character keys (SHA-256 fingerprints, long DN patterns) need bigger map buckets.")
+            .Line("    map_hash_bucket_size 128;")
+            .Line("    # Headers spelled with '_' are dropped, so no spelling of an identity header reaches the upstream.")
+            .Line("    underscores_in_headers off;")
+            .Line("    ignore_invalid_headers on;")
+            .Line();
+        WriteAdmissionMaps(text, model);
+        foreach (var route in SniRoute.Of(model))
+        {
+            text.Line();
+            WriteServer(text, model, route);
+        }
+
+        return text.Line("}").ToString();
+    }
+
+    private static void WriteAdmissionMaps(ConfigText text, ListenerRenderModel model)
+    {
+        text.Line("    # Admitted: a pinned certificate (SHA-1 of the DER certificate) OR a rule whose issuer AND subject match.")
+            .Line("    map $ssl_client_fingerprint $mtls_pinned {")
+            .Line("        default 0;");
+        foreach (var value in (model.Pins.IsDefault ? [] : model.Pins).Select(p => p.Value).Distinct().Order(StringComparer.Ordinal))
+        {
+            text.Line($"        {value} 1;");
+        }
+
+        text.Line("    }")
+            .Line("    # Key: issuer;subject as OpenSSL prints them in RFC 2253 form (';' inside a value is always escaped).")
+            .Line("    map \"$ssl_client_i_dn;$ssl_client_s_dn\" $mtls_rule_matched {")
+            .Line("        default 0;");
+        var rules = (model.Rules.IsDefault ? [] : model.Rules).Distinct()
+            .OrderBy(r => r.Issuer, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            var (issuer, subject) = RenderInputCheck.PatternsOf(rule);
+            if (issuer is null && subject is null)
+            {
+                continue;
+            }
+
+            var pattern = "^" + (issuer ?? DistinguishedNames.OpensslDnPattern.AnyName) + @"\x3b" + (subject ?? DistinguishedNames.OpensslDnPattern.AnyName) + "$";
+            text.Line($"        \"~{pattern.Replace(@"\", @"\\", StringComparison.Ordinal)}\" 1;");
+        }
+
+        text.Line("    }")
+            .Line("    map \"$mtls_pinned$mtls_rule_matched\" $mtls_admitted {")
+            .Line("        default 0;")
+            .Line("        \"~1\" 1;")
+            .Line("    }");
+    }
+
+    private static void WriteServer(ConfigText text, ListenerRenderModel model, SniRoute route)
+    {
+        var listen = Listen(model.ListenAddress, model.ListenPort);
+        text.Line("    server {")
+            .Line($"        listen {listen} ssl{(route.IsDefault ? " default_server" : "")};")
+            .Line($"        server_name {(route.Hostnames.IsEmpty ? "\"\"" : string.Join(' ', route.Hostnames))};")
+            .Line($"        ssl_certificate {model.PathOf(route.Files.CertificateFile)};")
+            .Line($"        ssl_certificate_key {model.PathOf(route.Files.KeyFile)};")
+            .Line("        ssl_protocols TLSv1.2 TLSv1.3;")
+            .Line("        # on: a client without a certificate chaining to the CA bundle gets 400 and never reaches the upstream.")
+            .Line("        ssl_verify_client on;")
+            .Line($"        ssl_client_certificate {model.PathOf(model.CaFile)};")
+            .Line("        ssl_verify_depth 10;");
+        if (model.CrlFile is { } crl)
+        {
+            text.Line($"        ssl_crl {model.PathOf(crl)};");
+        }
+
+        text.Line("        if ($mtls_admitted != 1) {")
+            .Line("            return 403;")
+            .Line("        }")
+            .Line()
+            .Line("        location / {")
+            .Line($"            proxy_pass http://{Host(model.UpstreamHost)}:{model.UpstreamPort};")
+            .Line("            proxy_http_version 1.1;")
+            .Line("            proxy_set_header Host $http_host;")
+            .Line("            proxy_set_header Connection \"\";")
+            .Line("            # Identity headers only this proxy may set: an empty value drops any copy a client sent.");
+        foreach (var name in IdentityHeaders.StrippedFromClients(model).Where(n => !string.Equals(n, model.ForwardIdentityHeader, StringComparison.OrdinalIgnoreCase)))
+        {
+            text.Line($"            proxy_set_header {name} \"\";");
+        }
+
+        if (model.ForwardIdentityHeader is { } header)
+        {
+            text.Line("            # Replaces any client copy: the verified client subject (RFC 2253, non-ASCII as \\XX escapes).")
+                .Line($"            proxy_set_header {header} $ssl_client_s_dn;");
+        }
+
+        text.Line("        }")
+            .Line("    }");
+    }
+
+    private static string Listen(string? address, int port) => address is null ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Host(address)}:{port}";
+
+    private static string Host(string host) =>
+        IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : host;
+}

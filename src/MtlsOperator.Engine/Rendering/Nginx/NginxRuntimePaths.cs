@@ -1,0 +1,14 @@
+namespace MtlsOperator.Engine.Rendering.Nginx;
+
+/// <summary>Files nginx writes at run time. The Secret mount is read-only, so they live under <c>/tmp</c>, named per listener.</summary>
+public static class NginxRuntimePaths
+{
+    /// <summary>Common prefix of every run-time path of the listener (pid file and temp directories).</summary>
+    public static string Prefix(ListenerRenderModel model) => $"/tmp/mtls-{model.Namespace}-{model.Name}-nginx";
+
+    /// <summary>The pid file <c>nginx -s reload</c> reads.</summary>
+    public static string PidFile(ListenerRenderModel model) => Prefix(model) + ".pid";
+
+    /// <summary>One temp directory per nginx module that buffers to disk; nginx creates the directory itself.</summary>
+    public static string TempDirectory(ListenerRenderModel model, string module) => Prefix(model) + "-" + module;
+}
