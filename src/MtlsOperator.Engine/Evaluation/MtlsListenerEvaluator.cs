@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
 using MtlsOperator.Engine.Rendering;
 
@@ -175,7 +176,10 @@ public sealed class MtlsListenerEvaluator
             admission.CrlPem is null ? [] : admission.CasWithoutCrl,
             pins.ToImmutable(),
             admission.Rules,
-            admission.ForwardIdentityHeader);
+            admission.ForwardIdentityHeader)
+        {
+            CrlsRevokeOnlyLeaves = admission.CrlPem is { } crl && CrlScope.RevokesOnlyLeaves(admission.CaBundlePem, crl),
+        };
 
         var refusals = renderer.FindUnenforceable(model);
         if (refusals.Count > 0)

@@ -54,6 +54,19 @@ public sealed class MtlsListenerEvaluatorTests
     }
 
     [Fact]
+    public void Renderer_learns_when_the_crls_can_revoke_client_certificates_only()
+    {
+        var root = TestPki.TestCertificateAuthority.CreateRoot();
+        var issuing = root.CreateIntermediate();
+        var bundle = TestPki.PemExport.Certificates([root.Certificate, issuing.Certificate]);
+        _admission = _admission! with { CaBundlePem = bundle, CrlPem = issuing.CreateCrlPem(), CasWithoutCrl = ["CN=Test Root CA,O=Test"] };
+
+        Evaluate(Listener());
+
+        Assert.True(_renderer.LastModel!.CrlsRevokeOnlyLeaves);
+    }
+
+    [Fact]
     public void Pinned_certificate_is_enforced_by_the_strongest_form_the_proxy_supports()
     {
         _admission = Admission(new PinEntry("spec.pins[0]", [

@@ -1,0 +1,47 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace MtlsOperator.Engine.Pki;
+
+/// <summary>What a set of CRLs can revoke, judged against the CA bundle they come with.</summary>
+public static class CrlScope
+{
+    /// <summary>True when no CA certificate of <paramref name="caBundlePem"/> was issued by the issuer of a CRL in
+    /// <paramref name="crlPem"/>, so those CRLs can only revoke end-entity (client) certificates. A proxy that checks
+    /// revocation of the client certificate alone then loses nothing. False when anything cannot be parsed.</summary>
+    public static bool RevokesOnlyLeaves(string caBundlePem, string crlPem)
+    {
+        try
+        {
+            var crlIssuers = PemBlock.ReadAll(crlPem).Where(b => b.Label == "X509 CRL").Select(b => IssuerOf(b.Der)).ToList();
+            var cas = PemBlock.ReadAll(caBundlePem).Where(b => b.Label == "CERTIFICATE")
+                .Select(b => X509CertificateLoader.LoadCertificate(b.Der.Span)).ToList();
+
+            // Verifiers find a certificate's CRL by its issuer name, so a CRL can revoke exactly the certificates
+            // whose issuer is the CRL's issuer. Self-signed roots are trust anchors, never checked against a CRL.
+            return !cas.Any(ca => !SameName(ca.SubjectName, ca.IssuerName) && crlIssuers.Any(issuer => SameName(ca.IssuerName, issuer)));
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The issuer Name of a DER CertificateList (RFC 5280 section 5.1).</summary>
+    private static X500DistinguishedName IssuerOf(ReadOnlyMemory<byte> der)
+    {
+        var tbs = new AsnReader(der, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+        {
+            tbs.ReadInteger();
+        }
+
+        tbs.ReadSequence();
+        return new X500DistinguishedName(tbs.ReadEncodedValue().Span);
+    }
+
+    // Byte equality, or the same decoded text ignoring case: erring towards "same" keeps the answer conservative.
+    private static bool SameName(X500DistinguishedName a, X500DistinguishedName b) =>
+        a.RawData.AsSpan().SequenceEqual(b.RawData) || string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
+}
