@@ -20,4 +20,30 @@ public static class PemExport
             return key.ExportPkcs8PrivateKeyPem() + "\n";
         }
     }
+
+    /// <summary>PKCS#1 (<c>RSA PRIVATE KEY</c>) PEM of an RSA certificate's key.</summary>
+    public static string RsaPrivateKey(X509Certificate2 certificate)
+    {
+        using var key = certificate.GetRSAPrivateKey() ?? throw new InvalidOperationException("certificate has no RSA private key");
+        return key.ExportRSAPrivateKeyPem() + "\n";
+    }
+
+    /// <summary>SEC1 (<c>EC PRIVATE KEY</c>) PEM of an ECDSA certificate's key.</summary>
+    public static string EcPrivateKey(X509Certificate2 certificate)
+    {
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("certificate has no ECDSA private key");
+        return key.ExportECPrivateKeyPem() + "\n";
+    }
+
+    /// <summary>Password-encrypted PKCS#8 (<c>ENCRYPTED PRIVATE KEY</c>) PEM of a certificate's key.</summary>
+    public static string EncryptedPrivateKey(X509Certificate2 certificate, string password)
+    {
+        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificate.GetECDsaPrivateKey() ?? certificate.GetRSAPrivateKey()
+            ?? throw new InvalidOperationException("certificate has no private key");
+        using (key)
+        {
+            var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 1000);
+            return key.ExportEncryptedPkcs8PrivateKeyPem(password.AsSpan(), pbe) + "\n";
+        }
+    }
 }
