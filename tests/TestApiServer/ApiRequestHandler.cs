@@ -114,7 +114,7 @@ internal sealed class ApiRequestHandler(
                     ? ObjectLifecycle.Update(resource, @namespace, target.Name!, replacement, current, conditionalOnly: true)
                     : ObjectLifecycle.UpdateStatus(resource, target.Name!, replacement, current, conditionalOnly: true)).Object);
             case "patch":
-                return (200, await PatchAsync(target, context));
+                return await PatchAsync(target, query, context, now);
             case "delete":
                 var options = await ReadOptionalObjectAsync(context);
                 var deleted = store.Write(resource, @namespace, target.Name!, current => ObjectLifecycle.Delete(resource, target.Name!, current, PreconditionsOf(options), now));
@@ -157,27 +157,49 @@ internal sealed class ApiRequestHandler(
         };
     }
 
-    private async Task<JsonObject> PatchAsync(ApiTarget target, HttpContext context)
+    private async Task<(int Code, JsonObject Body)> PatchAsync(ApiTarget target, QueryValues query, HttpContext context, DateTimeOffset now)
     {
         var resource = target.Resource;
         var contentType = context.Request.ContentType ?? "";
-        var mediaType = contentType.Split(';')[0].Trim();
         var patch = await ReadBodyAsync(context);
-        Func<JsonObject, JsonObject> apply = mediaType switch
+        Func<JsonObject, JsonObject> apply = contentType.Split(';')[0].Trim() switch
         {
             "application/merge-patch+json" => current => MergeInto(current, patch),
             "application/strategic-merge-patch+json" when !resource.IsCustom => current => MergeInto(current, patch),
+            "application/json-patch+json" => current => JsonPatch.Apply(current, patch),
+            "application/apply-patch+yaml" => current => MergeInto(current, patch),
             _ => throw ApiStatusException.UnsupportedMediaType(contentType),
         };
-        var name = target.Name!;
-        return store.Write(resource, target.StorageNamespace, name, current =>
+        var serverSideApply = contentType.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal);
+        if (serverSideApply && string.IsNullOrEmpty(query.Text("fieldManager")))
         {
-            var existing = current ?? throw ApiStatusException.NotFound(resource, name);
-            var patched = apply(existing);
+            throw ApiStatusException.Invalid(resource, target.Name!, "fieldManager", "Required value: is required for apply patch");
+        }
+
+        var name = target.Name!;
+        var @namespace = target.StorageNamespace;
+        var result = store.Write(resource, @namespace, name, current =>
+        {
+            if (current is null)
+            {
+                // Server-side apply creates what does not exist yet; every other patch needs an object.
+                if (!serverSideApply || target.Subresource is not null || patch is not JsonObject applied)
+                {
+                    throw ApiStatusException.NotFound(resource, name);
+                }
+
+                var appliedName = ObjectLifecycle.Text(ObjectLifecycle.MetadataOf(applied), "name");
+                return appliedName == name
+                    ? ObjectLifecycle.Create(resource, @namespace, name, applied, null, now)
+                    : throw ApiStatusException.BadRequest($"the name of the object ({appliedName}) does not match the name on the URL ({name})");
+            }
+
+            var patched = apply(current);
             return target.Subresource is null
-                ? ObjectLifecycle.Update(resource, target.StorageNamespace, name, patched, existing, conditionalOnly: false)
-                : ObjectLifecycle.UpdateStatus(resource, name, patched, existing, conditionalOnly: false);
-        }).Object;
+                ? ObjectLifecycle.Update(resource, @namespace, name, patched, current, conditionalOnly: false)
+                : ObjectLifecycle.UpdateStatus(resource, name, patched, current, conditionalOnly: false);
+        });
+        return (result.Outcome == WriteOutcome.Created ? 201 : 200, result.Object);
     }
 
     private static JsonObject MergeInto(JsonObject current, JsonNode? patch) =>
