@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using MtlsOperator.Engine.Pki;
 
 namespace MtlsOperator.Engine.Rendering.DistinguishedNames;
 
@@ -8,7 +9,7 @@ namespace MtlsOperator.Engine.Rendering.DistinguishedNames;
 /// certificate name, which both HAProxy (<c>ssl_c_s_dn(,0,rfc2253)</c>) and nginx (<c>$ssl_client_s_dn</c>) print alike.</summary>
 /// <remarks>
 /// OpenSSL escapes <c>, + " \ &lt; &gt; ;</c> with a backslash, a leading <c>#</c> or space and a trailing space likewise,
-/// and every byte of a non-ASCII character as <c>\XX</c> (uppercase hex of its UTF-8 bytes). Multi-valued RDNs print
+/// and control characters and every byte of a non-ASCII character as <c>\XX</c> (uppercase hex of its UTF-8 bytes). Multi-valued RDNs print
 /// in DER order, which a policy cannot know, so every order is accepted. Values compare case-sensitively (fail closed).
 /// Literal characters other than letters, digits, <c>= , - _ @ : /</c> and space are written as <c>\xHH</c>, so a pattern holds no
 /// quote, <c>$</c>, <c>#</c>, brace or control character: it embeds in HAProxy single quotes verbatim and in nginx double
@@ -26,43 +27,58 @@ public static class OpensslDnPattern
     /// Escape pairs are consumed whole, so an escaped comma inside a value cannot end it early.</summary>
     public const string AnyValue = @"(?:[^,+;\x5c]|\x5c.)*";
 
-    /// <summary>The regex body for <paramref name="dn"/> (RFC 4514, most specific RDN first); null with a reason when it cannot be matched.</summary>
+    /// <summary>The regex body for <paramref name="dn"/> (RFC 4514, most specific RDN first); null with a reason when it cannot be matched.
+    /// With <paramref name="wildcards"/>, each <c>*</c> in a value matches any characters of that one value.</summary>
     public static string? TryBuild(string dn, bool wildcards, out string? error)
     {
-        var parsed = DnPolicyName.TryParse(dn, wildcards, out error);
-        if (parsed is null)
+        if (!DistinguishedName.TryParse(dn, wildcards, out var parsed, out error))
         {
             return null;
         }
 
-        if (parsed.Rdns.FirstOrDefault(r => r.Length > MaxAttributesPerRdn) is { IsDefault: false } wide)
+        if (parsed!.Rdns.FirstOrDefault(r => r.Length > MaxAttributesPerRdn) is { IsDefault: false } wide)
         {
             error = $"a multi-valued RDN has {wide.Length} attributes; at most {MaxAttributesPerRdn} are supported";
             return null;
         }
 
-        return string.Join(",", parsed.Rdns.Select(Rdn));
+        return string.Join(",", parsed.Rdns.Select(rdn => Rdn(rdn, wildcards)));
     }
 
-    private static string Rdn(ImmutableArray<DnAttribute> attributes)
+    private static string Rdn(ImmutableArray<DnAttribute> attributes, bool wildcards)
     {
         if (attributes.Length == 1)
         {
-            return Attribute(attributes[0]);
+            return Attribute(attributes[0], wildcards);
         }
 
-        var orders = Permutations(attributes).Select(p => string.Join(@"\x2b", p.Select(Attribute))).Distinct(StringComparer.Ordinal);
+        var orders = Permutations(attributes).Select(p => string.Join(@"\x2b", p.Select(a => Attribute(a, wildcards)))).Distinct(StringComparer.Ordinal);
         return "(?:" + string.Join("|", orders) + ")";
     }
 
-    private static string Attribute(DnAttribute attribute) => attribute.Type + "=" + Value(attribute.Value);
+    private static string Attribute(DnAttribute attribute, bool wildcards)
+    {
+        var type = string.Concat(attribute.Type.Select(Literal));
+        if (attribute.IsDerHex)
+        {
+            // OpenSSL dumps values without a text form as '#' + uppercase hex of their DER, unescaped.
+            return type + "=" + Literal('#') + attribute.Value;
+        }
 
-    private static string Value(ImmutableArray<DnValueToken> tokens)
+        var tokens = wildcards
+            ? attribute.Value.Split('*').SelectMany((literal, i) => i == 0 ? [literal] : new[] { (string?)null, literal })
+                .Where(t => t != "").Select(t => t is null ? null : Encoding.UTF8.GetBytes(t)).ToList()
+            : [Encoding.UTF8.GetBytes(attribute.Value)];
+        return type + "=" + Value(tokens);
+    }
+
+    /// <summary>Tokens are literal UTF-8 bytes, or null for a wildcard.</summary>
+    private static string Value(List<byte[]?> tokens)
     {
         var sb = new StringBuilder();
-        for (var t = 0; t < tokens.Length; t++)
+        for (var t = 0; t < tokens.Count; t++)
         {
-            var bytes = tokens[t].Bytes;
+            var bytes = tokens[t];
             if (bytes is null)
             {
                 sb.Append(AnyValue);
@@ -71,9 +87,9 @@ public static class OpensslDnPattern
 
             // Whether this literal can sit at the start / end of the value: certainly (nothing else beside it),
             // possibly (only a wildcard that may match nothing), or never.
-            var atStart = t == 0 ? Position.Certain : t == 1 && tokens[0].IsWildcard ? Position.Possible : Position.Never;
-            var last = tokens.Length - 1;
-            var atEnd = t == last ? Position.Certain : t == last - 1 && tokens[last].IsWildcard ? Position.Possible : Position.Never;
+            var atStart = t == 0 ? Position.Certain : t == 1 && tokens[0] is null ? Position.Possible : Position.Never;
+            var last = tokens.Count - 1;
+            var atEnd = t == last ? Position.Certain : t == last - 1 && tokens[last] is null ? Position.Possible : Position.Never;
             for (var b = 0; b < bytes.Length; b++)
             {
                 var edge = Position.Never;
@@ -105,7 +121,7 @@ public static class OpensslDnPattern
 
     private static void AppendByte(StringBuilder sb, byte b, Position edgeEscape)
     {
-        if (b >= 0x80)
+        if (b >= 0x80 || b < 0x20 || b == 0x7f)
         {
             sb.Append(@"\x5c").Append(b.ToString("X2", CultureInfo.InvariantCulture));
             return;
