@@ -139,7 +139,8 @@ public sealed class TestCertificateAuthority
 
         var tu = thisUpdate ?? DateTimeOffset.UtcNow.AddMinutes(-10);
         var nu = nextUpdate ?? DateTimeOffset.UtcNow.AddDays(30);
-        return builder.Build(Certificate, crlNumber ?? BigInteger.One, nu, HashAlgorithmName.SHA256, thisUpdate: tu);
+        var padding = Certificate.GetRSAPublicKey() is null ? null : RSASignaturePadding.Pkcs1;
+        return builder.Build(Certificate, crlNumber ?? BigInteger.One, nu, HashAlgorithmName.SHA256, padding, tu);
     }
 
     /// <summary>The CRL as PEM text.</summary>

@@ -1,0 +1,129 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Pki;
+
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>A CRL matched to the bundle CA whose key signed it.</summary>
+internal sealed record MatchedCrl(CertificateRevocationList Crl, AcceptedCa Issuer, string Source);
+
+/// <summary>Reads a bundle's CRLs and matches each to its issuer. Every CRL that cannot be honoured is blocking: with a CRL file,
+/// HAProxy and nginx reject every client of a CA whose CRL is missing, expired or badly signed, so such a change must not replace a working output.</summary>
+internal static class TrustBundleCrls
+{
+    public static List<MatchedCrl> ReadAndMatch(TrustBundleSpec spec, string ns, IResourceLookup lookup, IReadOnlyList<AcceptedCa> cas,
+        DateTimeOffset now, Findings findings)
+    {
+        var matched = new List<MatchedCrl>();
+        for (var i = 0; i < spec.Crls.Count; i++)
+        {
+            var entry = $"spec.crls[{i}]";
+            foreach (var crl in Read(spec.Crls[i], entry, ns, lookup, findings))
+            {
+                if (matched.FirstOrDefault(m => m.Crl.Der.Span.SequenceEqual(crl.Der.Span)) is { } same)
+                {
+                    findings.Add(entry, TrustBundleReasons.DuplicateCrl,
+                        $"{entry} repeats the CRL from \"{crl.Issuer}\" already given in {same.Source}; the copy is ignored. Remove one of them.", blocking: false);
+                    continue;
+                }
+
+                if (Match(crl, entry, cas, now, findings) is { } issuer)
+                {
+                    matched.Add(new MatchedCrl(crl, issuer, entry));
+                }
+            }
+        }
+
+        return KeepNewestPerIssuer(matched, findings);
+    }
+
+    private static List<CertificateRevocationList> Read(DataSource source, string entry, string ns, IResourceLookup lookup, Findings findings)
+    {
+        var read = DataSourceReader.Read(source, entry, ns, lookup);
+        if (read.Bytes is not { } bytes)
+        {
+            findings.Add(entry, read.Reason!, read.Message!, blocking: true);
+            return [];
+        }
+
+        var content = PemOrDer.Read(bytes, PemLabels.Crl);
+        if (content.Error is not null || content.Objects.Count == 0)
+        {
+            var why = content.Error ?? $"holds no X509 CRL block (only {string.Join(", ", content.OtherLabels.Distinct())})";
+            findings.Add(entry, TrustBundleReasons.MalformedCrl, $"{entry} {why}; give PEM X509 CRL blocks or one DER CRL.", blocking: true);
+            return [];
+        }
+
+        var crls = new List<CertificateRevocationList>();
+        for (var k = 0; k < content.Objects.Count; k++)
+        {
+            try
+            {
+                crls.Add(CertificateRevocationList.Parse(content.Objects[k]));
+            }
+            catch (Exception e) when (e is AsnContentException or CryptographicException)
+            {
+                findings.Add(entry, TrustBundleReasons.MalformedCrl,
+                    $"{entry}: CRL {k + 1} is not a valid X.509 CRL; replace it with the CRL your CA publishes (PEM or DER).", blocking: true);
+            }
+        }
+
+        return crls;
+    }
+
+    private static AcceptedCa? Match(CertificateRevocationList crl, string entry, IReadOnlyList<AcceptedCa> cas, DateTimeOffset now, Findings findings)
+    {
+        var named = cas.Where(c => c.Ca.Subject == crl.Issuer).ToList();
+        if (named.Count == 0)
+        {
+            findings.Add(entry, TrustBundleReasons.CrlIssuerNotInBundle,
+                $"{entry} is a CRL issued by \"{crl.Issuer}\", which is not a CA in this bundle; add that CA to spec.sources or remove the CRL.", blocking: true);
+            return null;
+        }
+
+        var issuer = named.FirstOrDefault(c => SignatureVerifier.Verify(crl.Signed, c.Ca.Certificate) == SignatureCheck.Valid);
+        if (issuer is null)
+        {
+            findings.Add(entry, TrustBundleReasons.CrlSignatureInvalid,
+                $"{entry} names \"{crl.Issuer}\" as issuer, but its signature does not verify with that CA's key (or uses an algorithm this operator cannot check); " +
+                "it was altered or signed by another key. Use the CRL the CA currently publishes.", blocking: true);
+            return null;
+        }
+
+        if (crl.NextUpdate is { } next && now > next)
+        {
+            findings.Add(entry, TrustBundleReasons.CrlExpired,
+                $"{entry}: the CRL from \"{crl.Issuer}\" expired at {TrustBundleCertificates.Format(next)} (nextUpdate). HAProxy and nginx reject every " +
+                "client certificate from that CA while its CRL is expired, so this is not rendered; publish a fresh CRL.", blocking: true);
+            return null;
+        }
+
+        if (now < crl.ThisUpdate)
+        {
+            findings.Add(entry, TrustBundleReasons.CrlNotYetValid,
+                $"{entry}: the CRL from \"{crl.Issuer}\" is dated {TrustBundleCertificates.Format(crl.ThisUpdate)} (thisUpdate), in the future; proxies reject " +
+                "every client of that CA until then. Check the CA's clock.", blocking: true);
+            return null;
+        }
+
+        return issuer;
+    }
+
+    private static List<MatchedCrl> KeepNewestPerIssuer(List<MatchedCrl> matched, Findings findings)
+    {
+        var kept = new List<MatchedCrl>();
+        foreach (var group in matched.GroupBy(m => m.Issuer))
+        {
+            var ordered = group.OrderByDescending(m => m.Crl.ThisUpdate).ToList();
+            kept.Add(ordered[0]);
+            foreach (var older in ordered.Skip(1))
+            {
+                findings.Add(older.Source, TrustBundleReasons.SupersededCrl,
+                    $"{older.Source} is an older CRL from \"{older.Crl.Issuer}\" than the one in {ordered[0].Source} and was left out; remove it.", blocking: false);
+            }
+        }
+
+        return kept;
+    }
+}

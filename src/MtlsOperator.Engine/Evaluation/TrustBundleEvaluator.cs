@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Pki;
+
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>Evaluates a <see cref="TrustBundle"/>: which CAs and CRLs it holds, what is wrong with them, and the <c>ca.crt</c> ConfigMap to write.
+/// Fails closed: an unreadable source, malformed PEM, no usable CA or a CRL that cannot be honoured make Ready=False with no output,
+/// so the last good ConfigMap stays; problems that can only make proxies reject more clients are listed while the bundle is rendered.</summary>
+public sealed partial class TrustBundleEvaluator
+{
+    /// <summary>Key of the CA certificates in the output ConfigMap.</summary>
+    public const string CaKey = "ca.crt";
+
+    /// <summary>Key of the CRLs in the output ConfigMap, present only when the bundle has CRLs.</summary>
+    public const string CrlKey = "ca.crl";
+
+    /// <summary>The name of the ConfigMap a bundle renders into.</summary>
+    public static string OutputNameOf(TrustBundle bundle) =>
+        string.IsNullOrWhiteSpace(bundle.Spec.OutputConfigMapName) ? bundle.Metadata.Name + "-ca" : bundle.Spec.OutputConfigMapName;
+
+    public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context)
+    {
+        var ns = bundle.Metadata.NamespaceProperty ?? "default";
+        var outputName = OutputNameOf(bundle);
+        var findings = new Findings();
+        if (!ConfigMapName().IsMatch(outputName) || outputName.Length > 253)
+        {
+            findings.Add("spec.outputConfigMapName", TrustBundleReasons.InvalidSpec,
+                $"spec.outputConfigMapName \"{outputName}\" is not a valid ConfigMap name (lowercase letters, digits, '-' and '.', at most 253 characters).", blocking: true);
+        }
+
+        if (bundle.Spec.Sources.Count == 0)
+        {
+            findings.Add("spec.sources", TrustBundleReasons.NoSources, "spec.sources is empty; list at least one source of CA certificates.", blocking: true);
+        }
+
+        var read = TrustBundleCertificates.Read(bundle.Spec, ns, context.Lookup, findings);
+        var cas = TrustBundleCertificates.Accept(read, context.Now, findings);
+        var crls = TrustBundleCrls.ReadAndMatch(bundle.Spec, ns, context.Lookup, cas, context.Now, findings);
+        if (!findings.HasBlocking && !cas.Any(c => c.ValidNow))
+        {
+            findings.Add("spec.sources", TrustBundleReasons.NoUsableCertificateAuthority, cas.Count == 0
+                ? "The sources hold no CA certificate, so no client could ever be verified; add the root (and intermediate) CA certificates."
+                : "Every CA certificate in the bundle is expired or not yet valid, so no client could be verified; add the CA's current certificate.",
+                blocking: true);
+        }
+
+        crls = [.. crls.OrderBy(m => cas.IndexOf(m.Issuer))];
+        var status = StatusOf(bundle, outputName, cas, crls, findings);
+        var conditions = new ConditionSet(bundle.Status?.Conditions, bundle.Metadata.Generation, context.Now);
+        if (findings.HasBlocking)
+        {
+            var (reason, message) = findings.BlockingSummary();
+            conditions.Set(ConditionTypes.Ready, false, reason, message + LiveOutputNote(bundle, ns, outputName, context.Lookup));
+            status.Conditions = conditions.Build();
+            return new TrustBundleEvaluation(status, null, null);
+        }
+
+        var anchors = AnchorsOf(cas, crls);
+        var problems = status.Problems.Count;
+        conditions.Set(ConditionTypes.Ready, true, problems == 0 ? TrustBundleReasons.Rendered : TrustBundleReasons.RenderedWithProblems,
+            $"ConfigMap {outputName} holds {Count(cas.Count, "CA certificate")} ({cas.Count(c => c.Role == CertificateRole.Root)} root, " +
+            $"{cas.Count(c => c.Role == CertificateRole.Intermediate)} intermediate) and {Count(crls.Count, "CRL")}." +
+            (problems == 0 ? "" : $" {Count(problems, "problem")} in status.problems can only make clients be rejected; fix them."));
+        status.Conditions = conditions.Build();
+        return new TrustBundleEvaluation(status, OutputOf(bundle, outputName, anchors), anchors);
+    }
+
+    private static TrustBundleStatus StatusOf(TrustBundle bundle, string outputName, List<AcceptedCa> cas, List<MatchedCrl> crls, Findings findings) => new()
+    {
+        ObservedGeneration = bundle.Metadata.Generation,
+        CertificateCount = cas.Count,
+        Certificates = [.. cas.Select(c => new TrustedCertificateStatus
+        {
+            Role = c.Role.ToString(),
+            Subject = c.Ca.Subject,
+            Issuer = c.Ca.Issuer,
+            Sha256 = c.Ca.Sha256,
+            NotAfter = c.Ca.Certificate.NotAfter.ToUniversalTime(),
+            Source = c.Ca.Source,
+        })],
+        EarliestExpiry = cas.Count == 0 ? null : cas.Min(c => c.Ca.Certificate.NotAfter.ToUniversalTime()),
+        Crls = [.. crls.Select(m => new CrlStatus
+        {
+            Issuer = m.Crl.Issuer,
+            ThisUpdate = m.Crl.ThisUpdate.UtcDateTime,
+            NextUpdate = m.Crl.NextUpdate?.UtcDateTime,
+            RevokedCount = m.Crl.RevokedSerials.Length,
+            Source = m.Source,
+        })],
+        Problems = findings.Problems,
+        OutputConfigMap = outputName,
+    };
+
+    private static TrustAnchors AnchorsOf(List<AcceptedCa> cas, List<MatchedCrl> crls)
+    {
+        var caPem = PemBlock.Join(cas.Select(c => new PemBlock(PemLabels.Certificate, c.Ca.Certificate.RawData)));
+        var crlPem = crls.Count == 0 ? null : string.Concat(crls.Select(m => m.Crl.ToPem()));
+        var subjects = cas.Select(c => c.Ca.Subject).Distinct().ToImmutableArray();
+        var withCrl = crls.Select(m => m.Issuer.Ca.Subject).ToHashSet();
+        return new TrustAnchors(caPem, crlPem, subjects, [.. subjects.Where(s => !withCrl.Contains(s))]);
+    }
+
+    private static V1ConfigMap OutputOf(TrustBundle bundle, string outputName, TrustAnchors anchors)
+    {
+        var data = new Dictionary<string, string> { [CaKey] = anchors.CaBundlePem };
+        if (anchors.CrlPem is { } crl)
+        {
+            data[CrlKey] = crl;
+        }
+
+        return new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = V1ConfigMap.KubeKind,
+            Metadata = OutputOwnership.MetadataFor(outputName, bundle),
+            Data = data,
+        };
+    }
+
+    private static string LiveOutputNote(TrustBundle bundle, string ns, string outputName, IResourceLookup lookup) =>
+        lookup.FindConfigMap(ns, outputName) is { } existing && OutputOwnership.IsOwnedBy(existing.Metadata, bundle)
+            ? OutputOwnership.GenerationOf(existing.Metadata) is { } g
+                ? $" ConfigMap {outputName} keeps the content of generation {g.ToString(CultureInfo.InvariantCulture)}."
+                : $" ConfigMap {outputName} keeps its last good content."
+            : $" ConfigMap {outputName} is not written until this is fixed.";
+
+    private static string Count(int n, string noun) => $"{n.ToString(CultureInfo.InvariantCulture)} {noun}{(n == 1 ? "" : "s")}";
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex ConfigMapName();
+}

@@ -1,0 +1,32 @@
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>Reasons on a TrustBundle's <c>Ready</c> condition and its problems. Blocking ones make Ready=False and keep the last good ConfigMap;
+/// the others are listed while the bundle is still rendered, because they can only make the proxy reject more clients, never admit more.</summary>
+public static class TrustBundleReasons
+{
+    public const string Rendered = "Rendered";
+    public const string RenderedWithProblems = "RenderedWithProblems";
+
+    // Blocking: the bundle cannot be read as written, or using it would lock everyone out.
+    public const string InvalidSpec = "InvalidSpec";
+    public const string NoSources = "NoSources";
+    public const string MalformedCertificate = "MalformedCertificate";
+    public const string NoUsableCertificateAuthority = "NoUsableCertificateAuthority";
+    public const string MalformedCrl = "MalformedCrl";
+    public const string CrlIssuerNotInBundle = "CrlIssuerNotInBundle";
+    public const string CrlSignatureInvalid = "CrlSignatureInvalid";
+    public const string CrlExpired = "CrlExpired";
+    public const string CrlNotYetValid = "CrlNotYetValid";
+
+    // Listed, not blocking.
+    public const string NotACertificateAuthority = "NotACertificateAuthority";
+    public const string Expired = "Expired";
+    public const string NotYetValid = "NotYetValid";
+    public const string IntermediateWithoutRoot = "IntermediateWithoutRoot";
+    public const string MissingKeyCertSign = "MissingKeyCertSign";
+    public const string DuplicateCertificate = "DuplicateCertificate";
+    public const string DuplicateCrl = "DuplicateCrl";
+    public const string SupersededCrl = "SupersededCrl";
+    public const string UnexpectedPemBlock = "UnexpectedPemBlock";
+    public const string PrivateKeyInSource = "PrivateKeyInSource";
+}
