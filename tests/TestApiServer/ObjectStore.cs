@@ -58,7 +58,7 @@ public sealed class ObjectStore
     }
 
     /// <summary>Copies of the stored objects of a resource, in one namespace or all (null), in key order.</summary>
-    public IReadOnlyList<JsonObject> List(ApiResource resource, string? @namespace = null) => Snapshot(resource, @namespace).Items;
+    public IReadOnlyList<JsonObject> List(ApiResource resource, string? @namespace = null) => Snapshot(resource, @namespace).Items.Select(entry => entry.Item).ToList();
 
     /// <summary>Forgets every past event, as an etcd compaction would: resuming a watch from any older resourceVersion gets 410 Gone.</summary>
     public void ExpireHistory()
@@ -70,15 +70,44 @@ public sealed class ObjectStore
         }
     }
 
-    internal (long Revision, IReadOnlyList<JsonObject> Items) Snapshot(ApiResource resource, string? @namespace)
+    /// <summary>
+    /// The objects as they were at <paramref name="atRevision"/> (null: now), rebuilt by undoing later events, so paged
+    /// and exact-revision lists are consistent snapshots as etcd's MVCC gives them. Keys are "namespace/name".
+    /// </summary>
+    internal (long Revision, IReadOnlyList<(string Key, JsonObject Item)> Items) Snapshot(ApiResource resource, string? @namespace, long? atRevision = null)
     {
         lock (_gate)
         {
-            var items = Bucket(resource)
+            var at = atRevision ?? _revision;
+            if (at < _compactedThrough)
+            {
+                throw new ApiStatusException(410, "Expired", $"The resourceVersion for the provided list is too old: {at} is older than the oldest kept revision {_compactedThrough + 1}.");
+            }
+
+            if (at > _revision)
+            {
+                throw new ApiStatusException(504, "Timeout", $"Too large resource version: {at}, current: {_revision}");
+            }
+
+            var state = new SortedDictionary<string, JsonObject>(Bucket(resource), StringComparer.Ordinal);
+            foreach (var later in _history.Reverse().Where(past => past.Revision > at && past.Resource.QualifiedName == resource.QualifiedName))
+            {
+                var key = Key(later.Namespace, later.Object.GetProperty("metadata").GetProperty("name").GetString()!);
+                if (later.Type == "ADDED")
+                {
+                    state.Remove(key);
+                }
+                else
+                {
+                    state[key] = JsonSerializer.SerializeToNode(later.Previous!.Value)!.AsObject();
+                }
+            }
+
+            var items = state
                 .Where(entry => @namespace is null || entry.Key.StartsWith(@namespace + "/", StringComparison.Ordinal))
-                .Select(entry => entry.Value.DeepClone().AsObject())
+                .Select(entry => (entry.Key, entry.Value.DeepClone().AsObject()))
                 .ToList();
-            return (_revision, items);
+            return (at, items);
         }
     }
 
