@@ -46,6 +46,9 @@ public sealed class Informer<T> : IInformer
     /// <summary>Watches re-opened since start, for any reason (also exported as a metric).</summary>
     public long WatchRestarts => Interlocked.Read(ref _watchRestarts);
 
+    /// <summary>Where each namespace scope's next watch resumes from (null while a list is due).</summary>
+    internal IReadOnlyList<string?> ResumeVersions => [.. _reflectors.Select(r => r.ResourceVersion)];
+
     /// <summary>Registers callbacks; objects already cached are replayed to it as adds.</summary>
     public void AddHandler(ResourceEventHandler<T> handler)
     {

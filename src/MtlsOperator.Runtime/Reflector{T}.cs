@@ -207,6 +207,7 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
                 }
 
                 lastVersion = item.Metadata?.ResourceVersion ?? lastVersion;
+                _resourceVersion = lastVersion;
             }
         }
         finally
