@@ -30,7 +30,7 @@ internal static class EnvoyBootstrap
             .Where(c => c.Hostnames.Count > 0)
             .Select(c => (object)FilterChain(model, c, new YamlMap()
                 .Add("name", "sni-" + c.Name)
-                .Add("filter_chain_match", new YamlMap().Add("server_names", c.Hostnames.Select(h => (object)h.ToLowerInvariant()).ToList()))))
+                .Add("filter_chain_match", new YamlMap().Add("server_names", c.Hostnames.Select(h => h.ToLowerInvariant()).Distinct().Select(h => (object)h).ToList()))))
             .ToList();
         if (sniChains.Count > 0)
         {

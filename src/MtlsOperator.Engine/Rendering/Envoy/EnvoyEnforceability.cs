@@ -136,7 +136,7 @@ internal static partial class EnvoyEnforceability
                 {
                     problems.Add($"server certificate {c.Name}: '{host}' is not a DNS name or a '*.' wildcard Envoy can match");
                 }
-                else if (!owners.TryAdd(host, c.Name))
+                else if (!owners.TryAdd(host, c.Name) && owners[host] != c.Name)
                 {
                     problems.Add($"hostname {host.ToLowerInvariant()} is served by both {owners[host]} and {c.Name}; Envoy refuses two filter chains for one name");
                 }

@@ -55,6 +55,11 @@ internal static class EnvoySecrets
     // the model means across pin entries.
     private static void AddPins(YamlMap context, ListenerRenderModel model, PinAlgorithm algorithm, string field)
     {
+        if (model.Pins.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
         var values = model.Pins.Where(p => p.Algorithm == algorithm).Select(p => (object)p.Value).ToList();
         if (values.Count > 0)
         {

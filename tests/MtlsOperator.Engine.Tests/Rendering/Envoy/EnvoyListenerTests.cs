@@ -34,6 +34,15 @@ public sealed class EnvoyListenerTests
     }
 
     [Fact]
+    public void A_name_a_certificate_lists_twice_is_matched_once()
+    {
+        var model = Model() with { ServerCertificates = [new("web", ["app.example.com", "APP.example.com"], "tls.crt", "tls.key")] };
+
+        Assert.Empty(Renderer.FindUnenforceable(model));
+        Assert.Equal(["app.example.com"], Scalars(Map(Chains(Bootstrap(model))[0], "filter_chain_match"), "server_names"));
+    }
+
+    [Fact]
     public void Default_chain_serves_the_first_certificate_to_clients_without_a_known_sni()
     {
         var listener = Listener(Bootstrap(ThreeCertificates));

@@ -134,6 +134,15 @@ public sealed class EnvoyRefusalTests
     }
 
     [Fact]
+    public void Rules_with_default_pins_render_without_pin_lists()
+    {
+        var model = Model() with { Pins = default, Rules = [Dns("a.example.com")] };
+
+        Assert.Empty(Renderer.FindUnenforceable(model));
+        Assert.DoesNotContain("verify_certificate", Renderer.Render(model)["sds-validation.yaml"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_relative_mount_path_is_refused()
     {
         Assert.NotEmpty(Renderer.FindUnenforceable(Model() with { MountPath = "etc/mtls" }));
