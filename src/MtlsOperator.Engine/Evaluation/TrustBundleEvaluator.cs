@@ -63,9 +63,9 @@ public sealed partial class TrustBundleEvaluator
         var anchors = AnchorsOf(cas, crls);
         var problems = status.Problems.Count;
         conditions.Set(ConditionTypes.Ready, true, problems == 0 ? TrustBundleReasons.Rendered : TrustBundleReasons.RenderedWithProblems,
-            $"ConfigMap {outputName} holds {Count(cas.Count, "CA certificate")} ({cas.Count(c => c.Role == CertificateRole.Root)} root, " +
-            $"{cas.Count(c => c.Role == CertificateRole.Intermediate)} intermediate) and {Count(crls.Count, "CRL")}." +
-            (problems == 0 ? "" : $" {Count(problems, "problem")} in status.problems can only make clients be rejected; fix them."));
+            $"ConfigMap {outputName} holds {Wording.Count(cas.Count, "CA certificate")} ({cas.Count(c => c.Role == CertificateRole.Root)} root, " +
+            $"{cas.Count(c => c.Role == CertificateRole.Intermediate)} intermediate) and {Wording.Count(crls.Count, "CRL")}." +
+            (problems == 0 ? "" : $" {Wording.Count(problems, "problem")} in status.problems can only make clients be rejected; fix them."));
         status.Conditions = conditions.Build();
         return new TrustBundleEvaluation(status, OutputOf(bundle, outputName, anchors), anchors);
     }
@@ -128,8 +128,6 @@ public sealed partial class TrustBundleEvaluator
                 ? $" ConfigMap {outputName} keeps the content of generation {g.ToString(CultureInfo.InvariantCulture)}."
                 : $" ConfigMap {outputName} keeps its last good content."
             : $" ConfigMap {outputName} is not written until this is fixed.";
-
-    private static string Count(int n, string noun) => $"{n.ToString(CultureInfo.InvariantCulture)} {noun}{(n == 1 ? "" : "s")}";
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex ConfigMapName();

@@ -1,0 +1,27 @@
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>Reasons on a ClientAuthPolicy's <c>Ready</c> condition and its problems. Blocking ones make Ready=False and leave
+/// <see cref="ClientAuthPolicyEvaluation.Admission"/> null, so listeners keep their last good output.</summary>
+public static class ClientAuthPolicyReasons
+{
+    public const string Accepted = "Accepted";
+    public const string AcceptedWithProblems = "AcceptedWithProblems";
+
+    // Blocking.
+    public const string InvalidSpec = "InvalidSpec";
+    public const string InvalidPin = "InvalidPin";
+    public const string InvalidRule = "InvalidRule";
+    public const string NoClientsAdmitted = "NoClientsAdmitted";
+    public const string TrustBundleNotFound = "TrustBundleNotFound";
+    public const string TrustBundleNotReady = "TrustBundleNotReady";
+    public const string CrlRequired = "CrlRequired";
+
+    // Listed, not blocking.
+    public const string DuplicatePin = "DuplicatePin";
+    public const string DuplicateRule = "DuplicateRule";
+    public const string PinnedCertificateIsCa = "PinnedCertificateIsCa";
+    public const string PinnedCertificateExpired = "PinnedCertificateExpired";
+    public const string PinnedCertificateNotInBundle = "PinnedCertificateNotInBundle";
+    public const string RuleIssuerNotInBundle = "RuleIssuerNotInBundle";
+    public const string PrivateKeyInSource = "PrivateKeyInSource";
+}
