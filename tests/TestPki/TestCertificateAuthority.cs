@@ -85,7 +85,12 @@ public sealed class TestCertificateAuthority
         Issue(subject, options ?? new LeafOptions(), ClientAuthOid);
 
     /// <summary>Issues an end-entity certificate with full control over its extensions.</summary>
-    public X509Certificate2 Issue(string subject, LeafOptions options, string defaultEku)
+    public X509Certificate2 Issue(string subject, LeafOptions options, string defaultEku) =>
+        Issue(new X500DistinguishedName(subject), options, defaultEku);
+
+    /// <summary>Issues an end-entity certificate whose subject is built exactly (e.g. with <see cref="X500DistinguishedNameBuilder"/>),
+    /// for names with characters the string parser would read differently.</summary>
+    public X509Certificate2 Issue(X500DistinguishedName subject, LeafOptions options, string defaultEku)
     {
         using var k = CreateKey(options.Key);
         var req = CreateRequest(subject, k);
@@ -185,7 +190,9 @@ public sealed class TestCertificateAuthority
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    private static CertificateRequest CreateRequest(string subject, IDisposable key) => key switch
+    private static CertificateRequest CreateRequest(string subject, IDisposable key) => CreateRequest(new X500DistinguishedName(subject), key);
+
+    private static CertificateRequest CreateRequest(X500DistinguishedName subject, IDisposable key) => key switch
     {
         ECDsa ec => new CertificateRequest(subject, ec, HashAlgorithmName.SHA256),
         RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace MtlsOperator.ProxyTests.Infrastructure;
+
+/// <summary>nginx in the foreground (the rendered config says <c>daemon off</c>); <c>nginx -s reload</c> reloads it gracefully.</summary>
+public sealed class NginxProcess(string configFile, int port, string runtimePrefix)
+    : ProxyProcess(Executable, ["-e", "stderr", "-c", configFile], port)
+{
+    private const string Started = "start worker processes";
+    private static string Executable => ProxyBinary.Find("nginx") ?? "nginx";
+
+    public override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var before = CountInLog(Started);
+        using var reload = Process.Start(new ProcessStartInfo(Executable, ["-e", "stderr", "-c", configFile, "-s", "reload"])
+        {
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var error = await reload.StandardError.ReadToEndAsync(cancellationToken);
+        await reload.WaitForExitAsync(cancellationToken);
+        if (reload.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"nginx -s reload failed ({reload.ExitCode}): {error}\nLog:\n{Log}");
+        }
+
+        await WaitForLogAsync(Started, before, "[emerg]", cancellationToken);
+    }
+
+    /// <summary>The pid file and temp directories the rendered config puts under /tmp.</summary>
+    protected override Task CleanUpAsync()
+    {
+        var directory = Path.GetDirectoryName(runtimePrefix)!;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory, Path.GetFileName(runtimePrefix) + "*"))
+        {
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

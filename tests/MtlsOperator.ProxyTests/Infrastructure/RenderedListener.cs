@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using MtlsOperator.Engine.Policy;
+using MtlsOperator.Engine.Rendering;
+using TestPki;
+
+namespace MtlsOperator.ProxyTests.Infrastructure;
+
+/// <summary>Renders a scenario the way the engine does for one listener: the output Secret's files, keyed as in the Secret.</summary>
+public static class RenderedListener
+{
+    /// <summary>Strongest first, as the listener evaluator prefers them.</summary>
+    private static readonly PinAlgorithm[] s_preference = [PinAlgorithm.Sha256, PinAlgorithm.SpkiSha256, PinAlgorithm.Sha1];
+
+    public static ListenerRenderModel Model(ProxyKind kind, ListenerScenario scenario, string mountPath, int listenPort, int upstreamPort)
+    {
+        var renderer = kind.Renderer();
+        var pki = ProxyPki.Instance;
+        var pins = scenario.Pins.Select(entry =>
+            s_preference.Where(renderer.SupportedPinAlgorithms.Contains)
+                .Select(a => entry.Forms.FirstOrDefault(f => f.Algorithm == a)).FirstOrDefault(f => f is not null)
+            ?? entry.Forms[0]).ToImmutableArray();
+        return new ListenerRenderModel(
+            "proxytests",
+            $"{scenario.Name}-{listenPort}",
+            listenPort,
+            "127.0.0.1",
+            upstreamPort,
+            mountPath,
+            [.. scenario.Servers.Select((s, i) => i == 0
+                ? new ServerCertificateFiles(s.Name, s.Hostnames, "tls.crt", "tls.key")
+                : new ServerCertificateFiles(s.Name, s.Hostnames, $"sni-{s.Name}.crt", $"sni-{s.Name}.key"))],
+            "ca.crt",
+            scenario.CheckRevocation ? "ca.crl" : null,
+            scenario.CheckRevocation && scenario.RootCrlMissing ? [ProxyPki.SubjectOf(pki.ClientRoot.Certificate)] : [],
+            pins,
+            scenario.Rules,
+            scenario.IdentityHeader)
+        {
+            ListenAddress = "127.0.0.1",
+        };
+    }
+
+    /// <summary>Every file of the output Secret; throws with the renderer's reasons when it refuses the scenario.</summary>
+    public static IReadOnlyDictionary<string, string> Files(ProxyKind kind, ListenerScenario scenario, ListenerRenderModel model)
+    {
+        var renderer = kind.Renderer();
+        var refusals = renderer.FindUnenforceable(model);
+        if (refusals.Count > 0)
+        {
+            throw new InvalidOperationException($"{kind} refuses scenario {scenario.Name}: {string.Join(" ", refusals)}");
+        }
+
+        var pki = ProxyPki.Instance;
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { ["ca.crt"] = pki.ClientBundlePem };
+        for (var i = 0; i < scenario.Servers.Length; i++)
+        {
+            var server = scenario.Servers[i];
+            files[model.ServerCertificates[i].CertificateFile] = pki.ServerChainPem(server.Certificate);
+            files[model.ServerCertificates[i].KeyFile] = PemExport.PrivateKey(server.Certificate);
+        }
+
+        if (model.CrlFile is { } crl)
+        {
+            files[crl] = scenario.RootCrlMissing ? pki.ClientIssuing.CreateCrlPem() : pki.AllCrlsPem;
+        }
+
+        foreach (var (key, content) in renderer.Render(model))
+        {
+            files[key] = content;
+        }
+
+        foreach (var (copy, source) in renderer.FileCopies(model))
+        {
+            files[copy] = files[source];
+        }
+
+        return files;
+    }
+}
