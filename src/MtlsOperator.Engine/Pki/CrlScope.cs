@@ -14,8 +14,9 @@ public static class CrlScope
     {
         try
         {
-            var crlIssuers = PemBlock.ReadAll(crlPem).Where(b => b.Label == "X509 CRL").Select(b => IssuerOf(b.Der)).ToList();
-            var cas = PemBlock.ReadAll(caBundlePem).Where(b => b.Label == "CERTIFICATE")
+            var crlIssuers = PemBlock.ReadAll(crlPem).Where(b => b.Label == PemLabels.Crl)
+                .Select(b => new X500DistinguishedName(CertificateRevocationList.Parse(b.Der).IssuerDer.Span)).ToList();
+            var cas = PemBlock.ReadAll(caBundlePem).Where(b => b.Label == PemLabels.Certificate)
                 .Select(b => X509CertificateLoader.LoadCertificate(b.Der.Span)).ToList();
 
             // Verifiers find a certificate's CRL by its issuer name, so a CRL can revoke exactly the certificates
@@ -26,19 +27,6 @@ public static class CrlScope
         {
             return false;
         }
-    }
-
-    /// <summary>The issuer Name of a DER CertificateList (RFC 5280 section 5.1).</summary>
-    private static X500DistinguishedName IssuerOf(ReadOnlyMemory<byte> der)
-    {
-        var tbs = new AsnReader(der, AsnEncodingRules.DER).ReadSequence().ReadSequence();
-        if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
-        {
-            tbs.ReadInteger();
-        }
-
-        tbs.ReadSequence();
-        return new X500DistinguishedName(tbs.ReadEncodedValue().Span);
     }
 
     // Byte equality, or the same decoded text ignoring case: erring towards "same" keeps the answer conservative.
