@@ -23,7 +23,7 @@ pki_client_cert legacy "/O=Example Corp/OU=Delivery/CN=legacy-deploy-controller"
 # thumbprint exactly as `openssl x509 -fingerprint -sha1` and certificate consoles display it.
 {
   yaml_header generate.sh
-  yaml_policy_head deploy-controllers-only "$ns" build-agents-ca
+  yaml_policy_head deploy-controllers-only "$ns" agent-clients
   cat <<YAML
     - sha256: $(pki_hex "$(pki_sha256 controller)")
       description: deploy-controller (current), CN=deploy-controller,OU=Delivery,O=Example Corp

@@ -25,7 +25,7 @@ pki_client_cert globex "/C=GB/O=Globex Bank plc/CN=globex-settlement" globex-ca 
 
 {
   yaml_header generate.sh
-  yaml_policy_head partners "$ns" partner-cas
+  yaml_policy_head partners "$ns" partners
   cat <<YAML
     # The certificate Acme sent us; every pin form (SHA-256, SPKI, SHA-1) is derived from it.
     - certificate:

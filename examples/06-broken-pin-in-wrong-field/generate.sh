@@ -22,7 +22,7 @@ pki_client_cert auditor "/O=Example Corp/CN=audit-exporter" ca
 auditor_sha1_as_shown="$(pki_sha1 auditor | tr ':' ' ' | tr 'A-F' 'a-f')"
 {
   yaml_header generate.sh
-  yaml_policy_head report-clients "$ns" reporting-ca
+  yaml_policy_head report-clients "$ns" report-clients
   cat <<YAML
     - sha256: $(pki_hex "$(pki_sha256 scheduler)")
       description: report-scheduler
