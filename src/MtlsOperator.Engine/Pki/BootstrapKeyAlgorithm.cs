@@ -35,7 +35,7 @@ public static class BootstrapKeyAlgorithm
                 _ => null,
             };
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             return null;
         }

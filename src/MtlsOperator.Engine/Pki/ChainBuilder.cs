@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
 namespace MtlsOperator.Engine.Pki;
@@ -16,7 +17,7 @@ public static class ChainBuilder
         while (!IsSelfSigned(current))
         {
             var issuer = pool.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData)
-                && CertificateSignature.IsSignedBy(current, c));
+                && IsSignedBy(current, c));
             if (issuer is null)
             {
                 return new CertificateChain([.. path], false, current.Issuer);
@@ -33,5 +34,17 @@ public static class ChainBuilder
     /// <summary>True when the certificate names itself as issuer and its own key verifies its signature.</summary>
     public static bool IsSelfSigned(X509Certificate2 certificate) =>
         certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData)
-        && CertificateSignature.IsSignedBy(certificate, certificate);
+        && IsSignedBy(certificate, certificate);
+
+    private static bool IsSignedBy(X509Certificate2 certificate, X509Certificate2 issuer)
+    {
+        try
+        {
+            return CertificateAuthorityFacts.IsSignedBy(certificate, issuer) == SignatureCheck.Valid;
+        }
+        catch (Exception e) when (e is AsnContentException or PlatformNotSupportedException)
+        {
+            return false;
+        }
+    }
 }

@@ -48,6 +48,11 @@ public sealed record PrivateKeyMatch(KeyMatchOutcome Outcome, string KeyAlgorith
         {
             return result;
         }
+        catch (PlatformNotSupportedException)
+        {
+            // A curve this platform does not know, named by the key or by the certificate.
+            return result with { Outcome = KeyMatchOutcome.UnsupportedAlgorithm };
+        }
     }
 
     /// <summary>Both sides are re-exported by .NET as SubjectPublicKeyInfo, a canonical encoding of exactly the public

@@ -29,7 +29,7 @@ public sealed class CertificateBundleTests
         var bundle = CertificateBundle.Read(Encoding.UTF8.GetBytes(PemExport.Certificate(a) + key));
 
         var junk = Assert.Single(bundle.Junk);
-        Assert.Equal("block 2 is a PRIVATE KEY block, not a CERTIFICATE", junk);
+        Assert.Equal("a PRIVATE KEY block is not a certificate", junk);
     }
 
     [Fact]
