@@ -26,7 +26,7 @@ public static partial class PinParser
         var body = Clean(text ?? "");
         if (body.Length == 0)
         {
-            return PinParseResult.Fail($"{fieldName} is empty; paste the value printed by {OpensslHint(field)}.");
+            return PinParseResult.Fail($"is empty; paste the value printed by {OpensslHint(field)}.");
         }
 
         var label = LabelPattern().Match(body);
