@@ -10,7 +10,15 @@ public abstract class ListenerFixture(ProxyKind kind, Func<ListenerScenario> sce
 
     public string? SkipReason { get; } = ProxyBinary.MissingReason(kind.Binary());
 
-    public RunningListener Listener => _listener ?? throw new InvalidOperationException(SkipReason ?? "the listener did not start");
+    /// <summary>The running listener; skips the calling test when the proxy is not installed.</summary>
+    public RunningListener Listener
+    {
+        get
+        {
+            Skip.If(SkipReason is not null, SkipReason);
+            return _listener ?? throw new InvalidOperationException("the listener did not start");
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -39,3 +47,11 @@ public sealed class HaproxyRulesFixture() : ListenerFixture(ProxyKind.Haproxy, S
 public sealed class NginxRulesFixture() : ListenerFixture(ProxyKind.Nginx, Scenarios.Rules);
 
 public sealed class HaproxyMissingRootCrlFixture() : ListenerFixture(ProxyKind.Haproxy, Scenarios.MissingRootCrl);
+
+public sealed class HaproxySniFixture() : ListenerFixture(ProxyKind.Haproxy, Scenarios.Rules);
+
+public sealed class NginxSniFixture() : ListenerFixture(ProxyKind.Nginx, Scenarios.Rules);
+
+public sealed class HaproxyIdentityFixture() : ListenerFixture(ProxyKind.Haproxy, Scenarios.Rules);
+
+public sealed class NginxIdentityFixture() : ListenerFixture(ProxyKind.Nginx, Scenarios.Rules);

@@ -90,7 +90,7 @@ internal static class NginxConfig
         var listen = Listen(model.ListenAddress, model.ListenPort);
         text.Line("    server {")
             .Line($"        listen {listen} ssl{(route.IsDefault ? " default_server" : "")};")
-            .Line($"        server_name {(route.Hostnames.IsEmpty ? "\"\"" : string.Join(' ', route.Hostnames))};")
+            .Line($"        server_name {(route.Hostnames.IsEmpty ? "\"\"" : string.Join(' ', route.Hostnames.Select(ServerName)))};")
             .Line($"        ssl_certificate {model.PathOf(route.Files.CertificateFile)};")
             .Line($"        ssl_certificate_key {model.PathOf(route.Files.KeyFile)};")
             .Line("        ssl_protocols TLSv1.2 TLSv1.3;")
@@ -127,6 +127,12 @@ internal static class NginxConfig
         text.Line("        }")
             .Line("    }");
     }
+
+    /// <summary>nginx's own <c>*.example.com</c> also matches <c>a.b.example.com</c>; a TLS wildcard covers one label only.</summary>
+    private static string ServerName(string hostname) =>
+        hostname.StartsWith("*.", StringComparison.Ordinal)
+            ? "\"~^[^.]+" + hostname[1..].Replace(".", "\\.", StringComparison.Ordinal) + "$\""
+            : hostname;
 
     private static string Listen(string? address, int port) => address is null ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Host(address)}:{port}";
 

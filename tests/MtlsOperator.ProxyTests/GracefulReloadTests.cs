@@ -1,0 +1,82 @@
+using MtlsOperator.ProxyTests.Infrastructure;
+
+namespace MtlsOperator.ProxyTests;
+
+/// <summary>Rotation: the operator re-renders into the same mounted Secret and the proxy reloads gracefully (HAProxy: SIGUSR2 to the
+/// master; nginx: <c>nginx -s reload</c>). The change takes effect and an admitted client never sees a failed request meanwhile.
+/// Each test runs its own proxy, since it changes it.</summary>
+public abstract class GracefulReloadTests(ProxyKind kind) : IAsyncLifetime
+{
+    private readonly string? _skipReason = ProxyBinary.MissingReason(kind.Binary());
+    private RunningListener? _listener;
+
+    protected ProxyPki Pki => ProxyPki.Instance;
+
+    private RunningListener Listener
+    {
+        get
+        {
+            Skip.If(_skipReason is not null, _skipReason);
+            return _listener!;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (_skipReason is null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            _listener = await RunningListener.StartAsync(kind, Scenarios.TwoAgents(), timeout.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Renewed_server_certificate_is_served_after_reload_without_a_failed_request()
+    {
+        var listener = Listener;
+        var before = await listener.GetAsync(Pki.Pinned);
+        Expect.Admitted(listener, before);
+        Assert.Equal(Pki.DefaultServer.Thumbprint, before.ServerCertificate?.Thumbprint);
+
+        await using (var traffic = await SteadyTraffic.StartAsync(listener, Pki.Pinned))
+        {
+            await listener.RotateAsync(listener.Scenario with { Servers = [new("api", Pki.RenewedServer, ["api.test"])] }, CancellationToken.None);
+            await traffic.WaitForMoreAsync(3);
+            Assert.True(traffic.Failures.IsEmpty, listener.Explain(traffic.Failures.FirstOrDefault()!));
+        }
+
+        var after = await listener.GetAsync(Pki.Pinned);
+        Expect.Admitted(listener, after);
+        Assert.Equal(Pki.RenewedServer.Thumbprint, after.ServerCertificate?.Thumbprint);
+        Assert.True(after.ServerChainTrusted, listener.Explain(after));
+    }
+
+    [SkippableFact]
+    public async Task Removed_pin_is_refused_after_reload_without_a_failed_request()
+    {
+        var listener = Listener;
+        Expect.Admitted(listener, await listener.GetAsync(Pki.SecondPinned));
+
+        await using (var traffic = await SteadyTraffic.StartAsync(listener, Pki.Pinned))
+        {
+            await listener.RotateAsync(listener.Scenario with { Pins = [ListenerScenario.Sha1Pin(Pki.Pinned, 0)] }, CancellationToken.None);
+            await traffic.WaitForMoreAsync(3);
+            Assert.True(traffic.Failures.IsEmpty, listener.Explain(traffic.Failures.FirstOrDefault()!));
+        }
+
+        Expect.Forbidden(listener, await listener.GetAsync(Pki.SecondPinned));
+        Expect.Admitted(listener, await listener.GetAsync(Pki.Pinned));
+    }
+}
+
+public sealed class HaproxyGracefulReloadTests() : GracefulReloadTests(ProxyKind.Haproxy);
+
+public sealed class NginxGracefulReloadTests() : GracefulReloadTests(ProxyKind.Nginx);

@@ -1,0 +1,52 @@
+using MtlsOperator.ProxyTests.Infrastructure;
+
+namespace MtlsOperator.ProxyTests;
+
+/// <summary>The verified client subject reaches the upstream in the configured header, only for admitted clients, and no client
+/// can forge it (nor the well-known identity headers, nor their underscore spellings).</summary>
+public abstract class IdentityHeaderTests(ListenerFixture fixture)
+{
+    private const string Header = ListenerScenario.IdentityHeaderName;
+
+    protected ProxyPki Pki => ProxyPki.Instance;
+
+    [SkippableFact]
+    public async Task Upstream_receives_the_verified_subject_as_openssl_prints_it()
+    {
+        var listener = fixture.Listener;
+        var result = await listener.GetAsync(Pki.Tricky);
+        Expect.Admitted(listener, result);
+        Assert.Equal(ProxyPki.SubjectOf(Pki.Tricky), EchoUpstream.HeadersIn(result.Body).GetValueOrDefault(Header.ToLowerInvariant()));
+    }
+
+    [SkippableFact]
+    public async Task A_client_cannot_forge_identity_headers()
+    {
+        var listener = fixture.Listener;
+        var forged = new Dictionary<string, string>
+        {
+            [Header] = "CN=admin,O=Corp",
+            [Header.Replace('-', '_')] = "CN=admin,O=Corp",
+            ["X-SSL-Client-DN"] = "CN=admin,O=Corp",
+            ["X-Forwarded-Client-Cert"] = "Subject=\"CN=admin\"",
+        };
+        var result = await listener.GetAsync(Pki.Partner, headers: forged);
+        Expect.Admitted(listener, result);
+        var received = EchoUpstream.HeadersIn(result.Body);
+        Assert.Equal(ProxyPki.SubjectOf(Pki.Partner), received.GetValueOrDefault(Header.ToLowerInvariant()));
+        Assert.DoesNotContain(received, h => h.Key is "x_client_subject" or "x-ssl-client-dn" or "x-forwarded-client-cert" || h.Value.Contains("admin", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Refused_clients_reach_nothing_even_with_a_forged_header()
+    {
+        var listener = fixture.Listener;
+        var forged = new Dictionary<string, string> { [Header] = ProxyPki.SubjectOf(Pki.Partner) };
+        Expect.Forbidden(listener, await listener.GetAsync(Pki.Staff, headers: forged));
+        Expect.ChainRejected(listener, await listener.GetAsync(null, headers: forged));
+    }
+}
+
+public sealed class HaproxyIdentityHeaderTests(HaproxyIdentityFixture fixture) : IdentityHeaderTests(fixture), IClassFixture<HaproxyIdentityFixture>;
+
+public sealed class NginxIdentityHeaderTests(NginxIdentityFixture fixture) : IdentityHeaderTests(fixture), IClassFixture<NginxIdentityFixture>;
