@@ -106,18 +106,18 @@ internal sealed class ApiRequestHandler(
             case "create":
                 var created = await ReadObjectAsync(context);
                 var name = ObjectLifecycle.NameFor(resource, created);
-                var result = store.Write(resource, @namespace, name, current => ObjectLifecycle.Create(resource, @namespace, name, created, current, now));
+                var result = store.Write(resource, @namespace, name, current => ObjectLifecycle.Create(resource, @namespace, name, created, current, now), DryRun(query));
                 return (201, result.Object);
             case "update":
                 var replacement = await ReadObjectAsync(context);
                 return (200, store.Write(resource, @namespace, target.Name!, current => target.Subresource is null
                     ? ObjectLifecycle.Update(resource, @namespace, target.Name!, replacement, current, conditionalOnly: true)
-                    : ObjectLifecycle.UpdateStatus(resource, target.Name!, replacement, current, conditionalOnly: true)).Object);
+                    : ObjectLifecycle.UpdateStatus(resource, target.Name!, replacement, current, conditionalOnly: true), DryRun(query)).Object);
             case "patch":
                 return await PatchAsync(target, query, context, now);
             case "delete":
                 var options = await ReadOptionalObjectAsync(context);
-                var deleted = store.Write(resource, @namespace, target.Name!, current => ObjectLifecycle.Delete(resource, target.Name!, current, PreconditionsOf(options), now));
+                var deleted = store.Write(resource, @namespace, target.Name!, current => ObjectLifecycle.Delete(resource, target.Name!, current, PreconditionsOf(options), now), DryRun(query));
                 return DeleteAnswer(resource, deleted);
             case "deletecollection":
                 return (200, DeleteCollection(target, query, now));
@@ -231,7 +231,7 @@ internal sealed class ApiRequestHandler(
             return target.Subresource is null
                 ? ObjectLifecycle.Update(resource, @namespace, name, patched, current, conditionalOnly: false)
                 : ObjectLifecycle.UpdateStatus(resource, name, patched, current, conditionalOnly: false);
-        });
+        }, DryRun(query));
         return (result.Outcome == WriteOutcome.Created ? 201 : 200, result.Object);
     }
 
@@ -255,7 +255,7 @@ internal sealed class ApiRequestHandler(
             var name = ObjectLifecycle.Text(ObjectLifecycle.MetadataOf(item), "name")!;
             try
             {
-                removed.Add(store.Write(resource, target.StorageNamespace, name, current => ObjectLifecycle.Delete(resource, name, current, DeletePreconditions.None, now)).Object);
+                removed.Add(store.Write(resource, target.StorageNamespace, name, current => ObjectLifecycle.Delete(resource, name, current, DeletePreconditions.None, now), DryRun(query)).Object);
             }
             catch (ApiStatusException gone) when (gone.Code == 404)
             {
@@ -288,6 +288,13 @@ internal sealed class ApiRequestHandler(
         var metadata = ObjectLifecycle.MetadataOf(result.Object);
         return (200, StatusBody.Success(resource, ObjectLifecycle.Text(metadata, "name")!, ObjectLifecycle.Text(metadata, "uid")));
     }
+
+    private static bool DryRun(QueryValues query) => query.Text("dryRun") switch
+    {
+        null or "" => false,
+        "All" => true,
+        var other => throw ApiStatusException.BadRequest($"unsupported dryRun value \"{other}\": only \"All\" exists"),
+    };
 
     private static DeletePreconditions PreconditionsOf(JsonObject? options) =>
         options?["preconditions"] is JsonObject preconditions

@@ -111,7 +111,8 @@ public sealed class ObjectStore
         }
     }
 
-    internal WriteResult Write(ApiResource resource, string @namespace, string name, Func<JsonObject?, WriteDecision> decide)
+    /// <param name="dryRun">Decide and answer, but store nothing, take no resourceVersion and notify no watcher (dryRun=All).</param>
+    internal WriteResult Write(ApiResource resource, string @namespace, string name, Func<JsonObject?, WriteDecision> decide, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -119,6 +120,17 @@ public sealed class ObjectStore
             var key = Key(@namespace, name);
             bucket.TryGetValue(key, out var current);
             var decision = decide(current?.DeepClone().AsObject());
+            if (dryRun)
+            {
+                return decision switch
+                {
+                    WriteDecision.Put put => new WriteResult(put.Object, current is null ? WriteOutcome.Created : WriteOutcome.Updated),
+                    WriteDecision.Remove remove => new WriteResult(remove.LastState, WriteOutcome.Removed),
+                    WriteDecision.Keep keep => new WriteResult(keep.Object, WriteOutcome.Unchanged),
+                    _ => throw new InvalidOperationException($"Unknown write decision {decision.GetType().Name}"),
+                };
+            }
+
             switch (decision)
             {
                 case WriteDecision.Keep keep:

@@ -16,6 +16,7 @@ public sealed class TestKubeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
+    private int _disposed;
 
     private TestKubeApiServer(WebApplication app, CancellationTokenSource stopping, ApiResourceCatalog resources, ObjectStore store, ApiFaults faults, RequestJournal requests)
     {
@@ -83,9 +84,14 @@ public sealed class TestKubeApiServer : IAsyncDisposable
     /// <summary>A real KubernetesClient talking to this server; the caller disposes it.</summary>
     public Kubernetes CreateClient() => new(ClientConfiguration());
 
-    /// <inheritdoc/>
+    /// <summary>Ends open watches, stops the server; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         // Open watches would hold a graceful shutdown forever; end them first.
         await _stopping.CancelAsync();
         using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))

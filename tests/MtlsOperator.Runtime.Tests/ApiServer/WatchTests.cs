@@ -40,7 +40,6 @@ public sealed class WatchTests : ApiServerTest
     {
         var created = await CreateBundleAsync(Bundle("live"));
         var watch = TakeAsync(WatchBundles(resourceVersion: Version(created), bookmarks: true), 1, type => type != WatchEventType.Bookmark);
-        await Task.Delay(100);
 
         await MergePatchBundleAsync("live", """{"metadata":{"labels":{"x":"y"}}}""");
 
@@ -86,7 +85,6 @@ public sealed class WatchTests : ApiServerTest
         var current = Server.Store.CurrentRevision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var errors = new List<Exception>();
         var watch = TakeAsync(WatchBundles(resourceVersion: current, onError: errors.Add), 1);
-        await Task.Delay(100);
 
         await CreateBundleAsync(Bundle("two"));
 
@@ -117,7 +115,6 @@ public sealed class WatchTests : ApiServerTest
     {
         var created = await CreateBundleAsync(Bundle("a", labels: new Dictionary<string, string> { ["tier"] = "gold" }));
         var watch = TakeAsync(WatchBundles(resourceVersion: Version(created), labelSelector: "tier=gold"), 1);
-        await Task.Delay(100);
 
         await MergePatchBundleAsync("a", """{"metadata":{"labels":{"tier":"silver"}}}""");
 
@@ -152,7 +149,6 @@ public sealed class WatchTests : ApiServerTest
                 }
             }
         });
-        await Task.Delay(100);
 
         await Client.CoreV1.CreateNamespacedSecretAsync(new k8s.Models.V1Secret { Metadata = new() { Name = "s" }, StringData = new Dictionary<string, string> { ["k"] = "v" } }, Ns);
         await reading;
