@@ -80,13 +80,13 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
     {
         sink.CountWatchRestart();
         RuntimeMetrics.WatchRestarts.Add(1, [.. _tags, new("reason", reason)]);
-        if (error is null)
+        if (error is null && reason != "stalled")
         {
             logger.LogDebug("Watch of {Kind} in {Scope} ended ({Reason}); resuming", client.Kind, Scope, reason);
         }
         else
         {
-            logger.LogWarning("Watch of {Kind} in {Scope} ended ({Reason}): {Error}", client.Kind, Scope, reason, error.Message);
+            logger.LogWarning("Watch of {Kind} in {Scope} ended ({Reason}): {Error}", client.Kind, Scope, reason, error?.Message ?? "silent for too long");
         }
     }
 

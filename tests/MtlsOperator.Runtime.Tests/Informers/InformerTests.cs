@@ -198,6 +198,44 @@ public sealed class InformerTests(ITestOutputHelper output) : ApiServerTest
         Assert.Equal(["in-team-a", "in-team-b"], informer.Cache.List().Select(b => b.Metadata.Name).Order());
     }
 
+    [Fact]
+    public async Task A_list_is_read_in_pages()
+    {
+        var names = Enumerable.Range(0, 5).Select(i => $"paged-{i}").ToList();
+        foreach (var name in names)
+        {
+            await CreateBundleAsync(Bundle(name));
+        }
+
+        var informer = Informer(Fast with { ListPageSize = 2 });
+        await using var running = await RunningInformer.StartSyncedAsync(informer);
+
+        Assert.Equal(names, informer.Cache.List().Select(b => b.Metadata.Name).Order());
+        Assert.Equal(3, Calls(0, "list"));
+    }
+
+    [Fact]
+    public async Task An_expired_continue_token_falls_back_to_one_full_list()
+    {
+        var names = Enumerable.Range(0, 5).Select(i => $"paged-{i}").ToList();
+        foreach (var name in names)
+        {
+            await CreateBundleAsync(Bundle(name));
+        }
+
+        var mark = Server.Requests.Mark();
+        Server.Faults.AddLatency(TimeSpan.FromMilliseconds(500), RequestMatch.Verb("list", Bundles.Plural));
+        var informer = Informer(Fast with { ListPageSize = 2 });
+        var running = RunningInformer.StartSyncedAsync(informer);
+        await Eventually.TrueAsync(() => Calls(mark, "list") == 1, "the first page was served");
+        Server.Faults.FailNext(1, new InjectedFailure(410, "Expired", "The provided continue parameter is too old"), RequestMatch.Verb("list", Bundles.Plural));
+
+        await using var synced = await running;
+
+        Assert.Equal(names, informer.Cache.List().Select(b => b.Metadata.Name).Order());
+        Assert.Equal([200, 410, 200], Server.Requests.Since(mark).Where(r => r.Verb == "list").Select(r => r.StatusCode));
+    }
+
     // An event only an open watch can deliver proves the watch is established (not still connecting).
     private async Task WatchIsOpenAsync(InformerEvents<TestResource> events)
     {
