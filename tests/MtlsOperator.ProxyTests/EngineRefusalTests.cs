@@ -10,14 +10,12 @@ public sealed class EngineRefusalTests
     private static ProxyPki Pki => ProxyPki.Instance;
 
     [Theory]
-    [InlineData(ProxyKind.Nginx, Engine.Policy.PinAlgorithm.Sha256)]
-    [InlineData(ProxyKind.Nginx, Engine.Policy.PinAlgorithm.SpkiSha256)]
-    [InlineData(ProxyKind.Haproxy, Engine.Policy.PinAlgorithm.SpkiSha256)]
-    public void Pin_forms_the_proxy_cannot_check_are_refused(ProxyKind kind, Engine.Policy.PinAlgorithm algorithm)
+    [InlineData(ProxyKind.Nginx, PinForm.Sha256)]
+    [InlineData(ProxyKind.Nginx, PinForm.SpkiSha256)]
+    [InlineData(ProxyKind.Haproxy, PinForm.SpkiSha256)]
+    public void Pin_forms_the_proxy_cannot_check_are_refused(ProxyKind kind, PinForm form)
     {
-        var pin = ListenerScenario.CertificatePin(Pki.Pinned, 0);
-        var only = new Engine.Policy.PinEntry(pin.Source, [pin.Forms.Single(f => f.Algorithm == algorithm)]);
-        var reasons = Refusals(kind, Scenarios.TwoAgents() with { Pins = [only] });
+        var reasons = Refusals(kind, Scenarios.TwoAgents() with { Pins = [new ScenarioPin(form, Pki.Pinned)] });
         Assert.Contains(reasons, r => r.Contains(Advice, StringComparison.Ordinal));
     }
 
@@ -32,5 +30,5 @@ public sealed class EngineRefusalTests
     public void Haproxy_accepts_a_ca_without_a_crl() => Assert.Empty(Refusals(ProxyKind.Haproxy, Scenarios.MissingRootCrl()));
 
     private static IReadOnlyList<string> Refusals(ProxyKind kind, ListenerScenario scenario) =>
-        kind.Renderer().FindUnenforceable(RenderedListener.Model(kind, scenario, "/etc/mtls", 8443, 8080));
+        kind.Renderer().FindUnenforceable(RenderedListener.Model(kind, scenario, "refused", "/etc/mtls", 8443, 8080));
 }

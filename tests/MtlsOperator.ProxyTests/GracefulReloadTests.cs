@@ -67,7 +67,7 @@ public abstract class GracefulReloadTests(ProxyKind kind) : IAsyncLifetime
 
         await using (var traffic = await SteadyTraffic.StartAsync(listener, Pki.Pinned))
         {
-            await listener.RotateAsync(listener.Scenario with { Pins = [ListenerScenario.Sha1Pin(Pki.Pinned, 0)] }, CancellationToken.None);
+            await listener.RotateAsync(listener.Scenario with { Pins = [new ScenarioPin(PinForm.Sha1, Pki.Pinned)] }, CancellationToken.None);
             await traffic.WaitForMoreAsync(3);
             Assert.True(traffic.Failures.IsEmpty, listener.Explain(traffic.Failures.FirstOrDefault()!));
         }

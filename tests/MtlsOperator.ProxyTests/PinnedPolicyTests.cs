@@ -41,7 +41,7 @@ public sealed class HaproxyPinnedPolicyTests(HaproxyPinnedFixture fixture) : Pin
     {
         var listener = Listener;
         Skip.If(ProxyBinary.Find("openssl") is null, "openssl is not installed");
-        var output = await OpensslClient.ConnectAsync(listener.Model.ListenPort, Pki.Revoked, "api.test", CancellationToken.None);
+        var output = await OpensslClient.ConnectAsync(listener.Port, Pki.Revoked, "api.test", CancellationToken.None);
         Assert.Contains("certificate revoked", output, StringComparison.Ordinal);
     }
 }

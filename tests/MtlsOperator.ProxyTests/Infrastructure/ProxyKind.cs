@@ -18,7 +18,12 @@ public static class ProxyKinds
 
     public static string Binary(this ProxyKind kind) => kind == ProxyKind.Haproxy ? "haproxy" : "nginx";
 
-    public static ProxyProcess Process(this ProxyKind kind, ListenerRenderModel model) => kind == ProxyKind.Haproxy
-        ? new HaproxyProcess(model.PathOf(kind.Renderer().ConfigFileName), model.ListenPort)
-        : new NginxProcess(model.PathOf(kind.Renderer().ConfigFileName), model.ListenPort, NginxRuntimePaths.Prefix(model));
+    /// <summary>The proxy for listener <paramref name="name"/>, reading its config from the mount.</summary>
+    public static ProxyProcess Process(this ProxyKind kind, string mountPath, int port, string name)
+    {
+        var config = Path.Combine(mountPath, kind.Renderer().ConfigFileName);
+        return kind == ProxyKind.Haproxy
+            ? new HaproxyProcess(config, port)
+            : new NginxProcess(config, port, NginxRuntimePaths.Prefix(ListenerManifests.Namespace, name));
+    }
 }

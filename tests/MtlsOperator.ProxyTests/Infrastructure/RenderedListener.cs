@@ -5,23 +5,25 @@ using TestPki;
 
 namespace MtlsOperator.ProxyTests.Infrastructure;
 
-/// <summary>Renders a scenario the way the engine does for one listener: the output Secret's files, keyed as in the Secret.</summary>
+/// <summary>Renders a scenario straight through a renderer, the way the listener evaluator calls it: the output Secret's files,
+/// keyed as in the Secret. Used where the model matters (loopback-only listening, refusals of a model the engine would never
+/// build); the suite otherwise renders manifests through the CLI (<see cref="CliRender"/>).</summary>
 public static class RenderedListener
 {
     /// <summary>Strongest first, as the listener evaluator prefers them.</summary>
     private static readonly PinAlgorithm[] s_preference = [PinAlgorithm.Sha256, PinAlgorithm.SpkiSha256, PinAlgorithm.Sha1];
 
-    public static ListenerRenderModel Model(ProxyKind kind, ListenerScenario scenario, string mountPath, int listenPort, int upstreamPort)
+    public static ListenerRenderModel Model(ProxyKind kind, ListenerScenario scenario, string name, string mountPath, int listenPort, int upstreamPort)
     {
         var renderer = kind.Renderer();
         var pki = ProxyPki.Instance;
-        var pins = scenario.Pins.Select(entry =>
+        var pins = scenario.Pins.Select((pin, i) => pin.ToEntry(i)).Select(entry =>
             s_preference.Where(renderer.SupportedPinAlgorithms.Contains)
                 .Select(a => entry.Forms.FirstOrDefault(f => f.Algorithm == a)).FirstOrDefault(f => f is not null)
             ?? entry.Forms[0]).ToImmutableArray();
         return new ListenerRenderModel(
-            "proxytests",
-            $"{scenario.Name}-{listenPort}",
+            ListenerManifests.Namespace,
+            name,
             listenPort,
             "127.0.0.1",
             upstreamPort,
@@ -41,8 +43,9 @@ public static class RenderedListener
     }
 
     /// <summary>Every file of the output Secret; throws with the renderer's reasons when it refuses the scenario.</summary>
-    public static IReadOnlyDictionary<string, string> Files(ProxyKind kind, ListenerScenario scenario, ListenerRenderModel model)
+    public static IReadOnlyDictionary<string, string> Files(ProxyKind kind, ListenerScenario scenario, string name, string mountPath, int listenPort, int upstreamPort)
     {
+        var model = Model(kind, scenario, name, mountPath, listenPort, upstreamPort);
         var renderer = kind.Renderer();
         var refusals = renderer.FindUnenforceable(model);
         if (refusals.Count > 0)

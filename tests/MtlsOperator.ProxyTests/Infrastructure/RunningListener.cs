@@ -1,5 +1,3 @@
-using MtlsOperator.Engine.Rendering;
-
 namespace MtlsOperator.ProxyTests.Infrastructure;
 
 /// <summary>A real proxy serving one rendered listener on loopback, in front of an <see cref="EchoUpstream"/>, with its files in
@@ -9,42 +7,50 @@ public sealed class RunningListener : IAsyncDisposable
     private const int PortAttempts = 3;
     private const string ProbeIdHeader = "X-Probe-Id";
 
-    private RunningListener(ProxyKind kind, ListenerScenario scenario, ListenerRenderModel model, MountedSecret mount, EchoUpstream upstream, ProxyProcess proxy)
+    private RunningListener(ProxyKind kind, ListenerInput input, ListenerScenario scenario, string name, int port, MountedSecret mount, EchoUpstream upstream, ProxyProcess proxy)
     {
         Kind = kind;
+        Input = input;
         Scenario = scenario;
-        Model = model;
+        Name = name;
+        Port = port;
         Mount = mount;
         Upstream = upstream;
         Proxy = proxy;
-        Probe = new TlsProbe(model.ListenPort, ProxyPki.Instance.ServerRoot.Certificate);
+        Probe = new TlsProbe(port, ProxyPki.Instance.ServerRoot.Certificate);
     }
 
     public ProxyKind Kind { get; }
+    public ListenerInput Input { get; }
     public ListenerScenario Scenario { get; private set; }
-    public ListenerRenderModel Model { get; private set; }
+    public string Name { get; }
+    public int Port { get; }
     public MountedSecret Mount { get; }
     public EchoUpstream Upstream { get; }
     public ProxyProcess Proxy { get; }
     public TlsProbe Probe { get; }
 
-    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken)
+    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken) =>
+        await StartAsync(kind, scenario, ListenerInputs.Default, cancellationToken);
+
+    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, ListenerInput input, CancellationToken cancellationToken)
     {
         var upstream = EchoUpstream.Start();
         var mount = new MountedSecret();
         string failures = "";
         for (var attempt = 0; attempt < PortAttempts; attempt++)
         {
-            var model = RenderedListener.Model(kind, scenario, mount.Path, FreePort.Next(), upstream.Port);
-            mount.Write(RenderedListener.Files(kind, scenario, model));
-            var proxy = kind.Process(model);
+            var port = FreePort.Next();
+            var name = $"{scenario.Name}-{port}";
+            mount.Write(input.Files(kind, scenario, name, mount.Path, port, upstream.Port));
+            var proxy = kind.Process(mount.Path, port, name);
             if (await proxy.StartAsync(cancellationToken))
             {
-                return new RunningListener(kind, scenario, model, mount, upstream, proxy);
+                return new RunningListener(kind, input, scenario, name, port, mount, upstream, proxy);
             }
 
             // Most likely another process took the port between choosing and binding it: try another.
-            failures += $"\n--- attempt {attempt + 1} on port {model.ListenPort}:\n{proxy.Log}";
+            failures += $"\n--- attempt {attempt + 1} on port {port}:\n{proxy.Log}";
             await proxy.DisposeAsync();
         }
 
@@ -56,10 +62,8 @@ public sealed class RunningListener : IAsyncDisposable
     /// <summary>Re-renders <paramref name="scenario"/> into the same mount (as the operator updating the Secret would) and reloads gracefully.</summary>
     public async Task RotateAsync(ListenerScenario scenario, CancellationToken cancellationToken)
     {
-        var model = RenderedListener.Model(Kind, scenario, Mount.Path, Model.ListenPort, Upstream.Port);
-        Mount.Write(RenderedListener.Files(Kind, scenario, model));
+        Mount.Write(Input.Files(Kind, scenario, Name, Mount.Path, Port, Upstream.Port));
         Scenario = scenario;
-        Model = model;
         await Proxy.ReloadAsync(cancellationToken);
     }
 

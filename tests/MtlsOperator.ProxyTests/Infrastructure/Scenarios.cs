@@ -1,6 +1,5 @@
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
-using static MtlsOperator.ProxyTests.Infrastructure.ListenerScenario;
 
 namespace MtlsOperator.ProxyTests.Infrastructure;
 
@@ -15,18 +14,18 @@ public static class Scenarios
     /// other-CA clients are pinned too, so only revocation, expiry or the chain can refuse them. CRLs of both CAs.</summary>
     public static ListenerScenario Pinned(ProxyKind kind)
     {
-        PinEntry[] pins =
+        ScenarioPin[] pins =
         [
-            Sha1Pin(Pki.Pinned, 0),
-            CertificatePin(Pki.SecondPinned, 1),
-            Sha1Pin(Pki.Revoked, 2),
-            Sha1Pin(Pki.Expired, 3),
-            Sha1Pin(Pki.OtherCaPartner, 4),
+            new(PinForm.Sha1, Pki.Pinned),
+            new(PinForm.Certificate, Pki.SecondPinned),
+            new(PinForm.Sha1, Pki.Revoked),
+            new(PinForm.Sha1, Pki.Expired),
+            new(PinForm.Sha1, Pki.OtherCaPartner),
         ];
         return new ListenerScenario(
             "pinned",
             [DefaultServer],
-            kind == ProxyKind.Haproxy ? [.. pins, Sha256Pin(Pki.Sha256Pinned, 5)] : [.. pins],
+            kind == ProxyKind.Haproxy ? [.. pins, new(PinForm.Sha256, Pki.Sha256Pinned)] : [.. pins],
             [],
             CheckRevocation: true,
             RootCrlMissing: false,
@@ -45,13 +44,13 @@ public static class Scenarios
         ],
         CheckRevocation: true,
         RootCrlMissing: false,
-        IdentityHeader: IdentityHeaderName);
+        IdentityHeader: ListenerScenario.IdentityHeaderName);
 
     /// <summary>Revocation checked with a CRL from the issuing CA only: the root has none.</summary>
     public static ListenerScenario MissingRootCrl() => new(
         "rootcrl",
         [DefaultServer],
-        [Sha1Pin(Pki.Pinned, 0), Sha1Pin(Pki.Revoked, 1), Sha1Pin(Pki.RootIssued, 2)],
+        [new(PinForm.Sha1, Pki.Pinned), new(PinForm.Sha1, Pki.Revoked), new(PinForm.Sha1, Pki.RootIssued)],
         [],
         CheckRevocation: true,
         RootCrlMissing: true,
@@ -61,7 +60,7 @@ public static class Scenarios
     public static ListenerScenario TwoAgents() => new(
         "rotation",
         [DefaultServer],
-        [Sha1Pin(Pki.Pinned, 0), Sha1Pin(Pki.SecondPinned, 1)],
+        [new(PinForm.Sha1, Pki.Pinned), new(PinForm.Sha1, Pki.SecondPinned)],
         [],
         CheckRevocation: false,
         RootCrlMissing: false,

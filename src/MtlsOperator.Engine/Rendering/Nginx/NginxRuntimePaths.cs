@@ -4,7 +4,10 @@ namespace MtlsOperator.Engine.Rendering.Nginx;
 public static class NginxRuntimePaths
 {
     /// <summary>Common prefix of every run-time path of the listener (pid file and temp directories).</summary>
-    public static string Prefix(ListenerRenderModel model) => $"/tmp/mtls-{model.Namespace}-{model.Name}-nginx";
+    public static string Prefix(ListenerRenderModel model) => Prefix(model.Namespace, model.Name);
+
+    /// <summary>The prefix for the listener <paramref name="name"/> in <paramref name="ns"/>.</summary>
+    public static string Prefix(string ns, string name) => $"/tmp/mtls-{ns}-{name}-nginx";
 
     /// <summary>The pid file <c>nginx -s reload</c> reads.</summary>
     public static string PidFile(ListenerRenderModel model) => Prefix(model) + ".pid";

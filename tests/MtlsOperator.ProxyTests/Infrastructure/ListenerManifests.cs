@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using TestPki;
+
+namespace MtlsOperator.ProxyTests.Infrastructure;
+
+/// <summary>A scenario as the manifests a user would apply: Secrets, ServerCertificates, TrustBundle, ClientAuthPolicy and
+/// MtlsListener, with the generated PEMs inline.</summary>
+public static class ListenerManifests
+{
+    public const string Namespace = "proxytests";
+
+    public static string Yaml(ProxyKind kind, ListenerScenario scenario, string listenerName, int listenPort, int upstreamPort)
+    {
+        var pki = ProxyPki.Instance;
+        var yaml = new StringBuilder();
+        foreach (var server in scenario.Servers)
+        {
+            var secret = $"{listenerName}-{server.Name}-tls";
+            Document(yaml, "v1", "Secret", secret)
+                .Append("type: kubernetes.io/tls\nstringData:\n");
+            Block(yaml, "  tls.crt", pki.ServerChainPem(server.Certificate));
+            Block(yaml, "  tls.key", PemExport.PrivateKey(server.Certificate));
+            Document(yaml, Api, "ServerCertificate", $"{listenerName}-{server.Name}")
+                .Append("spec:\n  hostnames:\n");
+            foreach (var host in server.Hostnames)
+            {
+                yaml.Append("    - ").Append(Quote(host)).Append('\n');
+            }
+
+            yaml.Append("  secretRef:\n    name: ").Append(secret).Append('\n');
+        }
+
+        Document(yaml, Api, "TrustBundle", listenerName).Append("spec:\n  sources:\n");
+        Block(yaml, "    - inline", PemExport.Certificate(pki.ClientRoot.Certificate));
+        Block(yaml, "    - inline", PemExport.Certificate(pki.ClientIssuing.Certificate));
+        if (scenario.CheckRevocation)
+        {
+            yaml.Append("  crls:\n");
+            Block(yaml, "    - inline", pki.ClientIssuing.CreateCrlPem());
+            if (!scenario.RootCrlMissing)
+            {
+                Block(yaml, "    - inline", pki.ClientRoot.CreateCrlPem());
+            }
+        }
+
+        WritePolicy(yaml, scenario, listenerName);
+        Document(yaml, Api, "MtlsListener", listenerName)
+            .Append("spec:\n")
+            .Append("  proxy: ").Append(kind.Binary()).Append('\n')
+            .Append("  listenPort: ").Append(listenPort.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append("  upstreamHost: 127.0.0.1\n")
+            .Append("  upstreamPort: ").Append(upstreamPort.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append("  serverCertificateRefs:\n");
+        foreach (var server in scenario.Servers)
+        {
+            yaml.Append("    - name: ").Append(listenerName).Append('-').Append(server.Name).Append('\n');
+        }
+
+        yaml.Append("  clientAuthPolicyRef:\n    name: ").Append(listenerName).Append('\n');
+        return yaml.ToString();
+    }
+
+    private const string Api = "mtls-operator.io/v1alpha1";
+
+    private static void WritePolicy(StringBuilder yaml, ListenerScenario scenario, string listenerName)
+    {
+        Document(yaml, Api, "ClientAuthPolicy", listenerName)
+            .Append("spec:\n  trustBundleRef:\n    name: ").Append(listenerName).Append('\n')
+            .Append("  revocation: ").Append(scenario.CheckRevocation ? "Required" : "Disabled").Append('\n');
+        if (scenario.IdentityHeader is { } header)
+        {
+            yaml.Append("  forwardIdentityHeader: ").Append(header).Append('\n');
+        }
+
+        if (!scenario.Pins.IsEmpty)
+        {
+            yaml.Append("  pins:\n");
+            foreach (var pin in scenario.Pins)
+            {
+                var prints = Engine.Pki.CertificateFingerprints.Of(pin.Client);
+                switch (pin.Form)
+                {
+                    case PinForm.Sha1:
+                        // The spelling of certificate consoles: uppercase with colons; the operator normalizes it.
+                        yaml.Append("    - sha1: ").Append(Quote(Engine.Pki.CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
+                        break;
+                    case PinForm.Sha256:
+                        yaml.Append("    - sha256: ").Append(prints.Sha256).Append('\n');
+                        break;
+                    case PinForm.SpkiSha256:
+                        yaml.Append("    - spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
+                        break;
+                    default:
+                        yaml.Append("    - certificate:\n");
+                        Block(yaml, "        inline", PemExport.Certificate(pin.Client));
+                        break;
+                }
+            }
+        }
+
+        if (!scenario.Rules.IsEmpty)
+        {
+            yaml.Append("  rules:\n");
+            foreach (var rule in scenario.Rules)
+            {
+                var prefix = "    - ";
+                foreach (var (field, value) in new[] { ("issuer", rule.Issuer), ("subject", rule.Subject), ("dnsName", rule.DnsName), ("uri", rule.Uri) })
+                {
+                    if (value is not null)
+                    {
+                        yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
+                        prefix = "      ";
+                    }
+                }
+            }
+        }
+    }
+
+    private static StringBuilder Document(StringBuilder yaml, string apiVersion, string kind, string name) => yaml
+        .Append("---\n")
+        .Append("apiVersion: ").Append(apiVersion).Append('\n')
+        .Append("kind: ").Append(kind).Append('\n')
+        .Append("metadata:\n  name: ").Append(name).Append("\n  namespace: ").Append(Namespace).Append('\n');
+
+    /// <summary><c>key: |</c> followed by the text indented two spaces deeper than the key.</summary>
+    private static void Block(StringBuilder yaml, string key, string text)
+    {
+        var indent = new string(' ', key.TakeWhile(c => c is ' ' or '-').Count() + 2);
+        yaml.Append(key).Append(": |\n");
+        foreach (var line in text.TrimEnd('\n').Split('\n'))
+        {
+            yaml.Append(indent).Append(line).Append('\n');
+        }
+    }
+
+    /// <summary>A single-quoted YAML scalar: no escapes inside except a doubled quote.</summary>
+    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
