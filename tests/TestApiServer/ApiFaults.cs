@@ -17,7 +17,8 @@ public sealed class ApiFaults : IDisposable
     private readonly ObjectStore _store;
     private readonly List<FailureRule> _failures = [];
     private readonly List<(TimeSpan Delay, RequestMatch Match)> _latencies = [];
-    private CancellationTokenSource _watchDrop = new();
+    private readonly WatchBroadcast _drop = new();
+    private readonly WatchBroadcast _stall = new();
     private WatchDropMode _dropMode = WatchDropMode.Abort;
     private int? _closeWatchesAfterEvents;
 
@@ -75,17 +76,20 @@ public sealed class ApiFaults : IDisposable
     /// <summary>Ends every watch open right now; watches opened afterwards are unaffected.</summary>
     public void DropAllWatches(WatchDropMode mode = WatchDropMode.Abort)
     {
-        CancellationTokenSource dropped;
         lock (_gate)
         {
-            dropped = _watchDrop;
             _dropMode = mode;
-            _watchDrop = new CancellationTokenSource();
         }
 
-        // Not disposed: streams that read the token just before the swap may still link to it.
-        dropped.Cancel();
+        _drop.Trigger();
     }
+
+    /// <summary>
+    /// Watches open right now go silent: the connection stays open but no event or bookmark arrives any more, like a
+    /// silently dead TCP connection. Only the client closing it (or a drop, or server shutdown) ends it. Watches
+    /// opened afterwards are unaffected.
+    /// </summary>
+    public void StallOpenWatches() => _stall.Trigger();
 
     /// <summary>Compacts the event history: every watch resuming from an older resourceVersion gets 410 Gone.</summary>
     public void ExpireResourceVersions() => _store.ExpireHistory();
@@ -101,13 +105,11 @@ public sealed class ApiFaults : IDisposable
         }
     }
 
-    /// <summary>Releases the watch drop signal; the server calls this when it stops.</summary>
+    /// <summary>Releases the watch signals; the server calls this when it stops.</summary>
     public void Dispose()
     {
-        lock (_gate)
-        {
-            _watchDrop.Dispose();
-        }
+        _drop.Dispose();
+        _stall.Dispose();
     }
 
     internal InjectedFailure? TakeFailure(ApiCall call)
@@ -143,18 +145,18 @@ public sealed class ApiFaults : IDisposable
         }
     }
 
-    /// <summary>A token cancelled by the next <see cref="DropAllWatches"/>, and how that drop should end the stream.</summary>
-    internal (CancellationToken Token, Func<WatchDropMode> Mode) WatchDropSignal()
+    /// <summary>Tokens cancelled by the next <see cref="DropAllWatches"/> and the next <see cref="StallOpenWatches"/>.</summary>
+    internal (CancellationToken Drop, CancellationToken Stall) WatchSignals() => (_drop.Token, _stall.Token);
+
+    /// <summary>How the latest <see cref="DropAllWatches"/> asked streams to end.</summary>
+    internal WatchDropMode DropMode
     {
-        lock (_gate)
+        get
         {
-            return (_watchDrop.Token, () =>
+            lock (_gate)
             {
-                lock (_gate)
-                {
-                    return _dropMode;
-                }
-            });
+                return _dropMode;
+            }
         }
     }
 

@@ -25,16 +25,3 @@ internal sealed record WatchRequest(long? FromRevision, LabelSelector Labels, Fi
             : throw ApiStatusException.BadRequest($"invalid resource version: {text}");
     }
 }
-
-/// <summary>Typed reads of the query string.</summary>
-internal sealed class QueryValues(Microsoft.AspNetCore.Http.IQueryCollection query)
-{
-    public string? Text(string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
-
-    public bool Flag(string name) => Text(name) is { } text && (text == "1" || string.Equals(text, "true", StringComparison.OrdinalIgnoreCase));
-
-    public int? Integer(string name) =>
-        Text(name) is { Length: > 0 } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw ApiStatusException.BadRequest($"invalid {name}: {text}")
-            : null;
-}

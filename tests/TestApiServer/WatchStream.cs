@@ -28,9 +28,9 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
             return;
         }
 
-        var (dropToken, dropMode) = faults.WatchDropSignal();
+        var (dropToken, stallToken) = faults.WatchSignals();
         using var timeout = new CancellationTokenSource(request.Timeout ?? Timeout.InfiniteTimeSpan);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping, dropToken, timeout.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping, dropToken, stallToken, timeout.Token);
         var bookmarks = request.Bookmarks ? SendBookmarksAsync(subscription, stop.Token) : Task.CompletedTask;
         try
         {
@@ -38,7 +38,12 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            if (dropToken.IsCancellationRequested && dropMode() == WatchDropMode.Abort)
+            if (stallToken.IsCancellationRequested)
+            {
+                await StaySilentAsync(context.RequestAborted, serverStopping, dropToken);
+            }
+
+            if (dropToken.IsCancellationRequested && faults.DropMode == WatchDropMode.Abort)
             {
                 context.Abort();
             }
@@ -48,6 +53,19 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
             store.Unsubscribe(subscription);
             await stop.CancelAsync();
             await bookmarks;
+        }
+    }
+
+    private static async Task StaySilentAsync(params CancellationToken[] ends)
+    {
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(ends);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, silence.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client, the server or a drop ended the silent connection.
         }
     }
 

@@ -146,6 +146,35 @@ public sealed class FaultInjectionTests : ApiServerTest
         Assert.Equal(["b", "c"], events.Select(e => Name(e.Object)));
     }
 
+    [Fact]
+    public async Task Stalled_watches_stay_open_but_deliver_nothing_more()
+    {
+        var created = await CreateBundleAsync(Bundle("a"));
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<WatchEventType>();
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var giveUp = new CancellationTokenSource();
+        var stalled = Task.Run(async () =>
+        {
+            await foreach (var (type, _) in WatchBundles(resourceVersion: Version(created), bookmarks: true, cancellationToken: giveUp.Token))
+            {
+                seen.Enqueue(type);
+                opened.TrySetResult();
+            }
+        });
+        await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Server.Faults.StallOpenWatches();
+        await CreateBundleAsync(Bundle("b"));
+
+        var fresh = await TakeAsync(WatchBundles(resourceVersion: Version(created)), 1);
+        Assert.Equal("b", Name(Assert.Single(fresh).Object));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(WatchEventType.Added, seen);
+        Assert.False(stalled.IsCompleted);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     /// <summary>Opens a bookmark watch; the first task completes once the stream is live, the second with how it ended (null: cleanly).</summary>
     private (TaskCompletionSource Opened, Task<Exception?> Ended) OpenWatchUntilEnd()
     {
