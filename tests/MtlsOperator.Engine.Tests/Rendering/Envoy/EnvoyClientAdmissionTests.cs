@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
@@ -45,7 +44,8 @@ public sealed class EnvoyClientAdmissionTests
         {
             File.WriteAllText(pem, PemExport.Certificate(s_client));
             // The pipeline from common.proto's verify_certificate_spki documentation.
-            var openssl = Run("sh", "-c", $"openssl x509 -in {pem} -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | openssl enc -base64");
+            var (exitCode, openssl, error) = ExternalTool.Run("sh", ["-c", $"openssl x509 -in {pem} -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | openssl enc -base64"]);
+            Assert.True(exitCode == 0, error);
 
             var validation = Validation(Model(new CertificatePin(PinAlgorithm.SpkiSha256, CertificateFingerprints.Of(s_client).SpkiSha256)));
 
@@ -185,14 +185,5 @@ public sealed class EnvoyClientAdmissionTests
             Assert.Equal("client-validation", Scalar(sds, "name"));
             Assert.Equal(Mount + "/sds-validation.yaml", Scalar(Map(sds, "sds_config", "path_config_source"), "path"));
         });
-    }
-
-    private static string Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
-        return output;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using static MtlsOperator.Engine.Tests.Rendering.Envoy.EnvoyRendering;
 
@@ -30,23 +29,14 @@ public sealed class EnvoyProtoCheckTests
                 }
             }
 
-            var (exitCode, output) = Run("node", [Script(), modules!, .. files]);
+            var (exitCode, output, error) = ExternalTool.Run("node", [Script(), modules!, .. files]);
 
-            Assert.True(exitCode == 0, output);
+            Assert.True(exitCode == 0, output + error);
         }
         finally
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
     }
 
     private static string Script([CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "envoy-proto-check.js");
