@@ -24,6 +24,7 @@ public static class Program
 
             "thumbprint" => new ThumbprintCommand(stdout, stderr).Run(rest),
             "crds" => new CrdsCommand(stdout, stderr).Run(rest),
+            "run" => new RunCommand(stderr).Run(rest),
             "-h" or "--help" or "help" => Help(stdout, ExitCodes.Ok),
             _ => Help(stderr, ExitCodes.BadInput),
         };

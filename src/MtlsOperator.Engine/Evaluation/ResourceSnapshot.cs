@@ -57,12 +57,7 @@ public sealed class ResourceSnapshot : IResourceLookup
 
     private static (string, string, string) KeyOf(IKubernetesObject<V1ObjectMeta> o)
     {
-        var kind = o switch
-        {
-            V1Secret => V1Secret.KubeKind,
-            V1ConfigMap => V1ConfigMap.KubeKind,
-            _ => o.Kind,
-        };
-        return (kind, o.Metadata.NamespaceProperty ?? "default", o.Metadata.Name);
+        var key = ResourceKey.Of(o);
+        return (key.Kind, key.Namespace, key.Name);
     }
 }

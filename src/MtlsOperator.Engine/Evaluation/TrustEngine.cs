@@ -1,0 +1,125 @@
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Rendering;
+using MtlsOperator.Engine.Rendering.Envoy;
+using MtlsOperator.Engine.Rendering.Haproxy;
+using MtlsOperator.Engine.Rendering.Nginx;
+
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>The engine's front door: evaluates each kind, and a whole snapshot in dependency order.</summary>
+public sealed class TrustEngine
+{
+    private readonly TrustBundleEvaluator _bundles = new();
+    private readonly ServerCertificateEvaluator _certificates = new();
+    private readonly ClientAuthPolicyEvaluator _policies = new();
+    private readonly MtlsListenerEvaluator _listeners;
+
+    public TrustEngine()
+        : this([new EnvoyRenderer(), new HaproxyRenderer(), new NginxRenderer()])
+    {
+    }
+
+    public TrustEngine(IEnumerable<IProxyRenderer> renderers) =>
+        _listeners = new MtlsListenerEvaluator(_certificates.Evaluate, _policies.Evaluate, renderers);
+
+    public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context) =>
+        GuardOutput(_bundles.Evaluate(bundle, context), bundle, context);
+
+    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context) =>
+        GuardOutput(_certificates.Evaluate(certificate, context), certificate, context);
+
+    public ClientAuthPolicyEvaluation Evaluate(ClientAuthPolicy policy, EvaluationContext context) => _policies.Evaluate(policy, context);
+
+    public MtlsListenerEvaluation Evaluate(MtlsListener listener, EvaluationContext context) => _listeners.Evaluate(listener, context);
+
+    /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: bootstrap certificates first, so listeners can use them.</summary>
+    public RenderResult EvaluateAll(ResourceSnapshot snapshot, DateTimeOffset now)
+    {
+        var outputs = new List<IKubernetesObject<V1ObjectMeta>>();
+        var outcomes = new List<ResourceOutcome>();
+
+        var bootstrapped = new List<IKubernetesObject<V1ObjectMeta>>();
+        var certificateResults = snapshot.OfType<ServerCertificate>()
+            .Select(c => (c, Result: Evaluate(c, new EvaluationContext(snapshot, now))))
+            .ToList();
+        foreach (var (_, result) in certificateResults)
+        {
+            if (result.BootstrapSecret is { } s)
+            {
+                bootstrapped.Add(s);
+            }
+        }
+
+        var world = snapshot.With(bootstrapped);
+        var context = new EvaluationContext(world, now);
+        outputs.AddRange(bootstrapped);
+        outcomes.AddRange(certificateResults.Select(x => Outcome(x.c, x.Result.Status, x.Result.Status.Conditions)));
+
+        foreach (var bundle in world.OfType<TrustBundle>())
+        {
+            var result = Evaluate(bundle, context);
+            if (result.Output is { } o)
+            {
+                outputs.Add(o);
+            }
+
+            outcomes.Add(Outcome(bundle, result.Status, result.Status.Conditions));
+        }
+
+        foreach (var policy in world.OfType<ClientAuthPolicy>())
+        {
+            var result = Evaluate(policy, context);
+            outcomes.Add(Outcome(policy, result.Status, result.Status.Conditions));
+        }
+
+        foreach (var listener in world.OfType<MtlsListener>())
+        {
+            var result = Evaluate(listener, context);
+            if (result.Output is { } o)
+            {
+                outputs.Add(o);
+            }
+
+            outcomes.Add(Outcome(listener, result.Status, result.Status.Conditions));
+        }
+
+        return new RenderResult(outputs, outcomes);
+    }
+
+    private static ResourceOutcome Outcome(IKubernetesObject<V1ObjectMeta> resource, object status, List<V1Condition> conditions) =>
+        new(resource, status, conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready)
+            ?? new V1Condition { Type = ConditionTypes.Ready, Status = "Unknown", Reason = "NotEvaluated", Message = "No Ready condition was computed." });
+
+    private static TrustBundleEvaluation GuardOutput(TrustBundleEvaluation result, TrustBundle owner, EvaluationContext context)
+    {
+        if (result.Output is not { } output || Conflict(context.Lookup.FindConfigMap(output.Metadata.NamespaceProperty, output.Metadata.Name)?.Metadata, owner) is not { } message)
+        {
+            return result;
+        }
+
+        result.Status.Conditions = new ConditionSet(owner.Status?.Conditions, owner.Metadata.Generation, context.Now)
+            .Set(ConditionTypes.Ready, false, ListenerReasons.OutputConflict, $"ConfigMap {output.Metadata.Name} {message}")
+            .Build();
+        return result with { Output = null, Anchors = null };
+    }
+
+    private static ServerCertificateEvaluation GuardOutput(ServerCertificateEvaluation result, ServerCertificate owner, EvaluationContext context)
+    {
+        if (result.BootstrapSecret is not { } output || Conflict(context.Lookup.FindSecret(output.Metadata.NamespaceProperty, output.Metadata.Name)?.Metadata, owner) is not { } message)
+        {
+            return result;
+        }
+
+        result.Status.Conditions = new ConditionSet(owner.Status?.Conditions, owner.Metadata.Generation, context.Now)
+            .Set(ConditionTypes.Ready, false, ListenerReasons.OutputConflict, $"Secret {output.Metadata.Name} {message}")
+            .Build();
+        return result with { BootstrapSecret = null, Identity = null };
+    }
+
+    private static string? Conflict(V1ObjectMeta? existing, IKubernetesObject<V1ObjectMeta> owner) =>
+        existing is not null && !OutputOwnership.IsOwnedBy(existing, owner)
+            ? $"exists and is not managed by {owner.Kind} {owner.Metadata.Name}; the operator will not overwrite it. Delete or rename it."
+            : null;
+}

@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using k8s;
+using Microsoft.Extensions.Logging;
+using MtlsOperator.Controller;
+
+namespace MtlsOperator.Cli;
+
+/// <summary><c>run</c>: the controller, against the cluster from in-cluster config, <c>--kubeconfig</c> or <c>KUBECONFIG</c>.</summary>
+internal sealed class RunCommand(TextWriter stderr)
+{
+    public const string Usage = """
+        usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--health-port 8080] [--workers 2]
+                                 [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
+          --namespaces   watch only these namespaces (default: all)
+          --health-port  port of /healthz, /readyz and /metrics (default 8080)
+          --leader-elect hold a Lease so only one replica reconciles (default true); lease namespace defaults to
+                         $POD_NAMESPACE, identity to $POD_NAME
+        """;
+
+    public int Run(IReadOnlyList<string> args)
+    {
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity"], []);
+        if (o.Error is not null || o.Positionals.Count > 0)
+        {
+            stderr.WriteLine(o.Error ?? $"unexpected argument {o.Positionals[0]}");
+            stderr.WriteLine(Usage);
+            return ExitCodes.BadInput;
+        }
+
+        var defaults = new OperatorOptions();
+        OperatorOptions options;
+        KubernetesClientConfiguration config;
+        try
+        {
+            options = defaults with
+            {
+                Namespaces = (o.Value("--namespaces") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                HealthPort = o.Value("--health-port") is { } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : defaults.HealthPort,
+                Workers = o.Value("--workers") is { } w ? int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : defaults.Workers,
+                LeaderElection = o.Value("--leader-elect") is not { } le || bool.Parse(le),
+                LeaseNamespace = o.Value("--lease-namespace") ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? defaults.LeaseNamespace,
+                LeaseName = o.Value("--lease-name") ?? defaults.LeaseName,
+                Identity = o.Value("--identity") ?? Environment.GetEnvironmentVariable("POD_NAME") ?? defaults.Identity,
+            };
+            config = o.Value("--kubeconfig") is { } path
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : KubernetesClientConfiguration.BuildDefaultConfig();
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or k8s.Exceptions.KubeConfigException or IOException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        using var loggers = LoggerFactory.Create(b => b.AddJsonConsole(j => j.UseUtcTimestamp = true).SetMinimumLevel(LogLevel.Information));
+        using var client = new Kubernetes(config);
+        using var stop = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        new OperatorHost(client, options, loggers).RunAsync(stop.Token).GetAwaiter().GetResult();
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,105 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Runtime;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>The informers the operator runs and the engine's view of the cluster through their caches.</summary>
+/// <remarks>Secrets and ConfigMaps are watched cluster-wide (in scope) but only those a resource references, or the
+/// operator wrote, are kept: memory follows the operator's own objects, not the cluster's Secrets.</remarks>
+internal sealed class ClusterCache : IResourceLookup
+{
+    public ClusterCache(IKubernetes client, OperatorOptions options, ReferenceIndex references, ILoggerFactory loggers, TimeProvider time)
+    {
+        InformerOptions<T> Options<T>(Func<T, bool>? filter = null) where T : class, IKubernetesObject<V1ObjectMeta> => new()
+        {
+            Namespaces = options.Namespaces,
+            CacheFilter = filter,
+            WatchTimeout = options.WatchTimeout,
+            StallTimeout = options.WatchStallTimeout,
+        };
+
+        Informer<T> Custom<T>(string plural, string kind) where T : class, IKubernetesObject<V1ObjectMeta> =>
+            new(new CustomResourceClient<T>(client, TrustBundle.Group, TrustBundle.Version, plural, kind), Options<T>(), loggers.CreateLogger("informer." + kind), time);
+
+        TrustBundles = Custom<TrustBundle>(TrustBundle.Plural, TrustBundle.KindName);
+        ServerCertificates = Custom<ServerCertificate>(ServerCertificate.Plural, ServerCertificate.KindName);
+        ClientAuthPolicies = Custom<ClientAuthPolicy>(ClientAuthPolicy.Plural, ClientAuthPolicy.KindName);
+        Listeners = Custom<MtlsListener>(MtlsListener.Plural, MtlsListener.KindName);
+        Secrets = new Informer<V1Secret>(ResourceClients.Secrets(client),
+            Options<V1Secret>(s => IsManaged(s.Metadata) || references.IsReferenced(ResourceKey.Of(s))), loggers.CreateLogger("informer.Secret"), time);
+        ConfigMaps = new Informer<V1ConfigMap>(ResourceClients.ConfigMaps(client),
+            Options<V1ConfigMap>(c => IsManaged(c.Metadata) || references.IsReferenced(ResourceKey.Of(c))), loggers.CreateLogger("informer.ConfigMap"), time);
+    }
+
+    public Informer<TrustBundle> TrustBundles { get; }
+
+    public Informer<ServerCertificate> ServerCertificates { get; }
+
+    public Informer<ClientAuthPolicy> ClientAuthPolicies { get; }
+
+    public Informer<MtlsListener> Listeners { get; }
+
+    public Informer<V1Secret> Secrets { get; }
+
+    public Informer<V1ConfigMap> ConfigMaps { get; }
+
+    public IReadOnlyList<IInformer> All => [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Secrets, ConfigMaps];
+
+    public V1Secret? FindSecret(string @namespace, string name) => Secrets.Cache.Get(new ObjectKey(@namespace, name));
+
+    public V1ConfigMap? FindConfigMap(string @namespace, string name) => ConfigMaps.Cache.Get(new ObjectKey(@namespace, name));
+
+    public TrustBundle? FindTrustBundle(string @namespace, string name) => TrustBundles.Cache.Get(new ObjectKey(@namespace, name));
+
+    public ServerCertificate? FindServerCertificate(string @namespace, string name) => ServerCertificates.Cache.Get(new ObjectKey(@namespace, name));
+
+    public ClientAuthPolicy? FindClientAuthPolicy(string @namespace, string name) => ClientAuthPolicies.Cache.Get(new ObjectKey(@namespace, name));
+
+    /// <summary>The custom resource named by <paramref name="key"/>, from the cache.</summary>
+    public IKubernetesObject<V1ObjectMeta>? FindResource(ResourceKey key) => key.Kind switch
+    {
+        TrustBundle.KindName => FindTrustBundle(key.Namespace, key.Name),
+        ServerCertificate.KindName => FindServerCertificate(key.Namespace, key.Name),
+        ClientAuthPolicy.KindName => FindClientAuthPolicy(key.Namespace, key.Name),
+        MtlsListener.KindName => Listeners.Cache.Get(new ObjectKey(key.Namespace, key.Name)),
+        _ => null,
+    };
+
+    /// <summary>Reads through to the server for referenced Secrets/ConfigMaps the cache has not seen yet (a reference that is new).</summary>
+    public async Task FetchMissingAsync(IEnumerable<ResourceKey> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            var objectKey = new ObjectKey(key.Namespace, key.Name);
+            _ = key.Kind switch
+            {
+                V1Secret.KubeKind => (object?)await Secrets.GetOrFetchAsync(objectKey, cancellationToken).ConfigureAwait(false),
+                V1ConfigMap.KubeKind => await ConfigMaps.GetOrFetchAsync(objectKey, cancellationToken).ConfigureAwait(false),
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>Drops Secrets/ConfigMaps that nothing references any more (unless the operator owns them).</summary>
+    public void Release(IEnumerable<ResourceKey> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (key.Kind == V1Secret.KubeKind)
+            {
+                Secrets.Reevaluate(new ObjectKey(key.Namespace, key.Name));
+            }
+            else if (key.Kind == V1ConfigMap.KubeKind)
+            {
+                ConfigMaps.Reevaluate(new ObjectKey(key.Namespace, key.Name));
+            }
+        }
+    }
+
+    public static bool IsManaged(V1ObjectMeta meta) =>
+        meta.Labels is { } labels && labels.TryGetValue(OutputMetadata.ManagedByLabel, out var v) && v == OutputMetadata.ManagedByValue;
+}

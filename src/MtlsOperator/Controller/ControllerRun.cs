@@ -1,0 +1,184 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Runtime;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>One leadership term of the operator: informers, the dependency index, one work queue per kind and their workers.</summary>
+internal sealed class ControllerRun
+{
+    private static readonly string[] s_kinds = [TrustBundle.KindName, ServerCertificate.KindName, ClientAuthPolicy.KindName, MtlsListener.KindName];
+
+    private readonly OperatorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ReferenceIndex _references = new();
+    private readonly Dictionary<string, Runtime.Controller> _controllers;
+    private readonly MtlsReconciler _reconciler;
+    private long _inFlight;
+    private long _reconciles;
+
+    public ControllerRun(IKubernetes client, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _logger = loggers.CreateLogger("controller");
+        Cache = new ClusterCache(client, options, _references, loggers, time);
+        _reconciler = new MtlsReconciler(
+            Cache,
+            _references,
+            new TrustEngine(),
+            new OutputWriter(client, Cache, loggers.CreateLogger("outputs")),
+            new StatusWriter(client),
+            new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events")),
+            metrics,
+            time,
+            loggers.CreateLogger("reconciler"));
+        _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
+            k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers }, loggers.CreateLogger("controller." + k), time));
+        Watch(Cache.TrustBundles);
+        Watch(Cache.ServerCertificates);
+        Watch(Cache.ClientAuthPolicies);
+        Watch(Cache.Listeners);
+        WatchReferenced(Cache.Secrets);
+        WatchReferenced(Cache.ConfigMaps);
+    }
+
+    public ClusterCache Cache { get; }
+
+    public bool HasSynced => Cache.All.All(i => i.HasSynced);
+
+    /// <summary>Runs until cancelled: informers first, workers once every cache has synced (so no reconcile sees a half-listed world).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var host = new ControllerHost(Cache.All, [.. _controllers.Values], _logger);
+        var resync = ResyncAsync(cancellationToken);
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        await resync.ConfigureAwait(false);
+    }
+
+    /// <summary>Reconciles finished (successfully or not) in this term.</summary>
+    public long Reconciles => Interlocked.Read(ref _reconciles);
+
+    /// <summary>Nothing queued and nothing being reconciled (delayed re-checks aside): the world as seen has converged.</summary>
+    public bool IsIdle => Interlocked.Read(ref _inFlight) == 0 && _controllers.Values.All(c => c.Queue.Depth == 0);
+
+    private async Task<ReconcileResult> ReconcileAsync(string kind, ObjectKey key, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            var again = await _reconciler.ReconcileAsync(new ResourceKey(kind, key.Namespace ?? "", key.Name), cancellationToken).ConfigureAwait(false);
+            return again is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
+        }
+        finally
+        {
+            Interlocked.Increment(ref _reconciles);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private void Enqueue(ResourceKey key)
+    {
+        if (_controllers.TryGetValue(key.Kind, out var controller))
+        {
+            controller.Queue.Add(new ObjectKey(key.Namespace, key.Name));
+        }
+    }
+
+    private void EnqueueWithDependents(ResourceKey key)
+    {
+        Enqueue(key);
+        foreach (var dependent in _references.DependentsOf(key))
+        {
+            Enqueue(dependent);
+        }
+    }
+
+    private void Watch<T>(Informer<T> informer) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        informer.AddHandler(new ResourceEventHandler<T>
+        {
+            OnAdded = o => Changed(o),
+            // Status-only updates (our own status writes among them) change nothing the engine reads: skip them.
+            OnUpdated = (before, after) =>
+            {
+                if (SpecOrMetadataChanged(before.Metadata, after.Metadata))
+                {
+                    Changed(after);
+                }
+            },
+            OnDeleted = o =>
+            {
+                var key = ResourceKey.Of(o);
+                Cache.Release(_references.Remove(key));
+                EnqueueWithDependents(key);
+            },
+        });
+    }
+
+    private void Changed(IKubernetesObject<V1ObjectMeta> o)
+    {
+        Cache.Release(_references.Update(o));
+        EnqueueWithDependents(ResourceKey.Of(o));
+    }
+
+    private void WatchReferenced<T>(Informer<T> informer) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        void Changed(T o)
+        {
+            var key = ResourceKey.Of(o);
+            foreach (var dependent in _references.DependentsOf(key))
+            {
+                Enqueue(dependent);
+            }
+
+            // An output someone edited or deleted is put back by its owner.
+            if (ClusterCache.IsManaged(o.Metadata) && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerKindLabel, out var kind)
+                && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var name))
+            {
+                Enqueue(new ResourceKey(kind, key.Namespace, name));
+            }
+        }
+
+        informer.AddHandler(new ResourceEventHandler<T> { OnAdded = Changed, OnUpdated = (_, after) => Changed(after), OnDeleted = Changed });
+    }
+
+    private static bool SpecOrMetadataChanged(V1ObjectMeta before, V1ObjectMeta after) =>
+        before.Generation != after.Generation
+        || before.DeletionTimestamp != after.DeletionTimestamp
+        || before.Uid != after.Uid
+        || !SameMap(before.Labels, after.Labels)
+        || !SameMap(before.Annotations, after.Annotations);
+
+    private static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _time);
+        while (await Tick(timer, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var o in Cache.TrustBundles.Cache.List().Cast<IKubernetesObject<V1ObjectMeta>>()
+                         .Concat(Cache.ServerCertificates.Cache.List()).Concat(Cache.ClientAuthPolicies.Cache.List()).Concat(Cache.Listeners.Cache.List()))
+            {
+                Enqueue(ResourceKey.Of(o));
+            }
+        }
+    }
+
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MtlsOperator.Engine.Api;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>Emits Kubernetes Events for transitions a person should notice, and only for transitions (steady state writes nothing).</summary>
+internal sealed class EventRecorder(IKubernetes client, TimeProvider time, string instance, ILogger logger)
+{
+    public const string Component = "mtls-operator";
+    public const string ExpiringSoonCondition = "ExpiringSoon";
+
+    public async Task RecordTransitionsAsync(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition> after, CancellationToken cancellationToken)
+    {
+        var wasReady = before?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        var ready = after.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        if (ready is not null && (wasReady is null || wasReady.Status != ready.Status || wasReady.Reason != ready.Reason))
+        {
+            await EmitAsync(resource, ready.Status == "True" ? "Normal" : "Warning", ready.Reason, ready.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        var expiring = after.FirstOrDefault(c => c.Type == ExpiringSoonCondition && c.Status == "True");
+        var wasExpiring = before?.Any(c => c.Type == ExpiringSoonCondition && c.Status == "True") ?? false;
+        if (expiring is not null && !wasExpiring)
+        {
+            await EmitAsync(resource, "Warning", "CertificateExpiring", expiring.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EmitAsync(IKubernetesObject<V1ObjectMeta> resource, string type, string reason, string message, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var ns = resource.Metadata.NamespaceProperty ?? "default";
+        var e = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{resource.Metadata.Name}.{now.Ticks.ToString("x", CultureInfo.InvariantCulture)}",
+                NamespaceProperty = ns,
+            },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = resource.ApiVersion,
+                Kind = resource.Kind,
+                Name = resource.Metadata.Name,
+                NamespaceProperty = ns,
+                Uid = resource.Metadata.Uid,
+                ResourceVersion = resource.Metadata.ResourceVersion,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message.Length > 1024 ? message[..1021] + "..." : message,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+            Source = new V1EventSource { Component = Component },
+            ReportingComponent = "mtls-operator.io/operator",
+            ReportingInstance = instance,
+        };
+        try
+        {
+            await client.CoreV1.CreateNamespacedEventAsync(e, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Events are best effort: losing one must not fail or retry the reconcile that already converged.
+            logger.LogWarning(ex, "Could not record event {Reason} on {Kind} {Namespace}/{Name}", reason, resource.Kind, ns, resource.Metadata.Name);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+using MtlsOperator.Hosting;
+using MtlsOperator.Runtime;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>The running operator: probes and metrics always; the controllers only while this replica holds the Lease.</summary>
+public sealed class OperatorHost
+{
+    private readonly IKubernetes _client;
+    private readonly OperatorOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private volatile ControllerRun? _current;
+    private volatile bool _running;
+
+    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+    {
+        _client = client;
+        _options = options;
+        _loggers = loggers;
+        _time = time ?? TimeProvider.System;
+        _logger = loggers.CreateLogger("operator");
+    }
+
+    /// <summary>True while this replica runs the controllers.</summary>
+    public bool IsLeading => _current is not null;
+
+    /// <summary>Ready to serve: a standby replica is ready; a leader once its caches have synced.</summary>
+    public bool IsReady => _running && (_current is not { } run || run.HasSynced);
+
+    /// <summary>Reconciles finished in the current leadership term.</summary>
+    public long ReconcileCount => _current?.Reconciles ?? 0;
+
+    /// <summary>Leading, synced, nothing queued and nothing in flight.</summary>
+    public bool IsIdle => _current is { } run && run.HasSynced && run.IsIdle;
+
+    /// <summary>Where the probe endpoints listen, once started.</summary>
+    public string? ProbeUrl { get; private set; }
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (SIGTERM), then stops the workers and releases nothing it does not own.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var metrics = new OperatorMetrics(_time);
+        var exporter = new PrometheusTextExporter();
+        var reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
+        exporter.Reader = reader;
+        using var meters = Sdk.CreateMeterProviderBuilder().AddMeter(RuntimeMetrics.MeterName, RuntimeMetrics.MeterName + ".*").AddReader(reader).Build();
+        ProbeServer? probes = null;
+        if (_options.HealthPort is { } port)
+        {
+            probes = await ProbeServer.StartAsync(_options.HealthAddress, port, () => _running, () => IsReady, exporter.Scrape, _loggers, cancellationToken).ConfigureAwait(false);
+            ProbeUrl = probes.Url;
+            _logger.LogInformation("Probes and metrics on {Url}", ProbeUrl);
+        }
+
+        _running = true;
+        try
+        {
+            if (_options.LeaderElection)
+            {
+                await RunElectedAsync(metrics, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunTermAsync(metrics, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _running = false;
+            if (probes is not null)
+            {
+                await probes.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task RunElectedAsync(OperatorMetrics metrics, CancellationToken cancellationToken)
+    {
+        var election = new LeaseElection(_client, new LeaseElectionOptions(_options.LeaseNamespace, _options.LeaseName, _options.Identity)
+        {
+            LeaseDuration = _options.LeaseDuration,
+            RenewDeadline = _options.RenewDeadline,
+            RetryPeriod = _options.RetryPeriod,
+        }, _loggers.CreateLogger("election"));
+        return election.RunAsync(term => RunTermAsync(metrics, term), cancellationToken);
+    }
+
+    private async Task RunTermAsync(OperatorMetrics metrics, CancellationToken cancellationToken)
+    {
+        var run = new ControllerRun(_client, _options, metrics, _loggers, _time);
+        _current = run;
+        try
+        {
+            await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(e, "Controller run failed");
+            throw;
+        }
+        finally
+        {
+            _current = null;
+        }
+    }
+}

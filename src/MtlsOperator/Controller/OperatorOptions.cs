@@ -1,0 +1,42 @@
+namespace MtlsOperator.Controller;
+
+/// <summary>How the controller runs: scope, concurrency, timing, endpoints and leader election.</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>Namespaces to watch; empty means all namespaces.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    /// <summary>Concurrent reconciles (a key is never reconciled by two workers at once).</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Every resource is re-queued this often, so time-driven changes (expiry) are noticed even when nothing is written.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Port of <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>; 0 picks a free port, null disables them.</summary>
+    public int? HealthPort { get; init; } = 8080;
+
+    /// <summary>Address the health/metrics endpoints bind to.</summary>
+    public string HealthAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>Run only while holding the Lease; false runs unconditionally (single replica, tests).</summary>
+    public bool LeaderElection { get; init; } = true;
+
+    public string LeaseNamespace { get; init; } = "default";
+
+    public string LeaseName { get; init; } = "mtls-operator";
+
+    /// <summary>Unique per replica; the pod name in a cluster.</summary>
+    public string Identity { get; init; } = Environment.MachineName + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Watch timeout asked of the server; the watch is resumed after it.</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A watch silent for this long (no event, no bookmark) is restarted.</summary>
+    public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromMinutes(5.5);
+}

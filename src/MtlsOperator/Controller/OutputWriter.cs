@@ -1,0 +1,124 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Runtime;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>Writes rendered Secrets and ConfigMaps only when they differ from what is live, never touching objects the operator does not own.</summary>
+internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogger logger)
+{
+    /// <summary>Creates or updates <paramref name="desired"/>; false when it was already current (no write).</summary>
+    public async Task<bool> ApplyAsync(V1Secret desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        var live = await cache.Secrets.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false);
+        if (live is null)
+        {
+            await CreateAsync(() => client.CoreV1.CreateNamespacedSecretAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
+            return true;
+        }
+
+        EnsureOwned(live.Metadata, owner, "Secret");
+        if (SameMetadata(live.Metadata, desired.Metadata) && SameData(live.Data, desired.Data))
+        {
+            return false;
+        }
+
+        var update = KubernetesJson.Deserialize<V1Secret>(KubernetesJson.Serialize(live));
+        update.Data = desired.Data;
+        MergeMetadata(update.Metadata, desired.Metadata);
+        await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Updated Secret {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
+        return true;
+    }
+
+    /// <summary>Creates or updates <paramref name="desired"/>; false when it was already current (no write).</summary>
+    public async Task<bool> ApplyAsync(V1ConfigMap desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        var live = await cache.ConfigMaps.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false);
+        if (live is null)
+        {
+            await CreateAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
+            return true;
+        }
+
+        EnsureOwned(live.Metadata, owner, "ConfigMap");
+        if (SameMetadata(live.Metadata, desired.Metadata) && SameStrings(live.Data, desired.Data) && SameData(live.BinaryData, desired.BinaryData))
+        {
+            return false;
+        }
+
+        var update = KubernetesJson.Deserialize<V1ConfigMap>(KubernetesJson.Serialize(live));
+        update.Data = desired.Data;
+        update.BinaryData = desired.BinaryData;
+        MergeMetadata(update.Metadata, desired.Metadata);
+        await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Updated ConfigMap {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
+        return true;
+    }
+
+    private async Task CreateAsync<T>(Func<Task<T>> create, IKubernetesObject<V1ObjectMeta> desired, IKubernetesObject<V1ObjectMeta> owner)
+    {
+        try
+        {
+            await create().ConfigureAwait(false);
+            logger.LogInformation("Created {Kind} {Namespace}/{Name} for {OwnerKind} {Owner}", desired.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name, owner.Kind, owner.Metadata.Name);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Someone created it between our read and write; the next reconcile sees it and decides (ours to update, or a conflict).
+            throw new OutputConflictException($"{desired.Kind} {desired.Metadata.NamespaceProperty}/{desired.Metadata.Name} appeared while it was being created; retrying.", e);
+        }
+    }
+
+    private static void EnsureOwned(V1ObjectMeta live, IKubernetesObject<V1ObjectMeta> owner, string kind)
+    {
+        // The engine already reports this as OutputConflict; this is the last line of defence against trespass.
+        if (!OutputOwnership.IsOwnedBy(live, owner))
+        {
+            throw new OutputConflictException($"{kind} {live.NamespaceProperty}/{live.Name} is not managed by {owner.Kind} {owner.Metadata.Name}; not overwriting it.");
+        }
+    }
+
+    /// <summary>Ours must be present and equal; labels and annotations others added are left alone.</summary>
+    private static bool SameMetadata(V1ObjectMeta live, V1ObjectMeta desired) =>
+        Contains(live.Labels, desired.Labels) && Contains(live.Annotations, desired.Annotations)
+        && (desired.OwnerReferences ?? []).All(d => (live.OwnerReferences ?? []).Any(l => l.Uid == d.Uid && l.Controller == d.Controller && l.Kind == d.Kind && l.Name == d.Name));
+
+    private static void MergeMetadata(V1ObjectMeta live, V1ObjectMeta desired)
+    {
+        live.Labels ??= new Dictionary<string, string>();
+        foreach (var (k, v) in desired.Labels ?? new Dictionary<string, string>())
+        {
+            live.Labels[k] = v;
+        }
+
+        live.Annotations ??= new Dictionary<string, string>();
+        foreach (var (k, v) in desired.Annotations ?? new Dictionary<string, string>())
+        {
+            live.Annotations[k] = v;
+        }
+
+        if (desired.OwnerReferences is { Count: > 0 } owners)
+        {
+            live.OwnerReferences = [.. (live.OwnerReferences ?? []).Where(l => owners.All(o => o.Uid != l.Uid) && l.Controller != true), .. owners];
+        }
+    }
+
+    private static bool Contains(IDictionary<string, string>? live, IDictionary<string, string>? desired) =>
+        (desired ?? new Dictionary<string, string>()).All(d => live is not null && live.TryGetValue(d.Key, out var v) && v == d.Value);
+
+    private static bool SameStrings(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private static bool SameData(IDictionary<string, byte[]>? a, IDictionary<string, byte[]>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, byte[]>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v.AsSpan().SequenceEqual(kv.Value));
+}
+
+/// <summary>An output could not be written because an object the operator does not own holds its name (or appeared mid-write).</summary>
+internal sealed class OutputConflictException(string message, Exception? inner = null) : Exception(message, inner);

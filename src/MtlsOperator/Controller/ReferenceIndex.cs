@@ -1,0 +1,110 @@
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Evaluation;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>Who reads what: maps each custom resource to the objects its evaluation reads, and back, so a change re-queues every dependent.</summary>
+internal sealed class ReferenceIndex
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ResourceKey, IReadOnlyList<ResourceKey>> _forward = [];
+    private readonly Dictionary<ResourceKey, HashSet<ResourceKey>> _reverse = [];
+
+    /// <summary>Records what <paramref name="resource"/> references now; returns keys nobody references any more.</summary>
+    public IReadOnlyList<ResourceKey> Update(IKubernetesObject<V1ObjectMeta> resource) =>
+        Replace(ResourceKey.Of(resource), ResourceReferences.Of(resource));
+
+    /// <summary>Forgets a deleted resource; returns keys nobody references any more.</summary>
+    public IReadOnlyList<ResourceKey> Remove(ResourceKey referrer) => Replace(referrer, []);
+
+    public bool IsReferenced(ResourceKey key)
+    {
+        lock (_lock)
+        {
+            return _reverse.ContainsKey(key);
+        }
+    }
+
+    /// <summary>Every resource that reads <paramref name="key"/>, directly or through other resources (a Secret, the bundle reading it, the policies on that bundle, their listeners...).</summary>
+    public IReadOnlyList<ResourceKey> DependentsOf(ResourceKey key)
+    {
+        lock (_lock)
+        {
+            var seen = new HashSet<ResourceKey>();
+            var pending = new Queue<ResourceKey>([key]);
+            while (pending.TryDequeue(out var next))
+            {
+                foreach (var referrer in _reverse.GetValueOrDefault(next) ?? [])
+                {
+                    if (seen.Add(referrer))
+                    {
+                        pending.Enqueue(referrer);
+                    }
+                }
+            }
+
+            return [.. seen];
+        }
+    }
+
+    /// <summary>Everything <paramref name="key"/> reads, transitively.</summary>
+    public IReadOnlyList<ResourceKey> ClosureOf(ResourceKey key)
+    {
+        lock (_lock)
+        {
+            var seen = new HashSet<ResourceKey>();
+            var pending = new Queue<ResourceKey>([key]);
+            while (pending.TryDequeue(out var next))
+            {
+                foreach (var referenced in _forward.GetValueOrDefault(next) ?? [])
+                {
+                    if (seen.Add(referenced))
+                    {
+                        pending.Enqueue(referenced);
+                    }
+                }
+            }
+
+            return [.. seen];
+        }
+    }
+
+    private List<ResourceKey> Replace(ResourceKey referrer, IReadOnlyList<ResourceKey> references)
+    {
+        lock (_lock)
+        {
+            var released = new List<ResourceKey>();
+            foreach (var old in _forward.GetValueOrDefault(referrer) ?? [])
+            {
+                if (_reverse.TryGetValue(old, out var set) && set.Remove(referrer) && set.Count == 0)
+                {
+                    _reverse.Remove(old);
+                    released.Add(old);
+                }
+            }
+
+            if (references.Count == 0)
+            {
+                _forward.Remove(referrer);
+            }
+            else
+            {
+                _forward[referrer] = references;
+            }
+
+            foreach (var r in references)
+            {
+                if (!_reverse.TryGetValue(r, out var set))
+                {
+                    _reverse[r] = set = [];
+                }
+
+                set.Add(referrer);
+            }
+
+            released.RemoveAll(_reverse.ContainsKey);
+            return released;
+        }
+    }
+}

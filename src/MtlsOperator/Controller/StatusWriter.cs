@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
+
+namespace MtlsOperator.Controller;
+
+/// <summary>Writes a resource's status through the <c>/status</c> subresource, only when it changed, with optimistic concurrency.</summary>
+internal sealed class StatusWriter(IKubernetes client)
+{
+    /// <summary>Replaces the status when it differs from the cached one; false when it was already current (no write).</summary>
+    public async Task<bool> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
+    {
+        var current = JsonNode.Parse(KubernetesJson.Serialize(resource))!.AsObject();
+        var desired = JsonNode.Parse(KubernetesJson.Serialize(status));
+        if (JsonNode.DeepEquals(current["status"], desired))
+        {
+            return false;
+        }
+
+        current["status"] = desired;
+        var key = ResourceKey.Of(resource);
+        // The cached resourceVersion rides along: a stale cache gets 409 and the reconcile is retried on fresh data.
+        await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            current, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static string PluralOf(string kind) => kind switch
+    {
+        TrustBundle.KindName => TrustBundle.Plural,
+        ServerCertificate.KindName => ServerCertificate.Plural,
+        ClientAuthPolicy.KindName => ClientAuthPolicy.Plural,
+        MtlsListener.KindName => MtlsListener.Plural,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of this operator"),
+    };
+}

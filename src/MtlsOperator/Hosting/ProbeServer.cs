@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MtlsOperator.Hosting;
+
+/// <summary><c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> on one port, for kubelet probes and Prometheus.</summary>
+internal sealed class ProbeServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ProbeServer(WebApplication app) => _app = app;
+
+    /// <summary>The bound address, e.g. <c>http://127.0.0.1:41234</c> (useful with port 0).</summary>
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<ProbeServer> StartAsync(string address, int port, Func<bool> live, Func<bool> ready, Func<string> metrics, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.UseUrls($"http://{address}:{port}");
+        var app = builder.Build();
+        app.MapGet("/healthz", () => live() ? Results.Text("ok\n") : Results.Text("not live\n", statusCode: 500));
+        app.MapGet("/readyz", () => ready() ? Results.Text("ok\n") : Results.Text("caches not synced\n", statusCode: 503));
+        app.MapGet("/metrics", () => Results.Text(metrics(), "text/plain; version=0.0.4; charset=utf-8"));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new ProbeServer(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
