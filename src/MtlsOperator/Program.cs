@@ -21,7 +21,7 @@ public static class Program
         var rest = args.Skip(1).ToList();
         return args.FirstOrDefault() switch
         {
-
+            "render" => new RenderCommand(stdout, stderr, clock).Run(rest),
             "thumbprint" => new ThumbprintCommand(stdout, stderr).Run(rest),
             "crds" => new CrdsCommand(stdout, stderr).Run(rest),
             "run" => new RunCommand(stderr).Run(rest),

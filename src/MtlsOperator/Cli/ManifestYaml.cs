@@ -13,7 +13,11 @@ internal static partial class ManifestYaml
     private static readonly ISerializer s_serializer = new SerializerBuilder()
         .WithQuotingNecessaryStrings()
         .DisableAliases()
+        .WithEventEmitter(next => new LiteralBlockEmitter(next))
         .Build();
+
+    /// <summary>Manifest keys people look for first come first, the rest keep their order.</summary>
+    private static readonly string[] s_leadingKeys = ["apiVersion", "kind", "metadata"];
 
     /// <summary>Every non-empty document of a multi-document YAML text, as JSON. Throws <see cref="YamlException"/> on malformed YAML.</summary>
     public static IReadOnlyList<JsonNode> ReadDocuments(string text)
@@ -27,7 +31,18 @@ internal static partial class ManifestYaml
     }
 
     /// <summary>YAML text of a JSON value, keys in their JSON order, strings quoted only where YAML would misread them.</summary>
-    public static string Write(JsonNode node) => s_serializer.Serialize(ToPlain(node));
+    public static string Write(JsonNode node) => s_serializer.Serialize(ToPlain(node is JsonObject o ? Reorder(o) : node));
+
+    private static JsonObject Reorder(JsonObject o)
+    {
+        var ordered = new JsonObject();
+        foreach (var key in s_leadingKeys.Where(o.ContainsKey).Concat(o.Select(p => p.Key).Where(k => !s_leadingKeys.Contains(k)).ToList()))
+        {
+            ordered[key] = o[key]?.DeepClone();
+        }
+
+        return ordered;
+    }
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
@@ -79,4 +94,18 @@ internal static partial class ManifestYaml
 
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex FloatPattern();
+
+    /// <summary>Multi-line strings (PEM, proxy configs) as literal blocks, so they read as the files they are.</summary>
+    private sealed class LiteralBlockEmitter(IEventEmitter next) : YamlDotNet.Serialization.EventEmitters.ChainedEventEmitter(next)
+    {
+        public override void Emit(YamlDotNet.Serialization.ScalarEventInfo eventInfo, IEmitter emitter)
+        {
+            if (eventInfo.Source.Value is string text && text.Contains('\n', StringComparison.Ordinal) && !text.Contains(" \n", StringComparison.Ordinal) && !text.Contains('\t', StringComparison.Ordinal))
+            {
+                eventInfo.Style = ScalarStyle.Literal;
+            }
+
+            base.Emit(eventInfo, emitter);
+        }
+    }
 }
