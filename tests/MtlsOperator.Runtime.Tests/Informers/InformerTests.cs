@@ -236,6 +236,39 @@ public sealed class InformerTests(ITestOutputHelper output) : ApiServerTest
         Assert.Equal([200, 410, 200], Server.Requests.Since(mark).Where(r => r.Verb == "list").Select(r => r.StatusCode));
     }
 
+    [Fact]
+    public async Task A_server_answering_every_watch_with_410_is_relisted_with_growing_pauses()
+    {
+        Server.Faults.FailFraction(1.0, new InjectedFailure(410, "Expired", "too old resource version"), RequestMatch.Verb("watch", Bundles.Plural));
+        var informer = Informer(Fast with { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) });
+        var started = DateTime.UtcNow;
+
+        await using var running = await RunningInformer.StartSyncedAsync(informer);
+        await Eventually.TrueAsync(() => Calls(0, "list") >= 4, "three relists happened");
+
+        // Relists after the first come 0, ~100 and ~200 ms apart (each at least 75 % of that): no tight loop.
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(225), $"four lists took only {DateTime.UtcNow - started}");
+    }
+
+    [Fact]
+    public async Task A_cluster_scoped_custom_kind_is_listed_and_watched()
+    {
+        var widgets = ApiResource.Custom("example.io", "v1", "widgets", "Widget", namespaced: false);
+        await using var server = await TestKubeApiServer.StartAsync(new() { CustomResources = [widgets] });
+        using var client = server.CreateClient();
+        JsonObject Widget(string name) => new() { ["apiVersion"] = "example.io/v1", ["kind"] = "Widget", ["metadata"] = new JsonObject { ["name"] = name } };
+        await client.CustomObjects.CreateClusterCustomObjectAsync(Widget("first"), widgets.Group, widgets.Version, widgets.Plural);
+        var informer = new Informer<TestResource>(new CustomResourceClient<TestResource>(client, widgets.Group, widgets.Version, widgets.Plural, _kind, clusterScoped: true), Fast);
+        var events = new InformerEvents<TestResource>(informer);
+        await using var running = await RunningInformer.StartSyncedAsync(informer);
+
+        await client.CustomObjects.CreateClusterCustomObjectAsync(Widget("second"), widgets.Group, widgets.Version, widgets.Plural);
+
+        await events.ContainAsync("Added first", "Added second");
+        Assert.NotNull(informer.Cache.Get(new ObjectKey(null, "second")));
+        Assert.Equal("first", (await informer.GetOrFetchAsync(new ObjectKey(null, "first"), CancellationToken.None))?.Metadata.Name);
+    }
+
     // An event only an open watch can deliver proves the watch is established (not still connecting).
     private async Task WatchIsOpenAsync(InformerEvents<TestResource> events)
     {
