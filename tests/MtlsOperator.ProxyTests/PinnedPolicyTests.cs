@@ -29,6 +29,19 @@ public abstract class PinnedPolicyTests(ListenerFixture fixture)
 
     [SkippableFact]
     public async Task Expired_pinned_client_is_rejected() => Expect.ChainRejected(Listener, await Listener.GetAsync(Pki.Expired));
+
+    /// <summary>TLS 1.2 sends the client certificate inside the handshake, TLS 1.3 after it: both must end the same way.</summary>
+    [SkippableFact]
+    public async Task Tls12_clients_meet_the_same_policy()
+    {
+        Expect.Admitted(Listener, await Listener.GetAsync(Pki.Pinned, protocols: Tls12));
+        Expect.Forbidden(Listener, await Listener.GetAsync(Pki.Unpinned, protocols: Tls12));
+        Expect.ChainRejected(Listener, await Listener.GetAsync(Pki.Revoked, protocols: Tls12));
+        Expect.ChainRejected(Listener, await Listener.GetAsync(Pki.Expired, protocols: Tls12));
+        Expect.ChainRejected(Listener, await Listener.GetAsync(null, protocols: Tls12));
+    }
+
+    private const System.Security.Authentication.SslProtocols Tls12 = System.Security.Authentication.SslProtocols.Tls12;
 }
 
 public sealed class HaproxyPinnedPolicyTests(HaproxyPinnedFixture fixture) : PinnedPolicyTests(fixture), IClassFixture<HaproxyPinnedFixture>

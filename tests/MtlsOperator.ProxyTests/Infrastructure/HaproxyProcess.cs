@@ -6,10 +6,15 @@ public sealed class HaproxyProcess(string configFile, int port)
 {
     private const string Loaded = "Loading success.";
 
+    /// <summary>Logged by the old worker once it no longer accepts connections (soft stop of the frontend).</summary>
+    private const string OldWorkerStopped = "Proxy mtls stopped";
+
     public override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var before = CountInLog(Loaded);
+        var loaded = CountInLog(Loaded);
+        var stopped = CountInLog(OldWorkerStopped);
         await SignalAsync(Pid, "USR2", cancellationToken);
-        await WaitForLogAsync(Loaded, before, "Loading failure!", cancellationToken);
+        await WaitForLogAsync(Loaded, loaded, "Loading failure!", cancellationToken);
+        await WaitForLogAsync(OldWorkerStopped, stopped, "Loading failure!", cancellationToken);
     }
 }

@@ -7,11 +7,15 @@ public sealed class NginxProcess(string configFile, int port, string runtimePref
     : ProxyProcess(Executable, ["-e", "stderr", "-c", configFile], port)
 {
     private const string Started = "start worker processes";
+
+    /// <summary>Logged by each old worker once it closed its listening sockets.</summary>
+    private const string OldWorkerStopped = "gracefully shutting down";
     private static string Executable => ProxyBinary.Find("nginx") ?? "nginx";
 
     public override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var before = CountInLog(Started);
+        var started = CountInLog(Started);
+        var stopped = CountInLog(OldWorkerStopped);
         using var reload = Process.Start(new ProcessStartInfo(Executable, ["-e", "stderr", "-c", configFile, "-s", "reload"])
         {
             RedirectStandardError = true,
@@ -24,7 +28,8 @@ public sealed class NginxProcess(string configFile, int port, string runtimePref
             throw new InvalidOperationException($"nginx -s reload failed ({reload.ExitCode}): {error}\nLog:\n{Log}");
         }
 
-        await WaitForLogAsync(Started, before, "[emerg]", cancellationToken);
+        await WaitForLogAsync(Started, started, "[emerg]", cancellationToken);
+        await WaitForLogAsync(OldWorkerStopped, stopped, "[emerg]", cancellationToken);
     }
 
     /// <summary>The pid file and temp directories the rendered config puts under /tmp.</summary>

@@ -73,11 +73,12 @@ public sealed class RunningListener : IAsyncDisposable
         System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate,
         string? serverName = "api.test",
         IReadOnlyDictionary<string, string>? headers = null,
+        System.Security.Authentication.SslProtocols protocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
         CancellationToken cancellationToken = default)
     {
         var id = Guid.NewGuid().ToString("N");
         var tagged = new Dictionary<string, string>(headers ?? new Dictionary<string, string>()) { [ProbeIdHeader] = id };
-        var result = await Probe.GetAsync(clientCertificate, serverName, tagged, cancellationToken: cancellationToken);
+        var result = await Probe.GetAsync(clientCertificate, serverName, tagged, protocols, cancellationToken);
         return result with { ReachedUpstream = Upstream.Requests.Any(h => h.TryGetValue(ProbeIdHeader.ToLowerInvariant(), out var v) && v == id) };
     }
 
