@@ -32,7 +32,9 @@ public static partial class RenderInputCheck
         (rule.Issuer is null ? null : OpensslDnPattern.TryBuild(rule.Issuer, wildcards: false, out _),
          rule.Subject is null ? null : OpensslDnPattern.TryBuild(rule.Subject, wildcards: true, out _));
 
-    private static void CheckShape(ListenerRenderModel model, List<string> reasons)
+    /// <summary>The proxy-neutral part of <see cref="Find"/>: names, ports, addresses, mount path, SNI names, Secret keys
+    /// and the identity header's name; for renderers whose pin and rule limits differ.</summary>
+    public static void CheckShape(ListenerRenderModel model, List<string> reasons)
     {
         if (!KubernetesName().IsMatch(model.Namespace) || !KubernetesName().IsMatch(model.Name))
         {
@@ -139,24 +141,25 @@ public static partial class RenderInputCheck
         }
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")]
+    // \z, not $: in .NET '$' also matches before a final newline, which would let "name\n" into a config line.
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\z")]
     private static partial Regex KubernetesName();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex DnsName();
 
-    [GeneratedRegex(@"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex(@"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex SniName();
 
-    [GeneratedRegex("^/[A-Za-z0-9._/-]*$")]
+    [GeneratedRegex(@"^/[A-Za-z0-9._/-]*\z")]
     private static partial Regex MountPath();
 
-    [GeneratedRegex("^[-._a-zA-Z0-9]{1,253}$")]
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]{1,253}\z")]
     private static partial Regex SecretKey();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,127}\z")]
     private static partial Regex HeaderName();
 
-    [GeneratedRegex("^[0-9a-f]+$")]
+    [GeneratedRegex(@"^[0-9a-f]+\z")]
     private static partial Regex LowerHex();
 }

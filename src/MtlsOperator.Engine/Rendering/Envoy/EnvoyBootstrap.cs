@@ -14,7 +14,7 @@ internal static class EnvoyBootstrap
     {
         var listener = new YamlMap()
             .Add("name", "mtls")
-            .Add("address", SocketAddress("0.0.0.0", model.ListenPort))
+            .Add("address", SocketAddress(model.ListenAddress ?? "0.0.0.0", model.ListenPort))
             .Add("listener_filters", new List<object>
             {
                 new YamlMap()
@@ -26,18 +26,19 @@ internal static class EnvoyBootstrap
         // can weaken who gets in. Envoy matches "*.example.com" against any depth of subdomain (it retries the SNI with
         // leading labels replaced by "*"), unlike certificate wildcards; a name deeper than the certificate covers then
         // gets that certificate and fails hostname checks on the client, which is the client's loss, not a trust leak.
-        var sniChains = model.ServerCertificates
-            .Where(c => c.Hostnames.Count > 0)
-            .Select(c => (object)FilterChain(model, c, new YamlMap()
-                .Add("name", "sni-" + c.Name)
-                .Add("filter_chain_match", new YamlMap().Add("server_names", c.Hostnames.Select(h => h.ToLowerInvariant()).Distinct().Select(h => (object)h).ToList()))))
+        var routes = SniRoute.Of(model);
+        var sniChains = routes
+            .Where(r => r.Hostnames.Length > 0)
+            .Select(r => (object)FilterChain(model, r.Files, new YamlMap()
+                .Add("name", "sni-" + r.Files.Name)
+                .Add("filter_chain_match", new YamlMap().Add("server_names", r.Hostnames.Cast<object>().ToList()))))
             .ToList();
         if (sniChains.Count > 0)
         {
             listener.Add("filter_chains", sniChains);
         }
 
-        listener.Add("default_filter_chain", FilterChain(model, model.ServerCertificates[0], new YamlMap().Add("name", "default")));
+        listener.Add("default_filter_chain", FilterChain(model, routes.Single(r => r.IsDefault).Files, new YamlMap().Add("name", "default")));
 
         return new YamlMap()
             .Add("node", new YamlMap().Add("id", model.Namespace + "/" + model.Name).Add("cluster", "mtls-operator"))
@@ -73,7 +74,7 @@ internal static class EnvoyBootstrap
         .Add("name", secretName)
         .Add("sds_config", new YamlMap()
             .Add("path_config_source", new YamlMap()
-                .Add("path", EnvoyNames.PathOf(model, fileKey))
+                .Add("path", model.PathOf(fileKey))
                 .Add("watched_directory", new YamlMap().Add("path", EnvoyNames.WatchedDirectory(model))))
             .Add("resource_api_version", new YamlEnum("V3")));
 
@@ -93,19 +94,18 @@ internal static class EnvoyBootstrap
                             .Add("route", new YamlMap().Add("cluster", EnvoyNames.UpstreamCluster)),
                     }),
             });
+        // Envoy removes request_headers_to_remove before it adds (router/header_parser.cc): a client-sent copy of the
+        // identity header, or of any header apps commonly trust from a TLS terminator, never reaches the upstream, even
+        // when the verified subject is empty and the add is skipped. OVERWRITE replaces every value.
+        routeConfig.Add("request_headers_to_remove", IdentityHeaders.StrippedFromClients(model).Select(h => (object)h.ToLowerInvariant()).ToList());
         if (model.ForwardIdentityHeader is { } header)
         {
-            // Envoy removes request_headers_to_remove before it adds (router/header_parser.cc), so a client-sent copy is
-            // gone even when the verified subject is empty and the add is skipped; OVERWRITE replaces every value.
-            var name = header.ToLowerInvariant();
-            routeConfig
-                .Add("request_headers_to_add", new List<object>
-                {
-                    new YamlMap()
-                        .Add("header", new YamlMap().Add("key", name).Add("value", "%DOWNSTREAM_PEER_SUBJECT%"))
-                        .Add("append_action", new YamlEnum("OVERWRITE_IF_EXISTS_OR_ADD")),
-                })
-                .Add("request_headers_to_remove", new List<object> { name });
+            routeConfig.Add("request_headers_to_add", new List<object>
+            {
+                new YamlMap()
+                    .Add("header", new YamlMap().Add("key", header.ToLowerInvariant()).Add("value", "%DOWNSTREAM_PEER_SUBJECT%"))
+                    .Add("append_action", new YamlEnum("OVERWRITE_IF_EXISTS_OR_ADD")),
+            });
         }
 
         return new YamlMap()

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using MtlsOperator.Engine.Policy;
 
@@ -11,10 +10,15 @@ internal static partial class EnvoyEnforceability
     public static IReadOnlyList<string> Find(ListenerRenderModel model)
     {
         var problems = new List<string>();
+        RenderInputCheck.CheckShape(model, problems);
         CheckAdmission(model, problems);
         CheckRevocation(model, problems);
-        CheckServerCertificates(model, problems);
-        CheckPlumbing(model, problems);
+        CheckFiles(model, problems);
+        if (model.ForwardIdentityHeader is { } header && header.Equals("host", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("Envoy may not set or remove the host header; choose another identity header");
+        }
+
         return problems;
     }
 
@@ -52,7 +56,7 @@ internal static partial class EnvoyEnforceability
         {
             case PinAlgorithm.Sha1:
                 problems.Add($"SHA-1 pin {pin.Value}: Envoy only pins the SHA-256 of a certificate or of its public key; " +
-                    "give the certificate itself as the pin (spec.pins[].certificate) so every form is derived, or pin its SHA-256");
+                    RenderInputCheck.PinAdvice);
                 break;
             case PinAlgorithm.Sha256 when !Sha256Hex().IsMatch(pin.Value):
                 problems.Add($"SHA-256 pin {pin.Value} is not 64 lowercase hex digits");
@@ -106,89 +110,26 @@ internal static partial class EnvoyEnforceability
             "or turn revocation off");
     }
 
-    private static void CheckServerCertificates(ListenerRenderModel model, List<string> problems)
+    // Certificate names become SDS secret and file names; the Secret keys must not collide with the files rendered here.
+    private static void CheckFiles(ListenerRenderModel model, List<string> problems)
     {
         var certificates = model.ServerCertificates.IsDefault ? [] : model.ServerCertificates;
-        if (certificates.IsEmpty)
-        {
-            problems.Add("no server certificate");
-            return;
-        }
-
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < certificates.Length; i++)
+        foreach (var c in certificates)
         {
-            var c = certificates[i];
             if (!ResourceName().IsMatch(c.Name) || !names.Add(c.Name))
             {
                 problems.Add($"server certificate name '{c.Name}' is not a unique DNS-1123 name");
             }
+        }
 
-            if (i > 0 && c.Hostnames.Count == 0)
+        var keys = certificates.SelectMany(c => new[] { c.CertificateFile, c.KeyFile }).Append(model.CaFile);
+        foreach (var key in model.CrlFile is null ? keys : keys.Append(model.CrlFile))
+        {
+            if (key == EnvoyNames.ConfigFile || key.StartsWith("sds-", StringComparison.Ordinal))
             {
-                problems.Add($"server certificate {c.Name} has no hostnames, so SNI can never select it");
+                problems.Add($"Secret key '{key}' collides with a file the Envoy renderer writes");
             }
-
-            foreach (var host in c.Hostnames)
-            {
-                if (!ServerNamePattern().IsMatch(host))
-                {
-                    problems.Add($"server certificate {c.Name}: '{host}' is not a DNS name or a '*.' wildcard Envoy can match");
-                }
-                else if (!owners.TryAdd(host, c.Name) && owners[host] != c.Name)
-                {
-                    problems.Add($"hostname {host.ToLowerInvariant()} is served by both {owners[host]} and {c.Name}; Envoy refuses two filter chains for one name");
-                }
-            }
-
-            CheckKey(c.CertificateFile, problems);
-            CheckKey(c.KeyFile, problems);
-        }
-    }
-
-    private static void CheckPlumbing(ListenerRenderModel model, List<string> problems)
-    {
-        CheckKey(model.CaFile, problems);
-        if (model.CrlFile is not null)
-        {
-            CheckKey(model.CrlFile, problems);
-        }
-
-        if (!model.MountPath.StartsWith('/') || model.MountPath.Any(char.IsControl))
-        {
-            problems.Add($"mount path '{model.MountPath}' is not an absolute path");
-        }
-
-        foreach (var port in new[] { model.ListenPort, model.UpstreamPort })
-        {
-            if (port is < 1 or > 65535)
-            {
-                problems.Add($"port {port} is out of range");
-            }
-        }
-
-        if (!IPAddress.TryParse(model.UpstreamHost, out _) && !DnsPattern().IsMatch(model.UpstreamHost))
-        {
-            problems.Add($"upstream host '{model.UpstreamHost}' is neither an IP address nor a DNS name");
-        }
-
-        if (model.ForwardIdentityHeader is { } header &&
-            (!HeaderToken().IsMatch(header) || header.Equals("host", StringComparison.OrdinalIgnoreCase)))
-        {
-            problems.Add($"forward identity header '{header}' is not a header name Envoy may set");
-        }
-    }
-
-    private static void CheckKey(string key, List<string> problems)
-    {
-        if (!SecretKey().IsMatch(key))
-        {
-            problems.Add($"'{key}' is not a valid Secret key");
-        }
-        else if (key == EnvoyNames.ConfigFile || key.StartsWith("sds-", StringComparison.Ordinal))
-        {
-            problems.Add($"Secret key '{key}' collides with a file the Envoy renderer writes");
         }
     }
 
@@ -211,18 +152,9 @@ internal static partial class EnvoyEnforceability
 
     private const string Label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 
-    [GeneratedRegex("^" + Label + @"(?:\." + Label + @")*\z")]
-    private static partial Regex DnsPattern();
-
     [GeneratedRegex(@"^(?:\*\.)?" + Label + @"(?:\." + Label + @")*\z")]
     private static partial Regex ServerNamePattern();
 
     [GeneratedRegex(@"^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?\z")]
     private static partial Regex ResourceName();
-
-    [GeneratedRegex(@"^[-._a-zA-Z0-9]{1,253}\z")]
-    private static partial Regex SecretKey();
-
-    [GeneratedRegex(@"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\z")]
-    private static partial Regex HeaderToken();
 }

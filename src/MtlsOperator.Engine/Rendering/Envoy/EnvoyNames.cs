@@ -22,12 +22,6 @@ internal static class EnvoyNames
 
     public static string TlsSecretFile(ServerCertificateFiles certificate) => "sds-tls-" + certificate.Name + ".yaml";
 
-    /// <summary>The directory the sidecar mounts the output Secret at, without a trailing slash ("" for the root).</summary>
-    public static string Directory(ListenerRenderModel model) => model.MountPath.TrimEnd('/');
-
-    /// <summary>Absolute path of a key of the output Secret inside the sidecar.</summary>
-    public static string PathOf(ListenerRenderModel model, string key) => Directory(model) + "/" + key;
-
     /// <summary>The directory kubelet swaps atomically (its <c>..data</c> symlink is replaced by a rename), so the one to watch.</summary>
-    public static string WatchedDirectory(ListenerRenderModel model) => Directory(model) is { Length: > 0 } d ? d : "/";
+    public static string WatchedDirectory(ListenerRenderModel model) => model.MountPath.TrimEnd('/') is { Length: > 0 } d ? d : "/";
 }

@@ -32,9 +32,9 @@ public sealed class EnvoyRenderer : IProxyRenderer
         var files = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         files.Add(EnvoyNames.ConfigFile, EnvoyBootstrap.Render(model));
         files.Add(EnvoyNames.ValidationSecretFile, EnvoySecrets.Validation(model));
-        foreach (var certificate in model.ServerCertificates)
+        foreach (var route in SniRoute.Of(model))
         {
-            files.Add(EnvoyNames.TlsSecretFile(certificate), EnvoySecrets.TlsCertificate(model, certificate));
+            files.Add(EnvoyNames.TlsSecretFile(route.Files), EnvoySecrets.TlsCertificate(model, route.Files));
         }
 
         return files.ToImmutable();

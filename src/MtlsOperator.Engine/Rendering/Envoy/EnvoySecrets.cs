@@ -82,7 +82,7 @@ internal static class EnvoySecrets
     internal static string Re2Literal(string literal) =>
         string.Concat(literal.Select(c => char.IsAsciiLetterOrDigit(c) || c > 0x7f ? c.ToString() : "\\" + c));
 
-    private static YamlMap File(ListenerRenderModel model, string key) => new YamlMap().Add("filename", EnvoyNames.PathOf(model, key));
+    private static YamlMap File(ListenerRenderModel model, string key) => new YamlMap().Add("filename", model.PathOf(key));
 
     private static YamlMap WatchedDirectory(ListenerRenderModel model) => new YamlMap().Add("path", EnvoyNames.WatchedDirectory(model));
 

@@ -12,14 +12,23 @@ public sealed class EnvoyListenerTests
     private static ListenerRenderModel ThreeCertificates => Model() with { ServerCertificates = [Web, s_tenants, s_api] };
 
     [Fact]
-    public void Listener_listens_on_the_listen_port_with_the_tls_inspector()
+    public void Listener_listens_on_every_ipv4_address_of_the_listen_port_with_the_tls_inspector()
     {
         var listener = Listener(Bootstrap(Model() with { ListenPort = 9443 }));
 
+        Assert.Equal("0.0.0.0", Scalar(Map(listener, "address", "socket_address"), "address"));
         Assert.Equal("9443", Scalar(Map(listener, "address", "socket_address"), "port_value"));
         var inspector = Item(listener, "listener_filters", 0);
         Assert.Equal("envoy.filters.listener.tls_inspector", Scalar(inspector, "name"));
         Assert.Equal("type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector", Scalar(Map(inspector, "typed_config"), "@type"));
+    }
+
+    [Fact]
+    public void Listener_binds_the_listen_address_when_one_is_given()
+    {
+        var listener = Listener(Bootstrap(Model() with { ListenAddress = "127.0.0.1" }));
+
+        Assert.Equal("127.0.0.1", Scalar(Map(listener, "address", "socket_address"), "address"));
     }
 
     [Fact]
@@ -40,6 +49,18 @@ public sealed class EnvoyListenerTests
 
         Assert.Empty(Renderer.FindUnenforceable(model));
         Assert.Equal(["app.example.com"], Scalars(Map(Chains(Bootstrap(model))[0], "filter_chain_match"), "server_names"));
+    }
+
+    [Fact]
+    public void A_name_claimed_by_an_earlier_certificate_stays_with_it_and_a_certificate_left_without_names_is_not_served()
+    {
+        var model = Model() with { ServerCertificates = [Web, new("other", ["APP.example.com"], "sni-other.crt", "sni-other.key")] };
+
+        var chains = Chains(Bootstrap(model));
+
+        Assert.Equal(2, chains.Count);
+        Assert.Equal(["tls-web", "tls-web"], chains.Select(CertificateSecret));
+        Assert.DoesNotContain("sds-tls-other.yaml", Files(model).Keys);
     }
 
     [Fact]
@@ -94,17 +115,17 @@ public sealed class EnvoyListenerTests
         Assert.Equal("x-client-subject", Scalar(Map(add, "header"), "key"));
         Assert.Equal("%DOWNSTREAM_PEER_SUBJECT%", Scalar(Map(add, "header"), "value"));
         Assert.Equal("OVERWRITE_IF_EXISTS_OR_ADD", Scalar(add, "append_action"));
-        Assert.Equal(["x-client-subject"], Scalars(route, "request_headers_to_remove"));
+        Assert.Contains("x-client-subject", Scalars(route, "request_headers_to_remove"));
     }
 
     [Fact]
-    public void Without_a_forward_header_requests_pass_unmodified_and_client_cert_headers_are_sanitized()
+    public void Identity_headers_clients_send_are_removed_even_without_forwarding()
     {
         var chain = Chains(Bootstrap(Model()))[0];
         var route = RouteConfig(chain);
 
         Assert.False(Has(route, "request_headers_to_add"));
-        Assert.False(Has(route, "request_headers_to_remove"));
+        Assert.Equal(IdentityHeaders.WellKnown.Select(h => h.ToLowerInvariant()).Order(StringComparer.Ordinal), Scalars(route, "request_headers_to_remove"));
         var manager = Map((YamlDotNet.RepresentationModel.YamlMappingNode)Seq(chain, "filters").Children[0], "typed_config");
         Assert.Equal("SANITIZE", Scalar(manager, "forward_client_cert_details"));
     }
