@@ -1,16 +1,15 @@
 namespace MtlsOperator.ProxyTests.Infrastructure;
 
-/// <summary>A real proxy serving one rendered listener on loopback, in front of an <see cref="EchoUpstream"/>, with its files in
+/// <summary>A real proxy serving one listener rendered from manifests by <c>mtls-operator render</c>, in front of an <see cref="EchoUpstream"/>, with its files in
 /// a directory laid out like a mounted Secret. Owns everything it starts.</summary>
 public sealed class RunningListener : IAsyncDisposable
 {
     private const int PortAttempts = 3;
     private const string ProbeIdHeader = "X-Probe-Id";
 
-    private RunningListener(ProxyKind kind, ListenerInput input, ListenerScenario scenario, string name, int port, MountedSecret mount, EchoUpstream upstream, ProxyProcess proxy)
+    private RunningListener(ProxyKind kind, ListenerScenario scenario, string name, int port, MountedSecret mount, EchoUpstream upstream, ProxyProcess proxy)
     {
         Kind = kind;
-        Input = input;
         Scenario = scenario;
         Name = name;
         Port = port;
@@ -21,7 +20,6 @@ public sealed class RunningListener : IAsyncDisposable
     }
 
     public ProxyKind Kind { get; }
-    public ListenerInput Input { get; }
     public ListenerScenario Scenario { get; private set; }
     public string Name { get; }
     public int Port { get; }
@@ -30,10 +28,8 @@ public sealed class RunningListener : IAsyncDisposable
     public ProxyProcess Proxy { get; }
     public TlsProbe Probe { get; }
 
-    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken) =>
-        await StartAsync(kind, scenario, ListenerInputs.Default, cancellationToken);
-
-    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, ListenerInput input, CancellationToken cancellationToken)
+    /// <summary>Renders the scenario's manifests through the CLI into a fresh mount and starts the proxy on a free port.</summary>
+    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken)
     {
         var upstream = EchoUpstream.Start();
         var mount = new MountedSecret();
@@ -42,11 +38,11 @@ public sealed class RunningListener : IAsyncDisposable
         {
             var port = FreePort.Next();
             var name = $"{scenario.Name}-{port}";
-            mount.Write(input.Files(kind, scenario, name, mount.Path, port, upstream.Port));
+            mount.Write(CliRender.Files(kind, scenario, name, mount.Path, port, upstream.Port));
             var proxy = kind.Process(mount.Path, port, name);
             if (await proxy.StartAsync(cancellationToken))
             {
-                return new RunningListener(kind, input, scenario, name, port, mount, upstream, proxy);
+                return new RunningListener(kind, scenario, name, port, mount, upstream, proxy);
             }
 
             // Most likely another process took the port between choosing and binding it: try another.
@@ -62,7 +58,7 @@ public sealed class RunningListener : IAsyncDisposable
     /// <summary>Re-renders <paramref name="scenario"/> into the same mount (as the operator updating the Secret would) and reloads gracefully.</summary>
     public async Task RotateAsync(ListenerScenario scenario, CancellationToken cancellationToken)
     {
-        Mount.Write(Input.Files(Kind, scenario, Name, Mount.Path, Port, Upstream.Port));
+        Mount.Write(CliRender.Files(Kind, scenario, Name, Mount.Path, Port, Upstream.Port));
         Scenario = scenario;
         await Proxy.ReloadAsync(cancellationToken);
     }
