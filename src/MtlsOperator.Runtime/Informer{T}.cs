@@ -96,7 +96,8 @@ public sealed class Informer<T> : IInformer
         lock (_dispatch)
         {
             // A watch event may have stored a newer version, or deleted the object, while the read was in flight.
-            if (IsDeletedSince(key, fetched) || !Admits(fetched) || !Cache.TryAdd(fetched))
+            // An object outside the watched namespaces would never be updated again, so it is not kept.
+            if (IsDeletedSince(key, fetched) || !Admits(fetched) || !IsWatched(key) || !Cache.TryAdd(fetched))
             {
                 return Cache.Get(key) ?? (IsDeletedSince(key, fetched) ? null : fetched);
             }
@@ -117,6 +118,9 @@ public sealed class Informer<T> : IInformer
             }
         }
     }
+
+    private bool IsWatched(ObjectKey key) =>
+        _options.Namespaces is not { Count: > 0 } namespaces || namespaces.Contains(key.Namespace ?? "");
 
     internal bool Admits(T item) => _options.CacheFilter?.Invoke(item) ?? true;
 

@@ -119,6 +119,19 @@ public sealed class FilteredSecretInformerTests(ITestOutputHelper output) : IAsy
     }
 
     [Fact]
+    public async Task A_read_through_outside_the_watched_namespaces_is_returned_but_not_kept()
+    {
+        await CreateSecretAsync("elsewhere", managed: false, ns: "unwatched");
+        var informer = new Informer<V1Secret>(ResourceClients.Secrets(_client), new() { Namespaces = [Ns] });
+        await using var running = await RunningInformer.StartSyncedAsync(informer);
+
+        var fetched = await informer.GetOrFetchAsync(new ObjectKey("unwatched", "elsewhere"), CancellationToken.None);
+
+        Assert.Equal("elsewhere", fetched?.Name());
+        Assert.Equal(0, informer.Cache.Count);
+    }
+
+    [Fact]
     public async Task A_read_through_of_a_missing_secret_returns_null_and_caches_nothing()
     {
         var informer = SecretInformer();
