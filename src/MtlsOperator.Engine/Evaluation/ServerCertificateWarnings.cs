@@ -17,8 +17,10 @@ internal static class ServerCertificateWarnings
         SetExpiry(conditions, leaf.NotAfter, expiryWarning, bootstrap, now);
         if (chain.RootReached)
         {
-            conditions.Set(ServerCertificateConditions.ChainComplete, true, ServerCertificateReasons.ChainComplete,
-                $"The chain reaches the self-signed root {Names.Of(chain.Path[^1].SubjectName)}; the leaf and {Count(chain.Served.Length - 1, "intermediate")} are served, the root is left to clients' trust stores.");
+            conditions.Set(ServerCertificateConditions.ChainComplete, true, ServerCertificateReasons.ChainComplete, chain.Path.Length == 1
+                ? "The certificate is self-signed: it is its own root and is served alone."
+                : $"The chain reaches the self-signed root {Names.Of(chain.Path[^1].SubjectName)}. Served: the leaf and {Count(chain.Served.Length - 1, "intermediate")}; " +
+                  "the root is left out, as clients must already hold it to trust it.");
         }
         else
         {

@@ -319,6 +319,27 @@ public sealed class ServerCertificateEvaluatorTests
     }
 
     [Fact]
+    public void Intermediate_found_only_in_ca_crt_is_served_after_the_leaf()
+    {
+        var leaf = Leaf("api.example.com");
+        var secret = TlsSecret(PemExport.Certificate(leaf), PemExport.PrivateKey(leaf), PemExport.Certificates([s_root.Certificate, s_intermediate.Certificate]));
+
+        var result = Evaluate(FromSecret("api.example.com"), secret);
+
+        Assert.Equal(PemExport.Certificates([leaf, s_intermediate.Certificate]), result.Identity!.ChainPem);
+    }
+
+    [Fact]
+    public void Every_problem_is_listed_and_the_most_fundamental_is_the_reason()
+    {
+        var leaf = Leaf(new LeafOptions { DnsNames = ["api.example.com"], ExtendedKeyUsages = [TestCertificateAuthority.ClientAuthOid] });
+
+        var result = EvaluateAt(new DateTimeOffset(leaf.NotAfter.ToUniversalTime()).AddDays(1), FromSecret("www.example.com"), TlsSecret(leaf));
+
+        AssertNotReady(result, ServerCertificateReasons.Expired, "expired at", "does not cover www.example.com", "without serverAuth");
+    }
+
+    [Fact]
     public void Strangers_and_non_certificate_blocks_in_tls_crt_are_reported_and_not_served()
     {
         var leaf = Leaf("api.example.com");
