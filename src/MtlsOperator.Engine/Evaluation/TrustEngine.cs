@@ -27,8 +27,8 @@ public sealed class TrustEngine
     public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context) =>
         GuardOutput(_bundles.Evaluate(bundle, context), bundle, context);
 
-    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context) =>
-        GuardOutput(_certificates.Evaluate(certificate, context), certificate, context);
+    /// <summary>Its bootstrap Secret's ownership is checked by the evaluator itself, since it also decides whether to reuse it.</summary>
+    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context) => _certificates.Evaluate(certificate, context);
 
     public ClientAuthPolicyEvaluation Evaluate(ClientAuthPolicy policy, EvaluationContext context) => _policies.Evaluate(policy, context);
 
@@ -92,6 +92,7 @@ public sealed class TrustEngine
         new(resource, status, conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready)
             ?? new V1Condition { Type = ConditionTypes.Ready, Status = "Unknown", Reason = "NotEvaluated", Message = "No Ready condition was computed." });
 
+    /// <summary>The bundle evaluator renders its ConfigMap without looking at what holds that name now; this is where a foreign one stops it.</summary>
     private static TrustBundleEvaluation GuardOutput(TrustBundleEvaluation result, TrustBundle owner, EvaluationContext context)
     {
         if (result.Output is not { } output || Conflict(context.Lookup.FindConfigMap(output.Metadata.NamespaceProperty, output.Metadata.Name)?.Metadata, owner) is not { } message)
@@ -103,19 +104,6 @@ public sealed class TrustEngine
             .Set(ConditionTypes.Ready, false, ListenerReasons.OutputConflict, $"ConfigMap {output.Metadata.Name} {message}")
             .Build();
         return result with { Output = null, Anchors = null };
-    }
-
-    private static ServerCertificateEvaluation GuardOutput(ServerCertificateEvaluation result, ServerCertificate owner, EvaluationContext context)
-    {
-        if (result.BootstrapSecret is not { } output || Conflict(context.Lookup.FindSecret(output.Metadata.NamespaceProperty, output.Metadata.Name)?.Metadata, owner) is not { } message)
-        {
-            return result;
-        }
-
-        result.Status.Conditions = new ConditionSet(owner.Status?.Conditions, owner.Metadata.Generation, context.Now)
-            .Set(ConditionTypes.Ready, false, ListenerReasons.OutputConflict, $"Secret {output.Metadata.Name} {message}")
-            .Build();
-        return result with { BootstrapSecret = null, Identity = null };
     }
 
     private static string? Conflict(V1ObjectMeta? existing, IKubernetesObject<V1ObjectMeta> owner) =>
