@@ -12,6 +12,9 @@ pki_server_cert agent "/O=Example Corp/CN=agent.build.example.com" ca \
   "DNS:agent.build.example.com,DNS:build-agent.build-agents.svc.cluster.local" rsa
 pki_client_cert controller "/O=Example Corp/OU=Delivery/CN=deploy-controller" ca
 pki_client_cert legacy "/O=Example Corp/OU=Delivery/CN=legacy-deploy-controller" ca
+# Same CA, not pinned: to see it refused when trying the rendered proxy (CLIENTS_DIR=... ./generate.sh).
+pki_client_cert stranger "/O=Example Corp/OU=Delivery/CN=someone-else" ca
+pki_export ca.crt controller.crt controller.key legacy.crt legacy.key stranger.crt stranger.key
 
 {
   yaml_header generate.sh

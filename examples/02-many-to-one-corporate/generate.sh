@@ -14,8 +14,12 @@ pki_server_cert api "/O=Example Corp/CN=payments-api.example.com" issuing \
 pki_cat api.crt issuing.crt >"$PKI/api-chain.crt"
 
 # Clients come and go without any change here: the rule admits every Payments client of the issuing CA.
-# Only the lost laptop's certificate is issued here, to be revoked; the CRL is what shuts it out.
+# The lost laptop's certificate is revoked: the CRL is what shuts it out. The other two exist only to try
+# the rendered proxy with (CLIENTS_DIR=... ./generate.sh): one admitted, one of another department.
 pki_client_cert laptop "/O=Example Corp/OU=Payments/CN=jdoe-laptop" issuing
+pki_client_cert batch "/O=Example Corp/OU=Payments/CN=payments-batch" issuing
+pki_client_cert marketing "/O=Example Corp/OU=Marketing/CN=campaign-batch" issuing
+pki_export root.crt laptop.crt laptop.key batch.crt batch.key marketing.crt marketing.key
 pki_revoke issuing laptop
 pki_crl issuing
 pki_crl root

@@ -14,6 +14,10 @@ pki_server_cert tenant-a "/CN=tenant-a.example.com" issuing "DNS:tenant-a.exampl
 pki_server_cert tenant-b "/CN=tenant-b.example.com" issuing "DNS:tenant-b.example.com" rsa
 pki_server_cert apps "/CN=*.apps.example.com" issuing "DNS:*.apps.example.com"
 pki_root_ca clients "/C=NL/O=Example Hosting/CN=Example Hosting Client CA"
+# To try the rendered proxy with (CLIENTS_DIR=... ./generate.sh): a client of tenant A, and one of a tenant no rule admits.
+pki_client_cert tenant-a-client "/O=Tenant A/CN=billing" clients
+pki_client_cert tenant-c-client "/O=Tenant C/CN=billing" clients
+pki_export root.crt tenant-a-client.crt tenant-a-client.key tenant-c-client.crt tenant-c-client.key
 
 {
   yaml_header generate.sh

@@ -175,3 +175,12 @@ yaml_configmap() {
 yaml_policy_head() {
   printf 'apiVersion: mtls-operator.io/v1alpha1\nkind: ClientAuthPolicy\nmetadata:\n  name: %s\n  namespace: %s\nspec:\n  trustBundleRef:\n    name: %s\n  pins:\n' "$1" "$2" "$3"
 }
+
+# pki_export FILE...: when CLIENTS_DIR is set, copies these files (client certificates and keys, the CA that
+# clients verify the server with) there, so the rendered proxy can be tried with curl. Never committed.
+pki_export() {
+  [ -n "${CLIENTS_DIR:-}" ] || return 0
+  mkdir -p "$CLIENTS_DIR"
+  local f
+  for f in "$@"; do cp "$PKI/$f" "$CLIENTS_DIR/$f"; done
+}
