@@ -9,6 +9,12 @@ namespace MtlsOperator.Engine.Rendering;
 /// the config syntax, is refused rather than rendered (fail closed).</summary>
 public static partial class RenderInputCheck
 {
+    /// <summary>Headers that decide how a request is framed, routed or upgraded: never a place for an identity.</summary>
+    private static readonly HashSet<string> s_framingHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer", "Expect", "Proxy-Connection",
+    };
+
     /// <summary>The spec.pins advice given whenever a pin form is not enforceable by a proxy.</summary>
     public const string PinAdvice = "give the client certificate itself as the pin (spec.pins[].certificate) and every form is derived";
 
@@ -91,6 +97,10 @@ public static partial class RenderInputCheck
         if (model.ForwardIdentityHeader is { } header && !HeaderName().IsMatch(header))
         {
             reasons.Add($"The identity header \"{header}\" must consist of letters, digits and '-' (underscores are dropped or confused by proxies and apps).");
+        }
+        else if (model.ForwardIdentityHeader is { } framing && s_framingHeaders.Contains(framing))
+        {
+            reasons.Add($"The identity header \"{framing}\" is an HTTP framing or routing header; overwriting it would corrupt requests. Choose a name such as X-Client-Subject.");
         }
     }
 

@@ -47,6 +47,11 @@ public class RenderInputCheckTests
 
     [Theory]
     [MemberData(nameof(Proxies))]
+    public void A_framing_header_as_identity_header_is_refused(string proxy) =>
+        AssertRefused(proxy, SampleModels.Pinned() with { ForwardIdentityHeader = "content-length" }, "framing or routing header");
+
+    [Theory]
+    [MemberData(nameof(Proxies))]
     public void A_hostname_that_could_break_the_config_is_refused(string proxy) =>
         AssertRefused(proxy, SampleModels.Pinned() with
         {
