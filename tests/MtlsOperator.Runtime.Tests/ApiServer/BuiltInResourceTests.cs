@@ -1,7 +1,5 @@
 using System.Text;
 using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using k8s.Models;
 
 namespace MtlsOperator.Runtime.Tests.ApiServer;
@@ -66,32 +64,17 @@ public sealed class BuiltInResourceTests : ApiServerTest
     }
 
     [Fact]
-    public async Task Leader_election_on_a_lease_acquires_and_records_the_holder()
+    public async Task Lease_renewal_from_a_stale_copy_is_409()
     {
-        var config = new LeaderElectionConfig(new LeaseLock(Client, Ns, "mtls-operator", "pod-1"))
-        {
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = TimeSpan.FromSeconds(1),
-            RetryPeriod = TimeSpan.FromMilliseconds(200),
-        };
-        using var elector = new LeaderElector(config);
-        var leading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        elector.OnStartedLeading += () => leading.TrySetResult();
-        using var stop = new CancellationTokenSource();
-        var run = elector.RunUntilLeadershipLostAsync(stop.Token);
+        var spec = new V1LeaseSpec { HolderIdentity = "pod-1", LeaseDurationSeconds = 15, RenewTime = DateTime.UtcNow };
+        var created = await Client.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "mtls-operator" }, Spec = spec }, Ns);
+        var stale = await Client.CoordinationV1.ReadNamespacedLeaseAsync("mtls-operator", Ns);
+        created.Spec.RenewTime = DateTime.UtcNow.AddSeconds(5);
+        await Client.CoordinationV1.ReplaceNamespacedLeaseAsync(created, "mtls-operator", Ns);
 
-        await leading.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await stop.CancelAsync();
-        try
-        {
-            await run.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (OperationCanceledException)
-        {
-            // The elector surfaces cancellation as an exception when it lands in one of its retry delays.
-        }
+        stale.Spec.HolderIdentity = "pod-2";
 
-        var lease = await Client.CoordinationV1.ReadNamespacedLeaseAsync("mtls-operator", Ns);
-        Assert.Equal("pod-1", lease.Spec.HolderIdentity);
+        Assert.Equal(409, await StatusCodeOf(() => Client.CoordinationV1.ReplaceNamespacedLeaseAsync(stale, "mtls-operator", Ns)));
+        Assert.Equal("pod-1", (await Client.CoordinationV1.ReadNamespacedLeaseAsync("mtls-operator", Ns)).Spec.HolderIdentity);
     }
 }
