@@ -32,6 +32,9 @@ public static class ResourceReferences
         {
             case TrustBundle b:
                 b.Spec.Sources.Concat(b.Spec.Crls).ToList().ForEach(AddSource);
+
+                // Its own output too: a same-named ConfigMap it does not own must be seen to be reported as a conflict.
+                Add(V1ConfigMap.KubeKind, TrustBundleEvaluator.OutputNameOf(b));
                 break;
             case ServerCertificate c:
                 Add(V1Secret.KubeKind, c.Spec.SecretRef?.Name, c.Spec.SecretRef?.Namespace);

@@ -69,19 +69,31 @@ internal sealed class ClusterCache : IResourceLookup
         _ => null,
     };
 
-    /// <summary>Reads through to the server for referenced Secrets/ConfigMaps the cache has not seen yet (a reference that is new).</summary>
-    public async Task FetchMissingAsync(IEnumerable<ResourceKey> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads through to the server for referenced Secrets/ConfigMaps the cache has not seen yet (a reference that is new).
+    /// Returns the keys that were found on the server and are now cached.
+    /// </summary>
+    /// <remarks>A read-through raises no informer event, and the watch event that follows finds the object already
+    /// cached and raises none either: the caller must tell the other readers of these keys itself.</remarks>
+    public async Task<IReadOnlyList<ResourceKey>> FetchMissingAsync(IEnumerable<ResourceKey> keys, CancellationToken cancellationToken)
     {
+        var fetched = new List<ResourceKey>();
         foreach (var key in keys)
         {
             var objectKey = new ObjectKey(key.Namespace, key.Name);
-            _ = key.Kind switch
+            var found = key.Kind switch
             {
-                V1Secret.KubeKind => (object?)await Secrets.GetOrFetchAsync(objectKey, cancellationToken).ConfigureAwait(false),
-                V1ConfigMap.KubeKind => await ConfigMaps.GetOrFetchAsync(objectKey, cancellationToken).ConfigureAwait(false),
-                _ => null,
+                V1Secret.KubeKind => await FetchAsync(Secrets, objectKey, cancellationToken).ConfigureAwait(false),
+                V1ConfigMap.KubeKind => await FetchAsync(ConfigMaps, objectKey, cancellationToken).ConfigureAwait(false),
+                _ => false,
             };
+            if (found)
+            {
+                fetched.Add(key);
+            }
         }
+
+        return fetched;
     }
 
     /// <summary>Drops Secrets/ConfigMaps that nothing references any more (unless the operator owns them).</summary>
@@ -99,6 +111,12 @@ internal sealed class ClusterCache : IResourceLookup
             }
         }
     }
+
+    private static async Task<bool> FetchAsync<T>(Informer<T> informer, ObjectKey key, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        informer.Cache.Get(key) is null
+        && await informer.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false) is not null
+        && informer.Cache.Get(key) is not null;
 
     public static bool IsManaged(V1ObjectMeta meta) =>
         meta.Labels is { } labels && labels.TryGetValue(OutputMetadata.ManagedByLabel, out var v) && v == OutputMetadata.ManagedByValue;

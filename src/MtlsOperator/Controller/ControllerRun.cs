@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed class ControllerRun
     private readonly ReferenceIndex _references = new();
     private readonly Dictionary<string, Runtime.Controller> _controllers;
     private readonly MtlsReconciler _reconciler;
+    private readonly ConcurrentDictionary<ResourceKey, byte> _retrying = new();
     private long _inFlight;
     private long _reconciles;
 
@@ -36,6 +38,7 @@ internal sealed class ControllerRun
             new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events")),
             metrics,
             time,
+            EnqueueDependents,
             loggers.CreateLogger("reconciler"));
         _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
             k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers }, loggers.CreateLogger("controller." + k), time));
@@ -63,16 +66,25 @@ internal sealed class ControllerRun
     /// <summary>Reconciles finished (successfully or not) in this term.</summary>
     public long Reconciles => Interlocked.Read(ref _reconciles);
 
-    /// <summary>Nothing queued and nothing being reconciled (delayed re-checks aside): the world as seen has converged.</summary>
-    public bool IsIdle => Interlocked.Read(ref _inFlight) == 0 && _controllers.Values.All(c => c.Queue.Depth == 0);
+    /// <summary>Nothing queued, nothing being reconciled and no failed reconcile waiting for its retry (delayed
+    /// time-driven re-checks aside): the world as seen has converged.</summary>
+    public bool IsIdle => Interlocked.Read(ref _inFlight) == 0 && _retrying.IsEmpty && _controllers.Values.All(c => c.Queue.Depth == 0);
 
     private async Task<ReconcileResult> ReconcileAsync(string kind, ObjectKey key, CancellationToken cancellationToken)
     {
+        var resourceKey = new ResourceKey(kind, key.Namespace ?? "", key.Name);
         Interlocked.Increment(ref _inFlight);
         try
         {
-            var again = await _reconciler.ReconcileAsync(new ResourceKey(kind, key.Namespace ?? "", key.Name), cancellationToken).ConfigureAwait(false);
+            var again = await _reconciler.ReconcileAsync(resourceKey, cancellationToken).ConfigureAwait(false);
+            _retrying.TryRemove(resourceKey, out _);
             return again is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
+        }
+        catch
+        {
+            // The controller retries it with backoff; until then the world has not converged.
+            _retrying[resourceKey] = 0;
+            throw;
         }
         finally
         {
@@ -92,6 +104,11 @@ internal sealed class ControllerRun
     private void EnqueueWithDependents(ResourceKey key)
     {
         Enqueue(key);
+        EnqueueDependents(key);
+    }
+
+    private void EnqueueDependents(ResourceKey key)
+    {
         foreach (var dependent in _references.DependentsOf(key))
         {
             Enqueue(dependent);
@@ -131,10 +148,7 @@ internal sealed class ControllerRun
         void Changed(T o)
         {
             var key = ResourceKey.Of(o);
-            foreach (var dependent in _references.DependentsOf(key))
-            {
-                Enqueue(dependent);
-            }
+            EnqueueDependents(key);
 
             // An output someone edited or deleted is put back by its owner.
             if (ClusterCache.IsManaged(o.Metadata) && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerKindLabel, out var kind)

@@ -7,6 +7,7 @@ using MtlsOperator.Engine.Evaluation;
 namespace MtlsOperator.Controller;
 
 /// <summary>Reconciles one resource: evaluate with the engine, write only what differs (outputs, then status), record transitions.</summary>
+/// <remarks><c>fetchedFromServer</c> is told of each referenced object read through to the server, so its other readers are re-queued.</remarks>
 internal sealed class MtlsReconciler(
     ClusterCache cache,
     ReferenceIndex references,
@@ -16,6 +17,7 @@ internal sealed class MtlsReconciler(
     EventRecorder events,
     OperatorMetrics metrics,
     TimeProvider time,
+    Action<ResourceKey> fetchedFromServer,
     ILogger logger)
 {
     /// <summary>Longest a resource waits for a time-driven re-check (expiry) when nothing else changes.</summary>
@@ -37,7 +39,11 @@ internal sealed class MtlsReconciler(
             return null;
         }
 
-        await cache.FetchMissingAsync(references.ClosureOf(key), cancellationToken).ConfigureAwait(false);
+        foreach (var fetched in await cache.FetchMissingAsync(references.ClosureOf(key), cancellationToken).ConfigureAwait(false))
+        {
+            fetchedFromServer(fetched);
+        }
+
         var context = new EvaluationContext(cache, time.GetUtcNow());
         switch (resource)
         {

@@ -39,6 +39,9 @@ public sealed class OperatorHost
     /// <summary>Leading, synced, nothing queued and nothing in flight.</summary>
     public bool IsIdle => _current is { } run && run.HasSynced && run.IsIdle;
 
+    /// <summary>The informer caches of the current term (null while not leading); for tests that inspect what is kept in memory.</summary>
+    internal ClusterCache? Cache => _current?.Cache;
+
     /// <summary>Where the probe endpoints listen, once started.</summary>
     public string? ProbeUrl { get; private set; }
 

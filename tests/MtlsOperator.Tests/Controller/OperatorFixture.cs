@@ -12,18 +12,24 @@ namespace MtlsOperator.Tests.Controller;
 internal sealed class OperatorFixture : IAsyncDisposable
 {
     private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task Run)> _operators = [];
+    private readonly Dictionary<OperatorHost, RequestCounter> _counters = [];
+    private readonly List<Kubernetes> _clients = [];
 
     private OperatorFixture(TestKubeApiServer server)
     {
         Server = server;
         Client = server.CreateClient();
+        Loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Log));
     }
 
     public TestKubeApiServer Server { get; }
 
     public Kubernetes Client { get; }
 
-    public ILoggerFactory Loggers { get; } = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
+    /// <summary>Every line the operators logged, at every level.</summary>
+    public CapturedLog Log { get; } = new();
+
+    public ILoggerFactory Loggers { get; }
 
     public static async Task<OperatorFixture> StartAsync() =>
         new(await TestKubeApiServer.StartWithMtlsOperatorResourcesAsync());
@@ -45,7 +51,11 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// <summary>Starts an operator; stop it with <see cref="StopAsync"/> or at dispose.</summary>
     public OperatorHost StartOperator(OperatorOptions? options = null)
     {
-        var host = new OperatorHost(Server.CreateClient(), options ?? TestOptions(), Loggers);
+        var counter = new RequestCounter();
+        var client = new Kubernetes(Server.ClientConfiguration(), counter);
+        _clients.Add(client);
+        var host = new OperatorHost(client, options ?? TestOptions(), Loggers);
+        _counters[host] = counter;
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token));
         _operators.Add((host, stop, run));
@@ -61,33 +71,60 @@ internal sealed class OperatorFixture : IAsyncDisposable
         entry.Stop.Dispose();
     }
 
-    /// <summary>Creates or replaces every object of a multi-document YAML text, like <c>kubectl apply</c>.</summary>
-    public async Task ApplyAsync(string yaml, string @namespace = "apps")
-    {
-        foreach (var document in ManifestYaml.ReadDocuments(yaml).OfType<JsonObject>())
-        {
-            document["metadata"]!["namespace"] ??= @namespace;
-            var ns = (string)document["metadata"]!["namespace"]!;
-            var name = (string)document["metadata"]!["name"]!;
-            var apiVersion = (string)document["apiVersion"]!;
-            var kind = (string)document["kind"]!;
-            if (apiVersion == "v1")
-            {
-                await ApplyCoreAsync(kind, ns, name, document);
-                continue;
-            }
+    /// <summary>Write requests (method and path) one operator's client sent.</summary>
+    public IReadOnlyList<string> WritesBy(OperatorHost host) => _counters[host].Writes;
 
-            var plural = PluralOf(kind);
-            var existing = await TryGetCustomAsync(plural, ns, name);
-            if (existing is null)
+    /// <summary>Creates or replaces every object of a multi-document YAML text, like <c>kubectl apply</c>.</summary>
+    public Task ApplyAsync(string yaml, string @namespace = "apps") =>
+        ApplyAsync(ManifestYaml.ReadDocuments(yaml).OfType<JsonObject>(), @namespace);
+
+    /// <summary>Creates or replaces every object, like <c>kubectl apply</c>.</summary>
+    public Task ApplyAsync(params JsonObject[] documents) => ApplyAsync(documents, "apps");
+
+    /// <summary>Creates or replaces every object, like <c>kubectl apply</c>.</summary>
+    public async Task ApplyAsync(IEnumerable<JsonObject> documents, string @namespace)
+    {
+        foreach (var original in documents)
+        {
+            // The test's own writes meet the injected faults too; like a GitOps controller, it retries them.
+            for (var attempt = 1; ; attempt++)
             {
-                await Client.CustomObjects.CreateNamespacedCustomObjectAsync(document, "mtls-operator.io", "v1alpha1", ns, plural);
+                try
+                {
+                    await ApplyOneAsync(original.DeepClone().AsObject(), @namespace);
+                    break;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (attempt < 20 && (int)e.Response.StatusCode is 409 or 429 or 500 or 503)
+                {
+                    await Task.Delay(20);
+                }
             }
-            else
-            {
-                document["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]!.GetValue<string>();
-                await Client.CustomObjects.ReplaceNamespacedCustomObjectAsync(document, "mtls-operator.io", "v1alpha1", ns, plural, name);
-            }
+        }
+    }
+
+    private async Task ApplyOneAsync(JsonObject document, string @namespace)
+    {
+        document["metadata"]!["namespace"] ??= @namespace;
+        var ns = (string)document["metadata"]!["namespace"]!;
+        var name = (string)document["metadata"]!["name"]!;
+        var apiVersion = (string)document["apiVersion"]!;
+        var kind = (string)document["kind"]!;
+        if (apiVersion == "v1")
+        {
+            await ApplyCoreAsync(kind, ns, name, document);
+            return;
+        }
+
+        var plural = PluralOf(kind);
+        var existing = await TryGetCustomAsync(plural, ns, name);
+        if (existing is null)
+        {
+            await Client.CustomObjects.CreateNamespacedCustomObjectAsync(document, "mtls-operator.io", "v1alpha1", ns, plural);
+        }
+        else
+        {
+            document["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]!.GetValue<string>();
+            await Client.CustomObjects.ReplaceNamespacedCustomObjectAsync(document, "mtls-operator.io", "v1alpha1", ns, plural, name);
         }
     }
 
@@ -116,6 +153,22 @@ internal sealed class OperatorFixture : IAsyncDisposable
         }
     }
 
+    public async Task<V1ConfigMap?> TryGetConfigMapAsync(string ns, string name)
+    {
+        try
+        {
+            return await Client.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The status of a custom resource, or null.</summary>
+    public async Task<JsonNode?> StatusAsync(string plural, string name, string ns = "apps") =>
+        (await TryGetCustomAsync(plural, ns, name))?["status"];
+
     /// <summary>The Ready condition of a custom resource, or null.</summary>
     public async Task<JsonNode?> ReadyAsync(string plural, string name, string ns = "apps")
     {
@@ -140,8 +193,69 @@ internal sealed class OperatorFixture : IAsyncDisposable
         Assert.Fail($"Timed out waiting until {what}");
     }
 
-    public Task WaitReadyAsync(string plural, string name, string status = "True", string ns = "apps", TimeSpan? timeout = null) =>
-        Eventually(async () => (string?)(await ReadyAsync(plural, name, ns))?["status"] == status, $"{plural}/{name} is Ready={status}", timeout);
+    /// <summary>
+    /// Ends every watch; each informer's next watch is answered 410 Gone (as after an etcd compaction), so every
+    /// one of them lists again.
+    /// </summary>
+    public void ExpireEveryWatch()
+    {
+        foreach (var resource in MtlsOperatorResources.All.Append(ApiResource.Secrets).Append(ApiResource.ConfigMaps))
+        {
+            Server.Faults.FailNext(1, new InjectedFailure(410, "Expired", "too old resource version (injected)"), RequestMatch.Verb("watch", resource.Plural));
+        }
+
+        Server.Faults.DropAllWatches();
+    }
+
+    /// <summary>
+    /// True when the informers of <paramref name="host"/> have caught up: every cached object has the server's
+    /// resourceVersion and no custom resource of the server is missing from its cache.
+    /// </summary>
+    public bool CachesCurrent(OperatorHost host)
+    {
+        if (host.Cache is not { } cache)
+        {
+            return false;
+        }
+
+        static Dictionary<string, string?> Versions(IEnumerable<V1ObjectMeta> items) =>
+            items.ToDictionary<V1ObjectMeta, string, string?>(m => $"{m.NamespaceProperty}/{m.Name}", m => m.ResourceVersion);
+
+        bool Current(ApiResource resource, IEnumerable<IKubernetesObject<V1ObjectMeta>> cached, bool complete)
+        {
+            var server = Server.Store.List(resource).ToDictionary<JsonObject, string, string?>(
+                o => $"{o["metadata"]!["namespace"]}/{o["metadata"]!["name"]}", o => (string?)o["metadata"]!["resourceVersion"]);
+            var mine = Versions(cached.Select(o => o.Metadata));
+            return mine.All(kv => server.TryGetValue(kv.Key, out var v) && v == kv.Value) && (!complete || mine.Count == server.Count);
+        }
+
+        return Current(MtlsOperatorResources.TrustBundles, cache.TrustBundles.Cache.List(), complete: true)
+            && Current(MtlsOperatorResources.ServerCertificates, cache.ServerCertificates.Cache.List(), complete: true)
+            && Current(MtlsOperatorResources.ClientAuthPolicies, cache.ClientAuthPolicies.Cache.List(), complete: true)
+            && Current(MtlsOperatorResources.MtlsListeners, cache.Listeners.Cache.List(), complete: true)
+            && Current(ApiResource.Secrets, cache.Secrets.Cache.List(), complete: false)
+            && Current(ApiResource.ConfigMaps, cache.ConfigMaps.Cache.List(), complete: false);
+    }
+
+    /// <summary>Waits until <paramref name="host"/> is idle with caches that have caught up with the server: converged on the world as it is.</summary>
+    public Task WaitSettledAsync(OperatorHost host, TimeSpan? timeout = null) =>
+        Eventually(() => Task.FromResult(host.IsIdle && CachesCurrent(host)), "the operator settled on current caches", timeout);
+
+    /// <summary>Waits until <paramref name="host"/> leads, has synced and has nothing queued or in flight.</summary>
+    public static Task WaitIdleAsync(OperatorHost host) => Eventually(() => Task.FromResult(host.IsIdle), "the operator is idle");
+
+    public async Task WaitReadyAsync(string plural, string name, string status = "True", string ns = "apps", TimeSpan? timeout = null)
+    {
+        JsonNode? last = null;
+        try
+        {
+            await Eventually(async () => (string?)(last = await ReadyAsync(plural, name, ns))?["status"] == status, $"{plural}/{name} is Ready={status}", timeout);
+        }
+        catch (Xunit.Sdk.FailException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}; last Ready condition: {last?.ToJsonString() ?? "none"}");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -159,7 +273,15 @@ internal sealed class OperatorFixture : IAsyncDisposable
             stop.Dispose();
         }
 
+        // Set MTLS_TEST_LOG to a directory to keep each test's operator log and request journal for diagnosis.
+        if (Environment.GetEnvironmentVariable("MTLS_TEST_LOG") is { Length: > 0 } directory)
+        {
+            await File.WriteAllLinesAsync(Path.Combine(directory, $"{DateTime.UtcNow:HHmmss.fff}-{Guid.NewGuid():N}.log"),
+                Log.Lines.Concat(Server.Requests.All.Select(r => $"{r.Sequence} {r.Call} -> {r.StatusCode}{(r.Injected ? " (injected)" : "")}")));
+        }
+
         Client.Dispose();
+        _clients.ForEach(c => c.Dispose());
         await Server.DisposeAsync();
         Loggers.Dispose();
     }
@@ -184,11 +306,11 @@ internal sealed class OperatorFixture : IAsyncDisposable
         else if (kind == "ConfigMap")
         {
             var configMap = KubernetesJson.Deserialize<V1ConfigMap>(json);
-            try
+            if (await TryGetConfigMapAsync(ns, name) is null)
             {
                 await Client.CoreV1.CreateNamespacedConfigMapAsync(configMap, ns);
             }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            else
             {
                 await Client.CoreV1.ReplaceNamespacedConfigMapAsync(configMap, name, ns);
             }
@@ -199,7 +321,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         }
     }
 
-    private static string PluralOf(string kind) => kind switch
+    public static string PluralOf(string kind) => kind switch
     {
         "TrustBundle" => "trustbundles",
         "ServerCertificate" => "servercertificates",
