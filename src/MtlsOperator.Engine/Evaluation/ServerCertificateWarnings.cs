@@ -64,7 +64,7 @@ internal static class ServerCertificateWarnings
         {
             var days = ((int)Math.Floor((notAfter - now).TotalDays)).ToString(CultureInfo.InvariantCulture);
             conditions.Set(ServerCertificateConditions.ExpiringSoon, true, ServerCertificateReasons.ExpiringSoon,
-                $"The certificate expires at {TlsSecretInspector.Timestamp(notAfter)}, in {days} days, within the {Count((int)expiryWarning.TotalDays, "day")} warning window. {renew}");
+                $"The certificate expires at {TlsSecretInspector.Timestamp(notAfter)}, in {days} days, within the warning window of {Count((int)expiryWarning.TotalDays, "day")}. {renew}");
         }
         else
         {

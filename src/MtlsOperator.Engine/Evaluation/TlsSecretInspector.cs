@@ -78,13 +78,12 @@ internal static class TlsSecretInspector
             return (fallback, null);
         }
 
-        var checks = certificates.Select(c => (Certificate: c, Match: PrivateKeyMatch.Check(c, block))).ToList();
-        if (checks.FirstOrDefault(c => c.Match.Outcome == KeyMatchOutcome.Match).Certificate is { } leaf)
+        if (certificates.FirstOrDefault(c => PrivateKeyMatch.Check(c, block).Outcome == KeyMatchOutcome.Match) is { } leaf)
         {
             return (leaf, block);
         }
 
-        var verdict = checks.First(c => ReferenceEquals(c.Certificate, fallback)).Match;
+        var verdict = PrivateKeyMatch.Check(fallback, block);
         problems.Add(verdict.Outcome switch
         {
             KeyMatchOutcome.UnsupportedAlgorithm => new CertificateProblem(ServerCertificateReasons.UnsupportedKeyAlgorithm,

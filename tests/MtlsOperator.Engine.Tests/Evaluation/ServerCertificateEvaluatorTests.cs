@@ -279,7 +279,7 @@ public sealed class ServerCertificateEvaluatorTests
         Assert.Equal("True", Ready(result).Status);
         var expiring = Condition(result, ServerCertificateConditions.ExpiringSoon);
         Assert.Equal(("True", ServerCertificateReasons.ExpiringSoon), (expiring.Status, expiring.Reason));
-        Assert.Contains("in 29 days, within the 30 days warning window", expiring.Message, StringComparison.Ordinal);
+        Assert.Contains("in 29 days, within the warning window of 30 days", expiring.Message, StringComparison.Ordinal);
     }
 
     [Fact]
