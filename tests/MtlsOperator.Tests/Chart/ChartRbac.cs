@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace MtlsOperator.Tests.Chart;
+
+/// <summary>What the chart's RBAC grants the operator's ServiceAccount with the default values (watchNamespaces empty).</summary>
+internal static class ChartRbac
+{
+    private const string FullName = "include \"mtls-operator.fullname\" .";
+    private const string ServiceAccountName = "include \"mtls-operator.serviceAccountName\" .";
+    private const string ReleaseNamespace = ".Release.Namespace";
+
+    /// <summary>The grants, with <paramref name="releaseNamespace"/> standing for the namespace Helm installs into.</summary>
+    public static IReadOnlyList<RbacGrant> Load(string releaseNamespace)
+    {
+        var clusterRoleFile = HelmChart.Template("templates/clusterrole.yaml");
+        var clusterRole = Single(clusterRoleFile, "ClusterRole");
+        Assert.Equal(clusterRoleFile.PlaceholderOf(FullName), (string?)clusterRole["metadata"]!["name"]);
+
+        var bindingFile = HelmChart.Template("templates/clusterrolebinding.yaml");
+        RequireBinding(bindingFile, Single(bindingFile, "ClusterRoleBinding"), "ClusterRole", bindingFile.PlaceholderOf(FullName), ".");
+
+        var leaseFile = HelmChart.Template("templates/leader-election-role.yaml");
+        var role = Single(leaseFile, "Role");
+        Assert.Equal(leaseFile.PlaceholderOf(ReleaseNamespace), (string?)role["metadata"]!["namespace"]);
+        RequireBinding(leaseFile, Single(leaseFile, "RoleBinding"), "Role", (string)role["metadata"]!["name"]!, ".");
+
+        return
+        [
+            new RbacGrant("ClusterRole (ClusterRoleBinding)", null, Rules(clusterRole)),
+            new RbacGrant("leader-election Role", releaseNamespace, Rules(role)),
+        ];
+    }
+
+    /// <summary>Binds <paramref name="kind"/> <paramref name="roleName"/> to the chart's ServiceAccount in the release namespace.</summary>
+    /// <param name="scope">The template's root context: "." at top level, "$" inside a range.</param>
+    public static void RequireBinding(TemplateSkeleton file, JsonObject binding, string kind, string roleName, string scope)
+    {
+        var roleRef = binding["roleRef"]!;
+        Assert.True((string?)roleRef["kind"] == kind && (string?)roleRef["name"] == roleName && (string?)roleRef["apiGroup"] == "rbac.authorization.k8s.io",
+            $"{file.File}: {binding["kind"]} must refer to {kind} {roleName}, refers to {roleRef.ToJsonString()}");
+        var subject = Assert.Single(binding["subjects"]!.AsArray())!;
+        Assert.Equal("ServiceAccount", (string?)subject["kind"]);
+        Assert.Equal(file.PlaceholderOf(ServiceAccountName.Replace(" .", " " + scope, StringComparison.Ordinal)), (string?)subject["name"]);
+        Assert.Equal(file.PlaceholderOf(scope == "." ? ReleaseNamespace : "$.Release.Namespace"), (string?)subject["namespace"]);
+    }
+
+    public static JsonObject Single(TemplateSkeleton file, string kind) =>
+        Assert.Single(file.Documents.OfType<JsonObject>(), d => (string?)d["kind"] == kind);
+
+    private static List<RbacRule> Rules(JsonObject role) => [.. role["rules"]!.AsArray().Select(r => RbacRule.From(r!))];
+}

@@ -1,0 +1,50 @@
+namespace MtlsOperator.Tests.Chart;
+
+/// <summary>
+/// Every kind of API call the operator makes, in RBAC terms, each pointing at the code that makes it. The chart's
+/// RBAC must grant each (ChartRbacTests), and a real run of the operator must make no call missing here.
+/// </summary>
+internal static class OperatorApiCalls
+{
+    /// <summary>Where the call is made: in the namespaces the operator watches, or in the Lease's (release) namespace.</summary>
+    public enum Scope
+    {
+        Watched,
+        LeaseNamespace,
+    }
+
+    public static IReadOnlyList<(string Group, string Resource, string Verb, Scope Scope, string MadeBy)> All { get; } = Build();
+
+    private static List<(string, string, string, Scope, string)> Build()
+    {
+        var calls = new List<(string, string, string, Scope, string)>();
+        foreach (var plural in new[] { "trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners" })
+        {
+            foreach (var verb in new[] { "list", "watch", "get" })
+            {
+                calls.Add(("mtls-operator.io", plural, verb, Scope.Watched, "Controller/ClusterCache.cs informers over Runtime/CustomResourceClient{T}.cs (List/Watch/Get)"));
+            }
+
+            calls.Add(("mtls-operator.io", plural + "/status", "update", Scope.Watched, "Controller/StatusWriter.cs ReplaceNamespacedCustomObjectStatusAsync"));
+        }
+
+        foreach (var plural in new[] { "secrets", "configmaps" })
+        {
+            foreach (var verb in new[] { "list", "watch", "get" })
+            {
+                calls.Add(("", plural, verb, Scope.Watched, "Controller/ClusterCache.cs informers over Runtime/ResourceClients.cs; get is GetOrFetchAsync for a new reference"));
+            }
+
+            calls.Add(("", plural, "create", Scope.Watched, "Controller/OutputWriter.cs CreateNamespaced{Secret,ConfigMap}Async"));
+            calls.Add(("", plural, "update", Scope.Watched, "Controller/OutputWriter.cs ReplaceNamespaced{Secret,ConfigMap}Async"));
+        }
+
+        calls.Add(("", "events", "create", Scope.Watched, "Controller/EventRecorder.cs CreateNamespacedEventAsync"));
+        foreach (var verb in new[] { "get", "create", "update" })
+        {
+            calls.Add(("coordination.k8s.io", "leases", verb, Scope.LeaseNamespace, "Runtime/LeaseElection.cs: KubernetesClient's LeaseLock (Read/Create/ReplaceNamespacedLease)"));
+        }
+
+        return calls;
+    }
+}
