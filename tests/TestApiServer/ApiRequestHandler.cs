@@ -15,8 +15,8 @@ internal sealed class ApiRequestHandler(
     TimeProvider clock,
     CancellationToken serverStopping)
 {
-    private readonly CollectionVerbs collections = new(store);
-    private readonly PatchVerb patches = new(store);
+    private readonly CollectionVerbs _collections = new(store);
+    private readonly PatchVerb _patches = new(store);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -105,7 +105,7 @@ internal sealed class ApiRequestHandler(
             case "get":
                 return (200, store.Get(resource, @namespace, target.Name!) ?? throw ApiStatusException.NotFound(resource, target.Name!));
             case "list":
-                return (200, collections.List(target, query));
+                return (200, _collections.List(target, query));
             case "create":
                 var created = await RequestBody.ReadObjectAsync(context);
                 var name = ObjectLifecycle.NameFor(resource, created);
@@ -117,13 +117,13 @@ internal sealed class ApiRequestHandler(
                     ? ObjectLifecycle.Update(resource, @namespace, target.Name!, replacement, current, conditionalOnly: true)
                     : ObjectLifecycle.UpdateStatus(resource, target.Name!, replacement, current, conditionalOnly: true), query.DryRun()).Object);
             case "patch":
-                return await patches.PatchAsync(target, query, context, now);
+                return await _patches.PatchAsync(target, query, context, now);
             case "delete":
                 var options = await RequestBody.ReadOptionalObjectAsync(context);
                 var deleted = store.Write(resource, @namespace, target.Name!, current => ObjectLifecycle.Delete(resource, target.Name!, current, PreconditionsOf(options), now), query.DryRun());
                 return DeleteAnswer(resource, deleted);
             case "deletecollection":
-                return (200, collections.DeleteCollection(target, query, now));
+                return (200, _collections.DeleteCollection(target, query, now));
             default:
                 throw ApiStatusException.MethodNotAllowed($"verb {verb} is not supported");
         }

@@ -18,8 +18,9 @@ public sealed class TestKubeApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping;
     private int _disposed;
 
-    private TestKubeApiServer(WebApplication app, CancellationTokenSource stopping, ApiResourceCatalog resources, ObjectStore store, ApiFaults faults, RequestJournal requests)
+    private TestKubeApiServer(WebApplication app, CancellationTokenSource stopping, ApiResourceCatalog resources, ObjectStore store, ApiFaults faults, RequestJournal requests, OutOfBandWriter writer)
     {
+        OutOfBand = writer;
         _app = app;
         _stopping = stopping;
         Resources = resources;
@@ -48,6 +49,9 @@ public sealed class TestKubeApiServer : IAsyncDisposable
     /// <summary>Every answered request, for "what did it write?" assertions.</summary>
     public RequestJournal Requests { get; }
 
+    /// <summary>Writes by "someone else": full API semantics and watch events, but not journaled.</summary>
+    public OutOfBandWriter OutOfBand { get; }
+
     /// <summary>Starts a server with the built-in kinds plus the options' custom resources.</summary>
     public static async Task<TestKubeApiServer> StartAsync(TestKubeApiServerOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -71,7 +75,7 @@ public sealed class TestKubeApiServer : IAsyncDisposable
         var app = builder.Build();
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken);
-        return new TestKubeApiServer(app, stopping, resources, store, faults, requests);
+        return new TestKubeApiServer(app, stopping, resources, store, faults, requests, new OutOfBandWriter(store, options.TimeProvider));
     }
 
     /// <summary>Starts a server that also serves the four mtls-operator.io kinds.</summary>
