@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace MtlsOperator.Tests.Chart;
 
-/// <summary>What the chart's RBAC grants the operator's ServiceAccount with the default values (watchNamespaces empty).</summary>
+/// <summary>What the chart's RBAC grants the operator's ServiceAccount.</summary>
 internal static class ChartRbac
 {
     private const string FullName = "include \"mtls-operator.fullname\" .";
@@ -10,25 +10,37 @@ internal static class ChartRbac
     private const string ReleaseNamespace = ".Release.Namespace";
 
     /// <summary>The grants, with <paramref name="releaseNamespace"/> standing for the namespace Helm installs into.</summary>
-    public static IReadOnlyList<RbacGrant> Load(string releaseNamespace)
+    /// <param name="watchNamespaces">The <c>watchNamespaces</c> value: empty (the default) binds the ClusterRole
+    /// cluster-wide, otherwise it is bound by one RoleBinding in each listed namespace.</param>
+    public static IReadOnlyList<RbacGrant> Load(string releaseNamespace, IReadOnlyList<string>? watchNamespaces = null)
     {
         var clusterRoleFile = HelmChart.Template("templates/clusterrole.yaml");
         var clusterRole = Single(clusterRoleFile, "ClusterRole");
         Assert.Equal(clusterRoleFile.PlaceholderOf(FullName), (string?)clusterRole["metadata"]!["name"]);
 
         var bindingFile = HelmChart.Template("templates/clusterrolebinding.yaml");
-        RequireBinding(bindingFile, Single(bindingFile, "ClusterRoleBinding"), "ClusterRole", bindingFile.PlaceholderOf(FullName), ".");
+        List<RbacGrant> grants;
+        if (watchNamespaces is not { Count: > 0 })
+        {
+            RequireBinding(bindingFile, Single(bindingFile, "ClusterRoleBinding"), "ClusterRole", bindingFile.PlaceholderOf(FullName), ".");
+            grants = [new RbacGrant("ClusterRole (ClusterRoleBinding)", null, Rules(clusterRole))];
+        }
+        else
+        {
+            // The RoleBinding sits in a range over watchNamespaces: its namespace is the range's element.
+            var perNamespace = Single(bindingFile, "RoleBinding");
+            RequireBinding(bindingFile, perNamespace, "ClusterRole", bindingFile.PlaceholderOf(FullName.Replace(" .", " $", StringComparison.Ordinal)), "$");
+            Assert.Equal(bindingFile.PlaceholderOf("."), (string?)perNamespace["metadata"]!["namespace"]);
+            grants = [.. watchNamespaces.Select(ns => new RbacGrant($"ClusterRole (RoleBinding in {ns})", ns, Rules(clusterRole)))];
+        }
 
         var leaseFile = HelmChart.Template("templates/leader-election-role.yaml");
         var role = Single(leaseFile, "Role");
         Assert.Equal(leaseFile.PlaceholderOf(ReleaseNamespace), (string?)role["metadata"]!["namespace"]);
         RequireBinding(leaseFile, Single(leaseFile, "RoleBinding"), "Role", (string)role["metadata"]!["name"]!, ".");
 
-        return
-        [
-            new RbacGrant("ClusterRole (ClusterRoleBinding)", null, Rules(clusterRole)),
-            new RbacGrant("leader-election Role", releaseNamespace, Rules(role)),
-        ];
+        grants.Add(new RbacGrant("leader-election Role", releaseNamespace, Rules(role)));
+        return grants;
     }
 
     /// <summary>Binds <paramref name="kind"/> <paramref name="roleName"/> to the chart's ServiceAccount in the release namespace.</summary>

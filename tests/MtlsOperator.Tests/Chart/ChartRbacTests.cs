@@ -46,13 +46,13 @@ public sealed class ChartRbacTests
     }
 
     [Fact]
-    public void Watched_namespaces_are_granted_the_same_cluster_role_through_role_bindings()
+    public void Watched_namespaces_are_granted_the_cluster_role_there_and_nowhere_else()
     {
-        var file = HelmChart.Template("templates/clusterrolebinding.yaml");
-        var binding = ChartRbac.Single(file, "RoleBinding");
+        var grants = ChartRbac.Load(ReleaseNamespace, ["apps"]);
 
-        ChartRbac.RequireBinding(file, binding, "ClusterRole", file.PlaceholderOf("include \"mtls-operator.fullname\" $"), "$");
-        Assert.Equal(file.PlaceholderOf("."), (string?)binding["metadata"]!["namespace"]);
+        Assert.Contains(grants, g => g.Allows(new ApiRequest("list", "", "secrets", null, "apps", null)));
+        Assert.DoesNotContain(grants, g => g.Allows(new ApiRequest("list", "", "secrets", null, "other", null)));
+        Assert.DoesNotContain(grants, g => g.Allows(new ApiRequest("list", "", "secrets", null, null, null)));
     }
 
     [Fact]
@@ -66,22 +66,27 @@ public sealed class ChartRbacTests
     /// <summary>
     /// The strong form: the real operator, with leader election, reconciles a listener end to end against the test API
     /// server; every request it made must be allowed by the chart, and must be in the table (so the table cannot go stale).
+    /// Run once watching all namespaces (ClusterRoleBinding) and once with watchNamespaces (RoleBindings only), where a
+    /// single cluster-wide call would be forbidden.
     /// </summary>
-    [Fact]
-    public async Task Every_request_a_real_operator_run_makes_is_allowed_by_the_chart()
+    [Theory]
+    [InlineData("")]
+    [InlineData("apps")]
+    public async Task Every_request_a_real_operator_run_makes_is_allowed_by_the_chart(string watched)
     {
+        var watchNamespaces = watched.Split(',', StringSplitOptions.RemoveEmptyEntries);
         await using var fx = await OperatorFixture.StartAsync();
         await fx.ApplyAsync(new ListenerManifests().Yaml());
         var mark = fx.Server.Requests.Mark();
 
         // Only the operator talks to the server from the mark on: the test waits on the host, not through the API.
-        var host = fx.StartOperator(OperatorFixture.TestOptions(leaderElection: true) with { LeaseNamespace = ReleaseNamespace, LeaseName = s_leaseName });
+        var host = fx.StartOperator(OperatorFixture.TestOptions(leaderElection: true) with { Namespaces = watchNamespaces, LeaseNamespace = ReleaseNamespace, LeaseName = s_leaseName });
         await OperatorFixture.Eventually(() => Task.FromResult(host.ReconcileCount >= 4 && host.IsIdle), "the operator reconciled all four resources");
         await fx.StopAsync(host);
         var requests = fx.Server.Requests.Since(mark)
             .Select(r => new ApiRequest(r.Call.Verb, r.Call.Group, r.Call.Resource, r.Call.Subresource, r.Call.Namespace, r.Call.Name)).ToList();
 
-        var grants = ChartRbac.Load(ReleaseNamespace);
+        var grants = ChartRbac.Load(ReleaseNamespace, watchNamespaces);
         var denied = requests.Where(request => !grants.Any(g => g.Allows(request))).Distinct().ToList();
         Assert.True(denied.Count == 0, "The operator made requests the chart's RBAC would forbid:\n" + string.Join('\n', denied));
         var table = OperatorApiCalls.All.Select(c => (c.Group, c.Resource, c.Verb)).ToHashSet();
