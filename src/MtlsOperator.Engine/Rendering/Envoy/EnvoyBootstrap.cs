@@ -114,6 +114,9 @@ internal static class EnvoyBootstrap
             .Add("codec_type", new YamlEnum("AUTO"))
             // SANITIZE drops any x-forwarded-client-cert the client sends; only the configured header carries identity.
             .Add("forward_client_cert_details", new YamlEnum("SANITIZE"))
+            // Apps behind CGI/WSGI-style gateways read "X_Client_DN" as "X-Client-DN": a header with '_' could smuggle
+            // an identity past the removals below, so Envoy drops every such header before any filter sees it.
+            .Add("common_http_protocol_options", new YamlMap().Add("headers_with_underscores_action", new YamlEnum("DROP_HEADER")))
             .Add("route_config", routeConfig)
             .Add("http_filters", new List<object>
             {

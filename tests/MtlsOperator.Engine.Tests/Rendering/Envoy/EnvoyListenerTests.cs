@@ -130,6 +130,15 @@ public sealed class EnvoyListenerTests
         Assert.Equal("SANITIZE", Scalar(manager, "forward_client_cert_details"));
     }
 
+    [Fact]
+    public void Headers_spelt_with_underscores_are_dropped_so_they_cannot_pose_as_identity_headers()
+    {
+        var chain = Chains(Bootstrap(Model() with { ForwardIdentityHeader = "x-client-subject" }))[0];
+
+        var manager = Map((YamlDotNet.RepresentationModel.YamlMappingNode)Seq(chain, "filters").Children[0], "typed_config");
+        Assert.Equal("DROP_HEADER", Scalar(Map(manager, "common_http_protocol_options"), "headers_with_underscores_action"));
+    }
+
     [Theory]
     [InlineData("127.0.0.1", "STATIC")]
     [InlineData("::1", "STATIC")]

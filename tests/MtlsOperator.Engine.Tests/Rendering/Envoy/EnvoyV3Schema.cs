@@ -74,9 +74,12 @@ internal static class EnvoyV3Schema
             ["stat_prefix"] = S,
             ["codec_type"] = Enum("AUTO", "HTTP1", "HTTP2", "HTTP3"),
             ["forward_client_cert_details"] = Enum("SANITIZE", "FORWARD_ONLY", "APPEND_FORWARD", "SANITIZE_SET", "ALWAYS_FORWARD_ONLY"),
+            ["common_http_protocol_options"] = Msg("HttpProtocolOptions"),
             ["route_config"] = Msg("RouteConfiguration"),
             ["http_filters"] = List("HttpFilter"),
         },
+        // api/envoy/config/core/v3/protocol.proto
+        ["HttpProtocolOptions"] = new() { ["headers_with_underscores_action"] = Enum("ALLOW", "REJECT_REQUEST", "DROP_HEADER") },
         ["HttpFilter"] = new() { ["name"] = S, ["typed_config"] = new(FieldKind.Any) },
         // api/envoy/extensions/filters/http/router/v3/router.proto
         ["envoy.extensions.filters.http.router.v3.Router"] = new(),
