@@ -41,7 +41,8 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
         var name = Sanitize(metric.Name) + UnitSuffix(metric.Unit);
         var (type, suffix) = metric.MetricType switch
         {
-            MetricType.LongSum or MetricType.DoubleSum => ("counter", "_total"),
+            // A counter already named "..._total" keeps its name; appending again would expose "..._total_total".
+            MetricType.LongSum or MetricType.DoubleSum => ("counter", name.EndsWith("_total", StringComparison.Ordinal) ? "" : "_total"),
             MetricType.Histogram => ("histogram", ""),
             _ => ("gauge", ""),
         };

@@ -25,9 +25,7 @@ public sealed class FaultConvergenceTests
         Inject(fx, fault);
         await fx.ApplyAsync(Manifests.TlsSecret("apps", "agent-tls", renewed));
 
-        await OperatorFixture.Eventually(
-            async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s && OutputOf.Thumbprints(s, "tls.crt")[0] == OutputOf.Thumbprint(renewed),
-            "the renewed certificate is rendered", TimeSpan.FromSeconds(30));
+        await fx.WaitServedAsync(renewed, "the renewed certificate is rendered", TimeSpan.FromSeconds(30));
         await fx.WaitReadyAsync("trustbundles", "corp");
         await fx.WaitReadyAsync("servercertificates", "agent");
         await fx.WaitReadyAsync("clientauthpolicies", "controller-only");

@@ -12,7 +12,7 @@ namespace MtlsOperator.Tests.Controller;
 internal sealed class OperatorFixture : IAsyncDisposable
 {
     private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task Run)> _operators = [];
-    private readonly Dictionary<OperatorHost, RequestCounter> _counters = [];
+    private readonly Dictionary<OperatorHost, OperatorTraffic> _traffic = [];
     private readonly List<Kubernetes> _clients = [];
 
     private OperatorFixture(TestKubeApiServer server)
@@ -51,11 +51,11 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// <summary>Starts an operator; stop it with <see cref="StopAsync"/> or at dispose.</summary>
     public OperatorHost StartOperator(OperatorOptions? options = null)
     {
-        var counter = new RequestCounter();
-        var client = new Kubernetes(Server.ClientConfiguration(), counter);
+        var traffic = new OperatorTraffic();
+        var client = new Kubernetes(Server.ClientConfiguration(), traffic);
         _clients.Add(client);
         var host = new OperatorHost(client, options ?? TestOptions(), Loggers);
-        _counters[host] = counter;
+        _traffic[host] = traffic;
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token));
         _operators.Add((host, stop, run));
@@ -71,8 +71,8 @@ internal sealed class OperatorFixture : IAsyncDisposable
         entry.Stop.Dispose();
     }
 
-    /// <summary>Write requests (method and path) one operator's client sent.</summary>
-    public IReadOnlyList<string> WritesBy(OperatorHost host) => _counters[host].Writes;
+    /// <summary>The wire of one operator replica: the writes it sent, and a switch to partition it from the server.</summary>
+    public OperatorTraffic TrafficOf(OperatorHost host) => _traffic[host];
 
     /// <summary>Creates or replaces every object of a multi-document YAML text, like <c>kubectl apply</c>.</summary>
     public Task ApplyAsync(string yaml, string @namespace = "apps") =>
@@ -240,6 +240,12 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// <summary>Waits until <paramref name="host"/> is idle with caches that have caught up with the server: converged on the world as it is.</summary>
     public Task WaitSettledAsync(OperatorHost host, TimeSpan? timeout = null) =>
         Eventually(() => Task.FromResult(host.IsIdle && CachesCurrent(host)), "the operator settled on current caches", timeout);
+
+    /// <summary>Waits until the output Secret <c>apps/agent-mtls</c> serves <paramref name="certificate"/> as its leaf.</summary>
+    public Task WaitServedAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string what, TimeSpan? timeout = null) =>
+        Eventually(
+            async () => await TryGetSecretAsync("apps", "agent-mtls") is { } s && OutputOf.Thumbprints(s, "tls.crt")[0] == OutputOf.Thumbprint(certificate),
+            what, timeout);
 
     /// <summary>Waits until <paramref name="host"/> leads, has synced and has nothing queued or in flight.</summary>
     public static Task WaitIdleAsync(OperatorHost host) => Eventually(() => Task.FromResult(host.IsIdle), "the operator is idle");

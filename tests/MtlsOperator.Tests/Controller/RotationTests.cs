@@ -23,9 +23,7 @@ public sealed class RotationTests
         var renewed = manifests.Root.IssueServer("agent.example.com");
         await fx.ApplyAsync(Manifests.TlsSecret("apps", "agent-tls", renewed));
 
-        await OperatorFixture.Eventually(
-            async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s && OutputOf.Thumbprints(s, "tls.crt")[0] == OutputOf.Thumbprint(renewed),
-            "the renewed certificate is served", s_withinSeconds);
+        await fx.WaitServedAsync(renewed, "the renewed certificate is served", s_withinSeconds);
         var output = (await fx.TryGetSecretAsync("apps", "agent-mtls"))!;
         Assert.DoesNotContain(OutputOf.Thumbprint(manifests.Server), OutputOf.Thumbprints(output, "tls.crt"));
         Assert.Equal(PemExport.PrivateKey(renewed).Trim(), OutputOf.Text(output, "tls.key").Trim());
