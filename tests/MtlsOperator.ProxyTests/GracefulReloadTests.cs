@@ -75,6 +75,33 @@ public abstract class GracefulReloadTests(ProxyKind kind) : IAsyncLifetime
         Expect.Forbidden(listener, await listener.GetAsync(Pki.SecondPinned));
         Expect.Admitted(listener, await listener.GetAsync(Pki.Pinned));
     }
+
+    /// <summary>Revocation is checked in full handshakes only: a resumed session from before a reload must not outlive it.
+    /// Resumption before the reload shows the probe can tell the difference.</summary>
+    [SkippableFact]
+    public async Task Tls_sessions_from_before_a_reload_are_not_resumed()
+    {
+        var listener = Listener;
+        Skip.If(ProxyBinary.Find("openssl") is null, "openssl is not installed");
+        var dir = Directory.CreateTempSubdirectory("mtls-session-").FullName;
+        try
+        {
+            var session = Path.Combine(dir, "session.pem");
+            var first = await OpensslClient.ConnectAsync(listener.Port, Pki.Pinned, "api.test", CancellationToken.None, "-sess_out", session);
+            Assert.Contains("New, TLS", first, StringComparison.Ordinal);
+            var resumed = await OpensslClient.ConnectAsync(listener.Port, Pki.Pinned, "api.test", CancellationToken.None, "-sess_in", session);
+            Assert.Contains("Reused, TLS", resumed, StringComparison.Ordinal);
+
+            await listener.RotateAsync(listener.Scenario, CancellationToken.None);
+
+            var afterReload = await OpensslClient.ConnectAsync(listener.Port, Pki.Pinned, "api.test", CancellationToken.None, "-sess_in", session);
+            Assert.Contains("New, TLS", afterReload, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
 
 public sealed class HaproxyGracefulReloadTests() : GracefulReloadTests(ProxyKind.Haproxy);

@@ -8,7 +8,9 @@ namespace MtlsOperator.ProxyTests.Infrastructure;
 public static class OpensslClient
 {
     /// <summary>Connects with a client certificate, sends one HTTP request and returns everything s_client printed.</summary>
-    public static async Task<string> ConnectAsync(int port, X509Certificate2 client, string serverName, CancellationToken cancellationToken)
+    /// <param name="extraArguments">More s_client options, e.g. <c>-sess_out FILE</c> / <c>-sess_in FILE</c> (absolute paths).</param>
+    public static async Task<string> ConnectAsync(
+        int port, X509Certificate2 client, string serverName, CancellationToken cancellationToken, params string[] extraArguments)
     {
         var dir = Directory.CreateTempSubdirectory("mtls-s_client-").FullName;
         try
@@ -16,7 +18,7 @@ public static class OpensslClient
             await File.WriteAllTextAsync(Path.Combine(dir, "client.crt"), PemExport.Certificate(client), cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(dir, "client.key"), PemExport.PrivateKey(client), cancellationToken);
             var start = new ProcessStartInfo("openssl",
-                ["s_client", "-connect", $"127.0.0.1:{port}", "-servername", serverName, "-cert", "client.crt", "-key", "client.key", "-ign_eof"])
+                ["s_client", "-connect", $"127.0.0.1:{port}", "-servername", serverName, "-cert", "client.crt", "-key", "client.key", "-ign_eof", .. extraArguments])
             {
                 WorkingDirectory = dir,
                 RedirectStandardInput = true,
