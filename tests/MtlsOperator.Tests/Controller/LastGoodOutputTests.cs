@@ -1,3 +1,4 @@
+using k8s;
 using System.Text.Json.Nodes;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Tests.Cli;
@@ -11,11 +12,7 @@ public sealed class LastGoodOutputTests
     public async Task A_listener_switched_to_a_policy_with_a_malformed_pin_keeps_the_last_good_output_byte_for_byte()
     {
         await using var fx = await OperatorFixture.StartAsync();
-        var host = fx.StartOperator();
-        await fx.ApplyAsync(new ListenerManifests().Yaml());
-        await fx.WaitReadyAsync("mtlslisteners", "agent");
-        var good = await ConvergedOutputAsync(fx, host);
-        var mark = fx.Server.Requests.Mark();
+        var (host, good, mark) = await ConvergedAsync(fx, new ListenerManifests());
 
         await fx.ApplyAsync(
             Manifests.PinnedPolicy("apps", "typo", "corp", ("sha256", "36:24:9A:not-a-thumbprint")),
@@ -37,12 +34,8 @@ public sealed class LastGoodOutputTests
     public async Task A_malformed_pin_added_to_the_policy_in_use_keeps_the_last_good_output_and_the_listener_says_why()
     {
         await using var fx = await OperatorFixture.StartAsync();
-        var host = fx.StartOperator();
         var manifests = new ListenerManifests();
-        await fx.ApplyAsync(manifests.Yaml());
-        await fx.WaitReadyAsync("mtlslisteners", "agent");
-        var good = await ConvergedOutputAsync(fx, host);
-        var mark = fx.Server.Requests.Mark();
+        var (host, good, mark) = await ConvergedAsync(fx, manifests);
 
         // A SHA-1 thumbprint pasted into the sha256 field, as in example 06.
         await fx.ApplyAsync(Manifests.PinnedPolicy("apps", "controller-only", "corp",
@@ -78,6 +71,32 @@ public sealed class LastGoodOutputTests
         var output = await ConvergedOutputAsync(fx, host);
         Assert.Contains("envoy.yaml", output.Data.Keys);
         Assert.Equal("3", output.Metadata.Annotations["mtls-operator.io/generation"]);
+    }
+
+    [Fact]
+    public async Task Deleting_the_trust_bundle_in_use_keeps_the_last_good_output_and_the_listener_says_why()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var (host, good, mark) = await ConvergedAsync(fx, new ListenerManifests());
+
+        await fx.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("mtls-operator.io", "v1alpha1", "apps", "trustbundles", "corp");
+
+        await fx.WaitReadyAsync("clientauthpolicies", "controller-only", "False");
+        await fx.WaitReadyAsync("mtlslisteners", "agent", "False");
+        await fx.WaitSettledAsync(host);
+        Assert.Equal("TrustBundleNotFound", (string?)(await fx.ReadyAsync("clientauthpolicies", "controller-only"))!["reason"]);
+        Assert.Equal("ClientAuthPolicyNotReady", (string?)(await fx.ReadyAsync("mtlslisteners", "agent"))!["reason"]);
+        await AssertUnchangedAsync(fx, good, mark);
+    }
+
+    /// <summary>A running operator that rendered <paramref name="manifests"/>, its output, and a journal mark taken after it.</summary>
+    private static async Task<(MtlsOperator.Controller.OperatorHost Host, k8s.Models.V1Secret Good, long Mark)> ConvergedAsync(OperatorFixture fx, ListenerManifests manifests)
+    {
+        var host = fx.StartOperator();
+        await fx.ApplyAsync(manifests.Yaml());
+        await fx.WaitReadyAsync("mtlslisteners", "agent");
+        var good = await ConvergedOutputAsync(fx, host);
+        return (host, good, fx.Server.Requests.Mark());
     }
 
     private static async Task<k8s.Models.V1Secret> ConvergedOutputAsync(OperatorFixture fx, MtlsOperator.Controller.OperatorHost host)
