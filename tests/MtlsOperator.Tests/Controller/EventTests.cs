@@ -25,7 +25,8 @@ public sealed class EventTests
             Assert.Equal((string?)(await fx.TryGetCustomAsync(OperatorFixture.PluralOf(kind), "apps", normal.InvolvedObject.Name))!["metadata"]!["uid"], normal.InvolvedObject.Uid);
         }
 
-        Assert.Equal("Rendered", events.Single(e => e.InvolvedObject.Kind == "MtlsListener").Reason);
+        // A listener seen before its policy may first warn ClientAuthPolicyNotFound; its Normal event says it rendered.
+        Assert.Equal("Rendered", events.Single(e => e.InvolvedObject.Kind == "MtlsListener" && e.Type == "Normal").Reason);
 
         var mark = fx.Server.Requests.Mark();
         var reconciles = host.ReconcileCount;
@@ -45,11 +46,11 @@ public sealed class EventTests
         await fx.WaitReadyAsync("mtlslisteners", "agent", "False");
         await fx.WaitSettledAsync(host);
 
+        // Seen before what it references, a resource may first warn that it is missing; the last word is the pin.
         var events = await EventsAsync(fx);
-        var policy = Assert.Single(events, e => e.InvolvedObject.Kind == "ClientAuthPolicy");
-        Assert.Equal(("Warning", "InvalidPin"), (policy.Type, policy.Reason));
-        var listener = Assert.Single(events, e => e.InvolvedObject.Kind == "MtlsListener");
-        Assert.Equal(("Warning", "ClientAuthPolicyNotReady"), (listener.Type, listener.Reason));
+        Assert.Equal("Warning InvalidPin", Last(events, "ClientAuthPolicy"));
+        Assert.Equal("Warning ClientAuthPolicyNotReady", Last(events, "MtlsListener"));
+        Assert.DoesNotContain(events, e => e.Type == "Normal" && e.InvolvedObject.Kind is "ClientAuthPolicy" or "MtlsListener");
     }
 
     [Fact]
@@ -65,9 +66,15 @@ public sealed class EventTests
 
         await fx.WaitReadyAsync("mtlslisteners", "agent");
         await fx.WaitSettledAsync(host);
-        var listenerEvents = (await EventsAsync(fx)).Where(e => e.InvolvedObject.Kind == "MtlsListener").OrderBy(e => e.Metadata.CreationTimestamp).ToList();
-        Assert.Equal(["Warning ClientAuthPolicyNotReady", "Normal Rendered"], listenerEvents.Select(e => $"{e.Type} {e.Reason}"));
+        var listenerEvents = InOrder(await EventsAsync(fx), "MtlsListener");
+        Assert.Equal(["Warning ClientAuthPolicyNotReady", "Normal Rendered"], listenerEvents.TakeLast(2));
     }
+
+    /// <summary>"Type Reason" of the events of one kind, oldest first (resourceVersions of one server increase).</summary>
+    private static List<string> InOrder(IEnumerable<Corev1Event> events, string kind) =>
+        [.. events.Where(e => e.InvolvedObject.Kind == kind).OrderBy(e => long.Parse(e.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)).Select(e => $"{e.Type} {e.Reason}")];
+
+    private static string Last(IEnumerable<Corev1Event> events, string kind) => InOrder(events, kind)[^1];
 
     private static async Task<IList<Corev1Event>> EventsAsync(OperatorFixture fx) =>
         (await fx.Client.CoreV1.ListNamespacedEventAsync("apps")).Items;
