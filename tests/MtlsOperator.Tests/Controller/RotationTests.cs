@@ -1,6 +1,7 @@
 using k8s;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Tests.Cli;
+using TestApiServer;
 using TestPki;
 
 namespace MtlsOperator.Tests.Controller;
@@ -29,6 +30,25 @@ public sealed class RotationTests
         Assert.Equal(PemExport.PrivateKey(renewed).Trim(), OutputOf.Text(output, "tls.key").Trim());
         var status = await fx.StatusAsync("servercertificates", "agent");
         Assert.Equal(CertificateFingerprints.Of(renewed).Sha256, ((string)status!["sha256Thumbprint"]!).Replace(":", "", StringComparison.Ordinal), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_source_created_after_its_bundle_is_picked_up_even_when_another_reader_fetched_it_before_the_watch_saw_it()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var host = fx.StartOperator();
+        var root = TestCertificateAuthority.CreateRoot("CN=Late Root,O=Test");
+        await fx.ApplyAsync(Manifests.BundleFromConfigMap("apps", "early", "late-cas"));
+        await fx.WaitReadyAsync("trustbundles", "early", "False");
+        await fx.WaitSettledAsync(host);
+
+        // The ConfigMap watch is cut and held back, so the second bundle's read-through sees the ConfigMap first.
+        fx.Server.Faults.AddLatency(TimeSpan.FromSeconds(2), RequestMatch.Verb("watch", "configmaps"));
+        fx.Server.Faults.DropAllWatches();
+        await fx.ApplyAsync(Manifests.CaConfigMap("apps", "late-cas", root.Certificate), Manifests.BundleFromConfigMap("apps", "second", "late-cas"));
+
+        await fx.WaitReadyAsync("trustbundles", "second");
+        await fx.WaitReadyAsync("trustbundles", "early");
     }
 
     [Fact]
