@@ -31,7 +31,22 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         var update = KubernetesJson.Deserialize<V1Secret>(KubernetesJson.Serialize(live));
         update.Data = desired.Data;
         MergeMetadata(update.Metadata, desired.Metadata);
-        await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // A stale cache, usually behind this operator's own previous write: nothing to retry if the server has it already.
+            var fresh = await client.CoreV1.ReadNamespacedSecretAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata) && SameData(fresh.Data, desired.Data))
+            {
+                return false;
+            }
+
+            throw;
+        }
+
         logger.LogInformation("Updated Secret {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
         return true;
     }
@@ -57,7 +72,22 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         update.Data = desired.Data;
         update.BinaryData = desired.BinaryData;
         MergeMetadata(update.Metadata, desired.Metadata);
-        await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            var fresh = await client.CoreV1.ReadNamespacedConfigMapAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata)
+                && SameStrings(fresh.Data, desired.Data) && SameData(fresh.BinaryData, desired.BinaryData))
+            {
+                return false;
+            }
+
+            throw;
+        }
+
         logger.LogInformation("Updated ConfigMap {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
         return true;
     }

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
@@ -21,10 +23,26 @@ internal sealed class StatusWriter(IKubernetes client)
 
         current["status"] = desired;
         var key = ResourceKey.Of(resource);
-        // The cached resourceVersion rides along: a stale cache gets 409 and the reconcile is retried on fresh data.
-        await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
-            current, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return true;
+        try
+        {
+            // The cached resourceVersion rides along: a stale cache gets 409 and the reconcile is retried on fresh data.
+            await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+                current, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Most often the cache has not yet seen this operator's own previous write: when the server already holds
+            // this status for this generation, there is nothing to retry.
+            var fresh = JsonNode.Parse(KubernetesJson.Serialize(await client.CustomObjects.GetNamespacedCustomObjectAsync(
+                TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken).ConfigureAwait(false)));
+            if (JsonNode.DeepEquals(fresh?["metadata"]?["generation"], current["metadata"]?["generation"]) && JsonNode.DeepEquals(fresh?["status"], desired))
+            {
+                return false;
+            }
+
+            throw;
+        }
     }
 
     private static string PluralOf(string kind) => kind switch
