@@ -45,57 +45,64 @@ internal sealed class MtlsReconciler(
         }
 
         var context = new EvaluationContext(cache, time.GetUtcNow());
+        if (Evaluate(resource, context) is not { } outcome)
+        {
+            logger.LogWarning("No reconciler for {Key}", key);
+            return null;
+        }
+
+        switch (outcome.Output)
+        {
+            case V1Secret secret:
+                await outputs.ApplyAsync(secret, resource, cancellationToken).ConfigureAwait(false);
+                break;
+            case V1ConfigMap configMap:
+                await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
+        if (resource is not ClientAuthPolicy)
+        {
+            metrics.RecordExpiry(key, outcome.Expiry);
+        }
+
+        return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate((TimeSpan?)s_maxRecheck, Min);
+    }
+
+    /// <summary>What one evaluation asks of the shell: an output to apply (if any), the status, and the moments worth a re-check.</summary>
+    private sealed record Outcome(object? Output, IReadOnlyList<V1Condition>? Before, object Status, IReadOnlyList<V1Condition> After, DateTime? Expiry, IReadOnlyList<DateTime?> RecheckAt);
+
+    private Outcome? Evaluate(IKubernetesObject<V1ObjectMeta> resource, EvaluationContext context)
+    {
         switch (resource)
         {
             case TrustBundle bundle:
             {
-                var result = engine.Evaluate(bundle, context);
-                if (result.Output is { } configMap)
-                {
-                    await outputs.ApplyAsync(configMap, bundle, cancellationToken).ConfigureAwait(false);
-                }
-
-                await FinishAsync(bundle, bundle.Status?.Conditions, result.Status, result.Status.Conditions, cancellationToken).ConfigureAwait(false);
-                metrics.RecordExpiry(key, result.Status.EarliestExpiry);
-                return RecheckBefore(result.Status.EarliestExpiry, context.Now);
+                var r = engine.Evaluate(bundle, context);
+                return new(r.Output, bundle.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.EarliestExpiry, [r.Status.EarliestExpiry]);
             }
 
             case ServerCertificate certificate:
             {
-                var result = engine.Evaluate(certificate, context);
-                if (result.BootstrapSecret is { } secret)
-                {
-                    await outputs.ApplyAsync(secret, certificate, cancellationToken).ConfigureAwait(false);
-                }
-
-                await FinishAsync(certificate, certificate.Status?.Conditions, result.Status, result.Status.Conditions, cancellationToken).ConfigureAwait(false);
-                metrics.RecordExpiry(key, result.Status.NotAfter);
+                var r = engine.Evaluate(certificate, context);
                 var warning = TimeSpan.FromDays(certificate.Spec.ExpiryWarningDays ?? EvaluationContext.DefaultExpiryWarning.TotalDays);
-                return Min(RecheckBefore(result.Status.NotAfter - warning, context.Now), RecheckBefore(result.Status.NotAfter, context.Now));
+                return new(r.BootstrapSecret, certificate.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter, [r.Status.NotAfter - warning, r.Status.NotAfter]);
             }
 
             case ClientAuthPolicy policy:
             {
-                var result = engine.Evaluate(policy, context);
-                await FinishAsync(policy, policy.Status?.Conditions, result.Status, result.Status.Conditions, cancellationToken).ConfigureAwait(false);
-                return s_maxRecheck;
+                var r = engine.Evaluate(policy, context);
+                return new(null, policy.Status?.Conditions, r.Status, r.Status.Conditions, null, []);
             }
 
             case MtlsListener listener:
             {
-                var result = engine.Evaluate(listener, context);
-                if (result.Output is { } secret)
-                {
-                    await outputs.ApplyAsync(secret, listener, cancellationToken).ConfigureAwait(false);
-                }
-
-                await FinishAsync(listener, listener.Status?.Conditions, result.Status, result.Status.Conditions, cancellationToken).ConfigureAwait(false);
-                metrics.RecordExpiry(key, result.Status.Expires);
-                return RecheckBefore(result.Status.Expires, context.Now);
+                var r = engine.Evaluate(listener, context);
+                return new(r.Output, listener.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.Expires, [r.Status.Expires]);
             }
 
             default:
-                logger.LogWarning("No reconciler for {Key}", key);
                 return null;
         }
     }
@@ -114,7 +121,7 @@ internal sealed class MtlsReconciler(
     {
         if (moment is not { } m)
         {
-            return s_maxRecheck;
+            return null;
         }
 
         var wait = new DateTimeOffset(DateTime.SpecifyKind(m, DateTimeKind.Utc)) - now;
