@@ -91,7 +91,7 @@ internal static class ManifestReader
         var apiVersion = (string?)o["apiVersion"] ?? throw new FormatException("apiVersion is missing");
         var kind = (string?)o["kind"] ?? throw new FormatException("kind is missing");
         var json = o.ToJsonString();
-        if (apiVersion == CustomResource<object, object>.GroupVersion)
+        if (apiVersion == TrustBundle.GroupVersion)
         {
             return kind switch
             {
