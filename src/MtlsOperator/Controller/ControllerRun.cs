@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
@@ -73,17 +74,21 @@ internal sealed class ControllerRun
     private async Task<ReconcileResult> ReconcileAsync(string kind, ObjectKey key, CancellationToken cancellationToken)
     {
         var resourceKey = new ResourceKey(kind, key.Namespace ?? "", key.Name);
+        using var span = OperatorTracing.Source.StartActivity("reconcile " + kind);
+        span?.SetTag("k8s.resource.kind", kind).SetTag("k8s.namespace.name", resourceKey.Namespace).SetTag("k8s.resource.name", resourceKey.Name);
         Interlocked.Increment(ref _inFlight);
         try
         {
             var again = await _reconciler.ReconcileAsync(resourceKey, cancellationToken).ConfigureAwait(false);
             _retrying.TryRemove(resourceKey, out _);
+            span?.SetStatus(ActivityStatusCode.Ok);
             return again is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
         }
-        catch
+        catch (Exception e)
         {
             // The controller retries it with backoff; until then the world has not converged.
             _retrying[resourceKey] = 0;
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
         }
         finally
