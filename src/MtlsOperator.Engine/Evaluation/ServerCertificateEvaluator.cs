@@ -70,7 +70,7 @@ public sealed class ServerCertificateEvaluator
         status.NotAfter = leaf.NotAfter.ToUniversalTime();
         status.Sha1Thumbprint = CertificateFingerprints.WithColons(fingerprints.Sha1);
         status.Sha256Thumbprint = CertificateFingerprints.WithColons(fingerprints.Sha256);
-        status.SelfSigned = ChainBuilder.IsSelfSigned(leaf);
+        status.SelfSigned = CertificatePaths.IsSelfSigned(leaf);
         status.Chain = inspection.Chain is { } chain ? [.. chain.Served.Select(c => Names.Of(c.SubjectName))] : [Names.Of(leaf.SubjectName)];
     }
 }

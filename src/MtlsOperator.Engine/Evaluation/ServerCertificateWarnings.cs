@@ -29,7 +29,7 @@ internal static class ServerCertificateWarnings
                 "Clients that do not already hold it cannot verify the server: add that issuer (and its issuers up to the root) to tls.crt or ca.crt.");
         }
 
-        if (ChainBuilder.IsSelfSigned(leaf))
+        if (CertificatePaths.IsSelfSigned(leaf))
         {
             var source = bootstrap ? "the generated bootstrap certificate" : "a self-signed certificate";
             conditions.Set(ServerCertificateConditions.SelfSigned, true, ServerCertificateReasons.SelfSignedInUse,

@@ -56,7 +56,7 @@ internal static class TlsSecretInspector
         problems.AddRange(UsageProblems(source, leaf, hostnames));
 
         var authorities = caCrt is null ? [] : CertificateBundle.Read(caCrt).Certificates;
-        var chain = ChainBuilder.Build(leaf, [.. bundle.Certificates, .. authorities]);
+        var chain = CertificatePaths.BuildServed(leaf, [.. bundle.Certificates, .. authorities]);
         var unused = bundle.Certificates
             .Where(c => !chain.Path.Any(p => ReferenceEquals(p, c)))
             .Select(c => chain.Path.Any(p => p.RawData.AsSpan().SequenceEqual(c.RawData))

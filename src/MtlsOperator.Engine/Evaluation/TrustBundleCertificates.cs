@@ -89,9 +89,7 @@ internal static class TrustBundleCertificates
     private static AcceptedCa Classify(BundleCertificate ca, DateTimeOffset now, Findings findings)
     {
         var cert = ca.Certificate;
-        var role = CertificateAuthorityFacts.IsSelfIssued(cert) && CertificateAuthorityFacts.IsSignedBy(cert, cert) != SignatureCheck.Invalid
-            ? CertificateRole.Root
-            : CertificateRole.Intermediate;
+        var role = CertificatePaths.IsSelfSigned(cert) ? CertificateRole.Root : CertificateRole.Intermediate;
         var notAfter = new DateTimeOffset(cert.NotAfter.ToUniversalTime());
         var notBefore = new DateTimeOffset(cert.NotBefore.ToUniversalTime());
         if (now > notAfter)
@@ -114,30 +112,26 @@ internal static class TrustBundleCertificates
         return new AcceptedCa(ca, role, now >= notBefore && now <= notAfter);
     }
 
-    /// <summary>Flags intermediates whose issuers do not lead, inside the bundle, to a root: proxies cannot verify clients under them.</summary>
+    /// <summary>Flags intermediates whose issuers do not lead, inside the bundle, to a root: proxies cannot verify clients under them.
+    /// The path is the platform verifier's (validity periods aside: those are reported on their own).</summary>
     private static void ReportBrokenChains(List<AcceptedCa> accepted, Findings findings)
     {
-        AcceptedCa? IssuerOf(AcceptedCa child) => accepted.FirstOrDefault(p => !ReferenceEquals(p, child)
-            && p.Ca.Subject == child.Ca.Issuer
-            && CertificateAuthorityFacts.IsSignedBy(child.Ca.Certificate, p.Ca.Certificate) != SignatureCheck.Invalid);
-
-        foreach (var intermediate in accepted.Where(a => a.Role == CertificateRole.Intermediate))
+        var roots = accepted.Where(a => a.Role == CertificateRole.Root).Select(a => a.Ca.Certificate).ToList();
+        var intermediates = accepted.Where(a => a.Role == CertificateRole.Intermediate).ToList();
+        foreach (var intermediate in intermediates)
         {
-            var seen = new HashSet<AcceptedCa>(ReferenceEqualityComparer.Instance) { intermediate };
-            var current = intermediate;
-            while (current.Role == CertificateRole.Intermediate && IssuerOf(current) is { } parent && seen.Add(parent))
-            {
-                current = parent;
-            }
-
-            if (current.Role == CertificateRole.Root)
+            var others = intermediates.Where(o => !ReferenceEquals(o, intermediate)).Select(o => o.Ca.Certificate);
+            var path = CertificatePaths.Build(intermediate.Ca.Certificate, roots, others, null);
+            if (path.RootReached)
             {
                 continue;
             }
 
-            var selfIssued = current.Ca.Subject == current.Ca.Issuer;
+            var last = path.Path[^1];
+            var current = accepted.First(a => ReferenceEquals(a.Ca.Certificate, last) || a.Ca.Certificate.RawData.AsSpan().SequenceEqual(last.RawData));
+            var sameName = accepted.Any(a => a.Ca.Subject == current.Ca.Issuer);
             var where = ReferenceEquals(current, intermediate) ? "was" : $"chains to \"{current.Ca.Subject}\", which was";
-            var message = selfIssued
+            var message = sameName
                 ? $"{intermediate.Ca.Describe()} {where} issued under the name \"{current.Ca.Issuer}\" but no key in the bundle with that name verifies its signature; " +
                     "add the CA certificate that signed it."
                 : $"{intermediate.Ca.Describe()} {where} issued by \"{current.Ca.Issuer}\", which is not in the bundle; clients under it are rejected " +

@@ -13,12 +13,4 @@ public static class CertificateAuthorityFacts
     public static bool LacksKeyCertSign(X509Certificate2 certificate) =>
         certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is { } usage
         && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign);
-
-    /// <summary>True when subject and issuer are the same name (compared in normalized form, as OpenSSL compares names).</summary>
-    public static bool IsSelfIssued(X509Certificate2 certificate) =>
-        DistinguishedName.Format(certificate.SubjectName) == DistinguishedName.Format(certificate.IssuerName);
-
-    /// <summary>Checks that <paramref name="issuer"/>'s key signed <paramref name="certificate"/>.</summary>
-    public static SignatureCheck IsSignedBy(X509Certificate2 certificate, X509Certificate2 issuer) =>
-        SignatureVerifier.Verify(SignedStructure.Read(certificate.RawData), issuer);
 }

@@ -14,7 +14,9 @@ public enum SignatureCheck
     Unsupported,
 }
 
-/// <summary>Checks the signature of a certificate or CRL against a candidate issuer's public key, without building chains.</summary>
+/// <summary>Checks the signature of a CRL against a candidate issuer's public key. Hand-written because .NET verifies certificate
+/// signatures only inside <see cref="System.Security.Cryptography.X509Certificates.X509Chain"/> (see <see cref="CertificatePaths"/>) and has no
+/// CRL verification at all; tests compare it with <c>openssl crl -verify</c>.</summary>
 public static class SignatureVerifier
 {
     private const string RsaPss = "1.2.840.113549.1.1.10";

@@ -29,7 +29,7 @@ public sealed class SelfSignedIssuerTests
 
         Assert.Equal("CN=a.example.com", certificate.Subject);
         Assert.Equal(["a.example.com", "*.b.example.com"], PresentedNames.Of(certificate).DnsNames.ToArray());
-        Assert.True(ChainBuilder.IsSelfSigned(certificate));
+        Assert.True(CertificatePaths.IsSelfSigned(certificate));
         Assert.True(ServerKeyUsage.AllowsDigitalSignature(certificate));
         Assert.True(ServerKeyUsage.AllowsServerAuth(certificate));
         Assert.Equal(s_now.AddMinutes(-5), new DateTimeOffset(certificate.NotBefore.ToUniversalTime()));

@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace MtlsOperator.Engine.Pki;
+
+/// <summary>What the platform's X.509 verifier found for one certificate path.</summary>
+/// <param name="Path">Leaf first, then each issuer whose signature was proven, as the given instances (not copies).</param>
+/// <param name="RootReached">Whether the path ends at one of the trust anchors with every signature verified.</param>
+/// <param name="MissingIssuer">The issuer name of the last certificate of <see cref="Path"/> when the root was not reached.</param>
+/// <param name="Flags">Every problem the verifier reported for the whole chain (time problems included unless ignored).</param>
+public sealed record PathCheck(ImmutableArray<X509Certificate2> Path, bool RootReached, string? MissingIssuer, X509ChainStatusFlags Flags)
+{
+    /// <summary>The path as a chain of certificates to serve or describe.</summary>
+    public CertificateChain ToChain() => new(Path, RootReached, MissingIssuer);
+}
+
+/// <summary>The one place certificate paths are built and verified: the platform's <see cref="X509Chain"/> with custom root trust,
+/// which on Linux is OpenSSL's own verifier, the library inside HAProxy and nginx. No system store, no downloads, no revocation
+/// (CRLs are judged separately), and the time is always given: the engine has no clock.</summary>
+public static class CertificatePaths
+{
+    private const X509ChainStatusFlags BrokenPath =
+        X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.NotSignatureValid | X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.Cyclic;
+
+    private const X509VerificationFlags IgnoreTime =
+        X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid | X509VerificationFlags.IgnoreNotTimeNested;
+
+    /// <summary>Builds <paramref name="leaf"/>'s path to one of <paramref name="anchors"/> through <paramref name="untrusted"/>
+    /// (any order, duplicates and strangers allowed), verified at <paramref name="at"/>; with a null time, validity periods are ignored.</summary>
+    public static PathCheck Build(X509Certificate2 leaf, IEnumerable<X509Certificate2> anchors, IEnumerable<X509Certificate2> untrusted, DateTimeOffset? at)
+    {
+        var given = new List<X509Certificate2> { leaf };
+        using var chain = new X509Chain();
+        var policy = chain.ChainPolicy;
+        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.RevocationMode = X509RevocationMode.NoCheck;
+        policy.DisableCertificateDownloads = true;
+        policy.VerificationTime = (at ?? DateTimeOffset.UnixEpoch).UtcDateTime;
+        policy.VerificationTimeIgnored = false;
+        policy.VerificationFlags = at is null ? IgnoreTime : X509VerificationFlags.NoFlag;
+        foreach (var anchor in anchors)
+        {
+            policy.CustomTrustStore.Add(anchor);
+            given.Add(anchor);
+        }
+
+        foreach (var certificate in untrusted)
+        {
+            policy.ExtraStore.Add(certificate);
+            given.Add(certificate);
+        }
+
+        try
+        {
+            chain.Build(leaf);
+        }
+        catch (CryptographicException)
+        {
+            return new PathCheck([leaf], false, SafeIssuer(leaf), X509ChainStatusFlags.InvalidExtension);
+        }
+
+        var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        if (at is null)
+        {
+            flags &= ~(X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested | X509ChainStatusFlags.CtlNotTimeValid);
+        }
+
+        // A path is only as long as its proven signatures: an element whose issuer's key does not verify it ends the path there.
+        var path = ImmutableArray.CreateBuilder<X509Certificate2>();
+        var broken = false;
+        foreach (var element in chain.ChainElements)
+        {
+            path.Add(given.FirstOrDefault(g => g.RawData.AsSpan().SequenceEqual(element.Certificate.RawData)) ?? element.Certificate);
+            if (element.ChainElementStatus.Any(s => (s.Status & BrokenPath) != 0))
+            {
+                broken = true;
+                break;
+            }
+        }
+
+        var rootReached = !broken && (flags & BrokenPath) == 0 && chain.ChainElements.Count > 0;
+        var last = path[^1];
+        return new PathCheck(path.ToImmutable(), rootReached, rootReached ? null : SafeIssuer(last), flags);
+    }
+
+    /// <summary>Builds a served chain: <paramref name="leaf"/> up through <paramref name="candidates"/>, trusting the self-signed ones.
+    /// Validity periods are ignored here; they are reported on their own.</summary>
+    public static CertificateChain BuildServed(X509Certificate2 leaf, IEnumerable<X509Certificate2> candidates)
+    {
+        var pool = candidates.ToList();
+        var anchors = pool.Append(leaf).Where(IsSelfSigned).ToList();
+        return Build(leaf, anchors, pool.Except(anchors), null).ToChain();
+    }
+
+    /// <summary>True when the verifier accepts the certificate as its own trust anchor: it names itself as issuer and its key
+    /// identifiers agree (OpenSSL's notion; like OpenSSL, the self-signature of a trust anchor is not what makes it one).</summary>
+    public static bool IsSelfSigned(X509Certificate2 certificate)
+    {
+        var check = Build(certificate, [certificate], [], null);
+        return check.RootReached && check.Path.Length == 1;
+    }
+
+    private static string SafeIssuer(X509Certificate2 certificate)
+    {
+        try
+        {
+            return certificate.Issuer;
+        }
+        catch (CryptographicException)
+        {
+            return "";
+        }
+    }
+}
