@@ -45,7 +45,8 @@ public sealed class ChartStructureTests
         Assert.Empty(values["watchNamespaces"]!.AsArray());
         Assert.Equal(8080, (long)values["metrics"]!["port"]!);
         Assert.False((bool)values["serviceMonitor"]!["enabled"]!);
-        Assert.False(string.IsNullOrEmpty((string?)values["image"]!["repository"]));
+        // A registry-qualified default, so the image reference does not fall back to Docker Hub's library namespace.
+        Assert.Matches(@"^[a-z0-9.-]+\.[a-z]+(:[0-9]+)?/[a-z0-9/._-]+$", (string?)values["image"]!["repository"]);
     }
 
     [Theory]

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+
+namespace MtlsOperator.Tests.Image;
+
+/// <summary>The operator's Dockerfile and build context, checked for structure: no Docker engine runs here.</summary>
+public sealed partial class OperatorImageTests
+{
+    private static readonly string[] Lines = File.ReadAllLines(RepositoryRoot.Combine("Dockerfile"));
+
+    [Fact]
+    public void Every_base_image_is_pinned_to_a_release_never_latest()
+    {
+        var images = Lines.Select(l => ImageArgument().Match(l)).Where(m => m.Success).Select(m => m.Groups["image"].Value).ToList();
+
+        Assert.Equal(2, images.Count);
+        Assert.All(images, image =>
+        {
+            Assert.Matches(@"^mcr\.microsoft\.com/dotnet/[a-z-]+:10\.0[\w.-]*(@sha256:[0-9a-f]{64})?$", image);
+            Assert.DoesNotContain(":latest", image, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Every_stage_is_built_from_a_pinned_argument_not_a_literal_floating_tag()
+    {
+        var froms = Lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(2, froms.Count);
+        Assert.All(froms, from => Assert.Matches(@"\$\{DOTNET_(SDK|RUNTIME)_IMAGE\}", from));
+    }
+
+    [Fact]
+    public void Runtime_is_chiseled_and_runs_as_the_non_root_app_user()
+    {
+        var runtime = Lines.Select(l => ImageArgument().Match(l)).Single(m => m.Success && m.Groups["name"].Value == "DOTNET_RUNTIME_IMAGE");
+        var lastStage = Lines.SkipWhile(l => !l.StartsWith("FROM ${DOTNET_RUNTIME_IMAGE}", StringComparison.Ordinal)).ToList();
+
+        Assert.EndsWith("-chiseled", runtime.Groups["image"].Value, StringComparison.Ordinal);
+        Assert.Contains("USER $APP_UID", lastStage);
+        Assert.DoesNotContain(lastStage, l => l.StartsWith("USER root", StringComparison.Ordinal) || l.StartsWith("USER 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Packages_are_restored_from_the_project_files_before_the_sources_are_copied()
+    {
+        var restore = Array.FindIndex(Lines, l => l.StartsWith("RUN dotnet restore", StringComparison.Ordinal));
+        var copySources = Array.FindIndex(Lines, l => l.StartsWith("COPY src/ ", StringComparison.Ordinal));
+
+        Assert.True(restore > 0 && copySources > restore, "dotnet restore must come before COPY src/ so the package layer survives source changes");
+        Assert.DoesNotContain(Lines, l => l.StartsWith("COPY . ", StringComparison.Ordinal));
+        Assert.Contains(Lines, l => l.Contains("-a \"$TARGETARCH\"", StringComparison.Ordinal) && l.StartsWith("RUN dotnet publish", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_context_holds_the_sources_and_not_the_tests_or_build_outputs()
+    {
+        var ignore = File.ReadAllLines(RepositoryRoot.Combine(".dockerignore")).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+
+        Assert.Equal("**", ignore[0]);
+        Assert.Contains("!src/**", ignore);
+        Assert.Contains("src/**/bin/", ignore);
+        Assert.Contains("src/**/obj/", ignore);
+        Assert.DoesNotContain(ignore, l => l.StartsWith("!tests", StringComparison.Ordinal));
+        // Every project file the Dockerfile copies must be inside the context the ignore file keeps.
+        Assert.All(Lines.Where(l => l.StartsWith("COPY src/", StringComparison.Ordinal)), l => Assert.True(File.Exists(RepositoryRoot.Combine(l.Split(' ')[1])) || Directory.Exists(RepositoryRoot.Combine(l.Split(' ')[1]))));
+    }
+
+    [GeneratedRegex(@"^ARG (?<name>DOTNET_(SDK|RUNTIME)_IMAGE)=(?<image>\S+)$")]
+    private static partial Regex ImageArgument();
+}
