@@ -38,6 +38,26 @@ public abstract class IdentityHeaderTests(ListenerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task No_spelling_of_an_identity_header_that_an_app_reads_alike_reaches_the_upstream()
+    {
+        var listener = fixture.Listener;
+        string[] spellings = ["X-SSL_Client-DN", "x_ssl-client_dn", "X-Client_Subject", "x-client-SUBJECT", "X_CLIENT_SUBJECT", "x-Forwarded_Client-Cert",
+            "X-CLIENT_CERT", "x-client-verify", "X_SSL_CLIENT_VERIFY", "X-Ssl-Client-Cert"];
+        var forged = spellings.ToDictionary(s => s, _ => "CN=admin,O=Corp");
+
+        var result = await listener.GetAsync(Pki.Partner, headers: forged);
+
+        Expect.Admitted(listener, result);
+        var received = EchoUpstream.HeadersIn(result.Body);
+        Assert.Equal(ProxyPki.SubjectOf(Pki.Partner), received.GetValueOrDefault(Header.ToLowerInvariant()));
+        var protectedNames = Engine.Rendering.IdentityHeaders.WellKnown.Append(Header).Select(Normalized).ToHashSet();
+        Assert.DoesNotContain(received, h => protectedNames.Contains(Normalized(h.Key)) && !string.Equals(h.Key, Header, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(received, h => h.Value.Contains("admin", StringComparison.Ordinal));
+    }
+
+    private static string Normalized(string name) => name.ToLowerInvariant().Replace('_', '-');
+
+    [SkippableFact]
     public async Task Refused_clients_reach_nothing_even_with_a_forged_header()
     {
         var listener = fixture.Listener;

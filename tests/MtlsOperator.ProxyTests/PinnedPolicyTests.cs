@@ -1,3 +1,4 @@
+using MtlsOperator.Engine.Pki;
 using MtlsOperator.ProxyTests.Infrastructure;
 
 namespace MtlsOperator.ProxyTests;
@@ -14,6 +15,14 @@ public abstract class PinnedPolicyTests(ListenerFixture fixture)
 
     [SkippableFact]
     public async Task Client_pinned_by_its_certificate_is_admitted() => Expect.Admitted(Listener, await Listener.GetAsync(Pki.SecondPinned));
+
+    [SkippableFact]
+    public async Task Old_and_renewed_certificates_sharing_a_key_are_both_admitted_when_both_are_pinned()
+    {
+        Assert.Equal(CertificateFingerprints.Of(Pki.SecondPinned).SpkiSha256, CertificateFingerprints.Of(Pki.SecondPinnedRenewed).SpkiSha256);
+        Expect.Admitted(Listener, await Listener.GetAsync(Pki.SecondPinned));
+        Expect.Admitted(Listener, await Listener.GetAsync(Pki.SecondPinnedRenewed));
+    }
 
     [SkippableFact]
     public async Task Unpinned_client_of_the_same_ca_is_forbidden() => Expect.Forbidden(Listener, await Listener.GetAsync(Pki.Unpinned));

@@ -31,6 +31,16 @@ public abstract class RulesPolicyTests(ListenerFixture fixture)
     public async Task Subject_with_escaped_and_non_ascii_characters_matches_its_exact_rule() =>
         Expect.Admitted(Listener, await Listener.GetAsync(Pki.Tricky));
 
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_literal_asterisk_in_a_rule_admits_only_a_literal_asterisk(int spelling)
+    {
+        Expect.Admitted(Listener, await Listener.GetAsync(Pki.LiteralStars[spelling]));
+        Expect.Forbidden(Listener, await Listener.GetAsync(Pki.NotAStar[spelling]));
+    }
+
     [SkippableFact]
     public async Task An_escaped_comma_cannot_stretch_a_wildcard_over_another_attribute() =>
         Expect.Forbidden(Listener, await Listener.GetAsync(Pki.ValueCrossing));

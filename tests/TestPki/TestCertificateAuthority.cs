@@ -24,6 +24,8 @@ public sealed record LeafOptions
     public X509KeyUsageFlags? KeyUsage { get; init; }
     /// <summary>Null: the usual EKU for the purpose. Empty: no EKU extension at all.</summary>
     public IReadOnlyList<string>? ExtendedKeyUsages { get; init; }
+    /// <summary>Certify this certificate's key pair (it must carry its private key) instead of a new one: a renewal keeping its key.</summary>
+    public X509Certificate2? KeyOf { get; init; }
 }
 
 /// <summary>A CA that issues real certificates and CRLs for tests. Certificates carry their private keys.</summary>
@@ -92,7 +94,9 @@ public sealed class TestCertificateAuthority
     /// for names with characters the string parser would read differently.</summary>
     public X509Certificate2 Issue(X500DistinguishedName subject, LeafOptions options, string defaultEku)
     {
-        using var k = CreateKey(options.Key);
+        using var k = options.KeyOf is { } previous
+            ? (IDisposable?)previous.GetECDsaPrivateKey() ?? previous.GetRSAPrivateKey() ?? throw new InvalidOperationException("KeyOf has no private key")
+            : CreateKey(options.Key);
         var req = CreateRequest(subject, k);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var ku = options.KeyUsage ?? (X509KeyUsageFlags.DigitalSignature |
@@ -129,6 +133,10 @@ public sealed class TestCertificateAuthority
         req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
         return Sign(req, k, options.NotBefore ?? DateTimeOffset.UtcNow.AddDays(-1), options.NotAfter ?? DateTimeOffset.UtcNow.AddDays(365));
     }
+
+    /// <summary>A renewal of <paramref name="certificate"/>: same subject and key, new serial and validity.</summary>
+    public X509Certificate2 Renew(X509Certificate2 certificate, string defaultEku = ClientAuthOid) =>
+        Issue(certificate.SubjectName, new LeafOptions { KeyOf = certificate }, defaultEku);
 
     /// <summary>Marks a certificate this CA issued as revoked in the next CRL.</summary>
     public void Revoke(X509Certificate2 certificate) => _revoked.Add(certificate);

@@ -72,10 +72,15 @@ public sealed class PinSpec
 [ValidationRule("has(self.issuer) || has(self.subject) || has(self.dnsName) || has(self.uri)", "a rule needs at least one of issuer, subject, dnsName or uri")]
 public sealed class MatchRuleSpec
 {
+    /// <summary>RFC 4514 DN of the client certificate's issuer, e.g. <c>CN=Corp Issuing CA,O=Corp</c>. No wildcards: an unescaped
+    /// <c>*</c> is refused, and <c>\*</c>, <c>\2A</c> or a quoted <c>"*"</c> is a literal asterisk.</summary>
     [JsonPropertyName("issuer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Issuer { get; set; }
 
+    /// <summary>RFC 4514 DN the client certificate's subject must equal, most specific RDN first. An unescaped <c>*</c> matches any
+    /// characters within one attribute value (never a <c>,</c> or <c>+</c> between values); <c>\*</c>, <c>\2A</c> and a quoted
+    /// <c>"*"</c> are a literal asterisk. Values compare exactly (case-sensitive); multi-valued RDNs match in any order.</summary>
     [JsonPropertyName("subject")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Subject { get; set; }

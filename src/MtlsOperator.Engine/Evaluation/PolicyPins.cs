@@ -16,10 +16,11 @@ internal static class PolicyPins
         {
             var entry = $"spec.pins[{i}]";
             var forms = Forms(policy.Spec.Pins[i], entry, ns, context, anchors, findings);
-            if (forms is not null && set.Add(entry, forms) is { } earlier)
+            if (forms is not null && set.Add(entry, forms) is { } merge)
             {
+                var same = merge.Repetition == PinRepetition.SameKey ? "the same public key" : "the same certificate";
                 findings.Add(entry, ClientAuthPolicyReasons.DuplicatePin,
-                    $"{entry} pins the same certificate as {earlier}; it adds nothing. Remove one of them.", blocking: false);
+                    $"{entry} pins {same} as {merge.EarlierSource}; it adds nothing. Remove one of them.", blocking: false);
             }
         }
 

@@ -11,8 +11,15 @@ namespace MtlsOperator.Engine.Pki;
 /// <param name="IsDerHex">True for a value without a text form, printed <c>#HEX</c> as OpenSSL does.</param>
 public sealed record DnAttribute(string Type, string Value, bool IsDerHex = false)
 {
-    /// <summary>The attribute as RFC 4514 text, e.g. <c>CN=a\,b</c>.</summary>
+    /// <summary>In a match pattern: the offsets in <see cref="Value"/> where a wildcard (an unescaped <c>*</c>) stands, ascending.
+    /// Every <c>*</c> inside <see cref="Value"/> itself is a literal asterisk. Empty for names read from certificates.</summary>
+    public ImmutableArray<int> Wildcards { get; init; } = [];
+
+    /// <summary>The attribute as RFC 4514 text, e.g. <c>CN=a\,b</c>, as OpenSSL prints it (wildcards are not shown).</summary>
     public override string ToString() => Type + "=" + (IsDerHex ? "#" + Value : DnValueEscaping.Escape(Value));
+
+    /// <summary>The attribute as pattern text that parses back to itself: a literal asterisk as <c>\*</c>, a wildcard as <c>*</c>.</summary>
+    public string ToPatternText() => Type + "=" + (IsDerHex ? "#" + Value : DnValueEscaping.EscapePattern(Value, Wildcards.IsDefault ? [] : Wildcards));
 }
 
 /// <summary>An X.500 name in the RFC 4514 form OpenSSL prints with <c>-nameopt RFC2253</c> and nginx exposes as
@@ -22,6 +29,11 @@ public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute
     /// <summary>The canonical RFC 4514 text, e.g. <c>CN=client,O=Example</c>.</summary>
     public override string ToString() =>
         string.Join(',', Rdns.Select(rdn => string.Join('+', rdn)));
+
+    /// <summary>Pattern text that parses back to this name (with wildcards): literal asterisks are written <c>\*</c>.
+    /// For a name without <c>*</c> it equals <see cref="ToString"/>.</summary>
+    public string ToPatternText() =>
+        string.Join(',', Rdns.Select(rdn => string.Join('+', rdn.Select(a => a.ToPatternText()))));
 
     /// <summary>Reads the DER encoding of a Name (most significant RDN first, as certificates store it).</summary>
     /// <exception cref="AsnContentException">The bytes are not a Name.</exception>

@@ -110,8 +110,18 @@ internal sealed class DnTextParser
             return ReadHexValue(type);
         }
 
-        var value = _pos < _text.Length && _text[_pos] == '"' ? ReadQuotedValue(type) : ReadPlainValue(type);
-        return new DnAttribute(type, value);
+        var value = new ValueBytes(type);
+        if (_pos < _text.Length && _text[_pos] == '"')
+        {
+            ReadQuotedValue(value);
+        }
+        else
+        {
+            ReadPlainValue(value);
+        }
+
+        var (text, wildcards) = value.Decode();
+        return new DnAttribute(type, text) { Wildcards = wildcards };
     }
 
     private DnAttribute ReadHexValue(string type)
@@ -131,78 +141,91 @@ internal sealed class DnTextParser
         return new DnAttribute(type, hex.ToUpperInvariant(), IsDerHex: true);
     }
 
-    private string ReadQuotedValue(string type)
+    /// <summary>A quoted value (RFC 2253) is literal: a <c>*</c> inside quotes is an asterisk, never a wildcard.</summary>
+    private void ReadQuotedValue(ValueBytes value)
     {
         _pos++;
-        var bytes = new List<byte>();
         while (true)
         {
             if (_pos >= _text.Length)
             {
-                throw new DnSyntaxException($"has a {type} value with an opening '\"' but no closing one.");
+                throw new DnSyntaxException($"has a {value.Type} value with an opening '\"' but no closing one.");
             }
 
             var c = _text[_pos];
             if (c == '"')
             {
                 _pos++;
-                return Decode(bytes, type);
+                return;
             }
 
             if (c == '\\')
             {
-                ReadEscape(bytes, type);
+                ReadEscape(value);
             }
             else
             {
-                AppendChar(bytes, type);
+                AppendChar(value);
             }
         }
     }
 
-    private string ReadPlainValue(string type)
+    private void ReadPlainValue(ValueBytes value)
     {
-        var bytes = new List<byte>();
         var significantLength = 0;
         while (_pos < _text.Length && _text[_pos] is not (',' or '+'))
         {
             var c = _text[_pos];
             if (c == '\\')
             {
-                ReadEscape(bytes, type);
-                significantLength = bytes.Count;
+                ReadEscape(value);
+                significantLength = value.Length;
                 continue;
             }
 
             if (c is '"' or '<' or '>' or ';')
             {
-                throw new DnSyntaxException($"has an unescaped '{c}' in the {type} value; escape it as \\{c}" +
+                throw new DnSyntaxException($"has an unescaped '{c}' in the {value.Type} value; escape it as \\{c}" +
                     (c == ';' ? " (attributes are separated by ',')." : "."));
             }
 
-            AppendChar(bytes, type);
+            if (c == '*')
+            {
+                if (!_allowWildcards)
+                {
+                    throw new DnSyntaxException($"has '*' in the {value.Type} value; wildcards are only allowed in subject rules. " +
+                        "For a literal asterisk write \\* (or \\2A).");
+                }
+
+                _pos++;
+                value.AddWildcard();
+                significantLength = value.Length;
+                continue;
+            }
+
+            AppendChar(value);
             if (c != ' ')
             {
-                significantLength = bytes.Count;
+                significantLength = value.Length;
             }
         }
 
         // Spaces before a separator belong to the separator (as in "CN=x , O=y"), unless escaped.
-        bytes.RemoveRange(significantLength, bytes.Count - significantLength);
-        return Decode(bytes, type);
+        value.Truncate(significantLength);
     }
 
-    private void ReadEscape(List<byte> bytes, string type)
+    /// <summary>An escaped character or <c>\XX</c> byte is always literal, including <c>\*</c> and <c>\2A</c>.</summary>
+    private void ReadEscape(ValueBytes value)
     {
         if (_pos + 1 >= _text.Length)
         {
-            throw new DnSyntaxException($"ends the {type} value with a lone backslash; escape a literal backslash as \\\\.");
+            throw new DnSyntaxException($"ends the {value.Type} value with a lone backslash; escape a literal backslash as \\\\.");
         }
 
         var next = _text[_pos + 1];
         if (_pos + 2 < _text.Length && Uri.IsHexDigit(next) && Uri.IsHexDigit(_text[_pos + 2]))
         {
-            bytes.Add(Convert.FromHexString(_text.AsSpan(_pos + 1, 2))[0]);
+            value.Add(Convert.FromHexString(_text.AsSpan(_pos + 1, 2))[0]);
             _pos += 3;
             return;
         }
@@ -210,35 +233,69 @@ internal sealed class DnTextParser
         if (next is ',' or '+' or '"' or '\\' or '<' or '>' or ';' or '#' or '=' or ' ' or '*')
         {
             _pos++;
-            AppendChar(bytes, type);
+            AppendChar(value);
             return;
         }
 
-        throw new DnSyntaxException($"has \"\\{next}\" in the {type} value, which escapes nothing; only , + \" \\ < > ; # = and space are escaped, or a byte as \\XX.");
+        throw new DnSyntaxException($"has \"\\{next}\" in the {value.Type} value, which escapes nothing; only , + \" \\ < > ; # = * and space are escaped, or a byte as \\XX.");
     }
 
-    private void AppendChar(List<byte> bytes, string type)
+    private void AppendChar(ValueBytes value)
     {
         var c = _text[_pos];
-        if (c == '*' && !_allowWildcards)
-        {
-            throw new DnSyntaxException($"has '*' in the {type} value; wildcards are only allowed in subject rules.");
-        }
-
         var length = char.IsHighSurrogate(c) && _pos + 1 < _text.Length && char.IsLowSurrogate(_text[_pos + 1]) ? 2 : 1;
-        bytes.AddRange(Encoding.UTF8.GetBytes(_text.Substring(_pos, length)));
+        value.Add(Encoding.UTF8.GetBytes(_text.Substring(_pos, length)));
         _pos += length;
     }
 
-    private static string Decode(List<byte> bytes, string type)
+    /// <summary>The UTF-8 bytes of one value as written, with the byte offsets where unescaped <c>*</c> wildcards stood.</summary>
+    private sealed class ValueBytes(string type)
     {
-        try
+        private readonly List<byte> _bytes = [];
+        private readonly List<int> _wildcards = [];
+
+        public string Type => type;
+
+        public int Length => _bytes.Count;
+
+        public void Add(byte b) => _bytes.Add(b);
+
+        public void Add(byte[] bytes) => _bytes.AddRange(bytes);
+
+        /// <summary>Adjacent wildcards are one wildcard.</summary>
+        public void AddWildcard()
         {
-            return s_strictUtf8.GetString([.. bytes]);
+            if (_wildcards.Count == 0 || _wildcards[^1] != _bytes.Count)
+            {
+                _wildcards.Add(_bytes.Count);
+            }
         }
-        catch (DecoderFallbackException)
+
+        public void Truncate(int length) => _bytes.RemoveRange(length, _bytes.Count - length);
+
+        /// <summary>The text and the character offsets of its wildcards. Each stretch between wildcards must be whole UTF-8.</summary>
+        public (string Text, ImmutableArray<int> Wildcards) Decode()
         {
-            throw new DnSyntaxException($"has \\XX escapes in the {type} value that are not valid UTF-8; escape each byte of the UTF-8 encoding, or write the character itself.");
+            var text = new StringBuilder();
+            var offsets = ImmutableArray.CreateBuilder<int>(_wildcards.Count);
+            var from = 0;
+            foreach (var at in _wildcards.Append(_bytes.Count))
+            {
+                try
+                {
+                    text.Append(s_strictUtf8.GetString(_bytes.GetRange(from, at - from).ToArray()));
+                }
+                catch (DecoderFallbackException)
+                {
+                    throw new DnSyntaxException($"has \\XX escapes in the {type} value that are not valid UTF-8; escape each byte of the UTF-8 encoding, or write the character itself.");
+                }
+
+                offsets.Add(text.Length);
+                from = at;
+            }
+
+            offsets.RemoveAt(offsets.Count - 1);
+            return (text.ToString(), offsets.ToImmutable());
         }
     }
 

@@ -7,6 +7,49 @@ namespace MtlsOperator.Engine.Pki;
 /// control characters and every byte of non-ASCII UTF-8 as <c>\XX</c>.</summary>
 internal static class DnValueEscaping
 {
+    /// <summary>Pattern text: as <see cref="Escape"/>, plus every literal <c>*</c> escaped as <c>\*</c> and a bare <c>*</c>
+    /// at each wildcard offset of <paramref name="value"/>. Equals <see cref="Escape"/> for a value without either.</summary>
+    public static string EscapePattern(string value, IReadOnlyList<int> wildcards)
+    {
+        var sb = new StringBuilder(value.Length + 8);
+        var next = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            while (next < wildcards.Count && wildcards[next] == i)
+            {
+                sb.Append('*');
+                next++;
+            }
+
+            var length = char.IsHighSurrogate(value[i]) && i + 1 < value.Length ? 2 : 1;
+            var c = value[i];
+            if (c >= 0x80 || c < 0x20 || c == 0x7f)
+            {
+                foreach (var b in Encoding.UTF8.GetBytes(value.Substring(i, length)))
+                {
+                    sb.Append('\\').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            else if (c is ',' or '+' or '"' or '\\' or '<' or '>' or ';' or '*' || (i == 0 && c is '#' or ' ') || (i == value.Length - 1 && c == ' '))
+            {
+                sb.Append('\\').Append(c);
+            }
+            else
+            {
+                sb.Append(c);
+            }
+
+            i += length - 1;
+        }
+
+        for (; next < wildcards.Count; next++)
+        {
+            sb.Append('*');
+        }
+
+        return sb.ToString();
+    }
+
     public static string Escape(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);

@@ -55,7 +55,8 @@ public static partial class MatchRuleParser
 
         if (DistinguishedName.TryParse(text, allowWildcards, out var name, out var error))
         {
-            return name!.ToString();
+            // Pattern text keeps a literal asterisk escaped (\*), so the rule never turns it into a wildcard downstream.
+            return name!.ToPatternText();
         }
 
         errors.Add($"{field} \"{text}\" {error}");

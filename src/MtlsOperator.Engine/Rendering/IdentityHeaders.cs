@@ -18,6 +18,11 @@ public static class IdentityHeaders
         "X-SSL-Client-Verify",
     ];
 
+    /// <summary>A PCRE matching every spelling of <paramref name="name"/> that an app may read as the same header: any case,
+    /// with <c>-</c> and <c>_</c> interchangeable. <paramref name="name"/> holds only letters, digits and <c>-</c> (checked before rendering).</summary>
+    public static string AnySpelling(string name) =>
+        "^(?i)" + string.Concat(name.ToLowerInvariant().Select(c => c is '-' or '_' ? "[-_]" : c.ToString())) + "$";
+
     /// <summary>The configured forwarding header (if any) plus <see cref="WellKnown"/>, case-insensitively distinct, in ordinal order.</summary>
     public static ImmutableArray<string> StrippedFromClients(ListenerRenderModel model) =>
         WellKnown.Concat(model.ForwardIdentityHeader is { } h ? [h] : [])

@@ -141,6 +141,24 @@ public sealed class ClientAuthPolicyEvaluatorTests
     }
 
     [Fact]
+    public void A_renewed_certificate_keeping_its_key_is_a_second_pin_not_a_duplicate()
+    {
+        var renewed = s_issuing.Renew(s_client);
+        _world.Add(Secret("old", "tls.crt", PemExport.Certificate(s_client)));
+        _world.Add(Secret("new", "tls.crt", PemExport.Certificate(renewed)));
+
+        var result = Evaluate(Policy([
+            new PinSpec { Certificate = new DataSource { Secret = new KeyReference { Name = "old", Key = "tls.crt" } } },
+            new PinSpec { Certificate = new DataSource { Secret = new KeyReference { Name = "new", Key = "tls.crt" } } },
+        ]));
+
+        Assert.Equal(CertificateFingerprints.Of(s_client).SpkiSha256, CertificateFingerprints.Of(renewed).SpkiSha256);
+        Assert.Equal([s_fingerprints.Sha256, CertificateFingerprints.Of(renewed).Sha256],
+            result.Admission!.Pins.Select(p => p.Forms.Single(f => f.Algorithm == PinAlgorithm.Sha256).Value));
+        Assert.Empty(result.Status.Problems);
+    }
+
+    [Fact]
     public void Rules_are_normalized_to_the_openssl_dn_form()
     {
         var result = Evaluate(Policy(rules: [new MatchRuleSpec { Issuer = "CN=Policy Issuing, O=Corp", Subject = "cn=*, ou=Payments, o=Corp" }]));

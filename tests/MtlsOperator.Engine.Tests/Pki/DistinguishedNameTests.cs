@@ -68,7 +68,35 @@ public sealed class DistinguishedNameTests
     public void Wildcard_is_kept_when_allowed()
     {
         Assert.True(DistinguishedName.TryParse("CN=*.clients, O=Example", allowWildcards: true, out var name, out _));
-        Assert.Equal("CN=*.clients,O=Example", name!.ToString());
+        Assert.Equal("CN=*.clients,O=Example", name!.ToPatternText());
+        Assert.Equal([0], name.Rdns[0][0].Wildcards.ToArray());
+    }
+
+    [Theory]
+    [InlineData(@"CN=\*")]
+    [InlineData(@"CN=\2A")]
+    [InlineData(@"CN=\2a")]
+    [InlineData("CN=\"*\"")]
+    public void An_escaped_or_quoted_asterisk_is_a_literal_not_a_wildcard(string written)
+    {
+        foreach (var allowWildcards in new[] { true, false })
+        {
+            Assert.True(DistinguishedName.TryParse(written, allowWildcards, out var name, out var error), error);
+            var attribute = name!.Rdns[0][0];
+            Assert.Equal(("*", 0), (attribute.Value, attribute.Wildcards.Length));
+            Assert.Equal(@"CN=\*", name.ToPatternText());
+            Assert.Equal("CN=*", name.ToString());
+        }
+    }
+
+    [Fact]
+    public void Literal_asterisks_and_wildcards_keep_their_places_in_pattern_text()
+    {
+        Assert.True(DistinguishedName.TryParse(@"CN=a\**b\2Ax*,O=y", allowWildcards: true, out var name, out var error), error);
+        var cn = name!.Rdns[0][0];
+        Assert.Equal("a*b*x", cn.Value);
+        Assert.Equal([2, 5], cn.Wildcards.ToArray());
+        Assert.Equal(@"CN=a\**b\*x*,O=y", name.ToPatternText());
     }
 
     [Fact]

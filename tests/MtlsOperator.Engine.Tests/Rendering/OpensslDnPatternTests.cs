@@ -51,6 +51,22 @@ public class OpensslDnPatternTests
         Assert.Matches(Wild(rule), printed);
 
     [Theory]
+    [InlineData(@"CN=\*,O=Corp", "CN=*,O=Corp")]
+    [InlineData(@"CN=\2A,O=Corp", "CN=*,O=Corp")]
+    [InlineData("CN=\"*\",O=Corp", "CN=*,O=Corp")]
+    [InlineData(@"CN=svc-\*-*,O=Corp", "CN=svc-*-prod,O=Corp")]
+    public void Escaped_asterisks_match_a_literal_asterisk(string rule, string printed) =>
+        Assert.Matches(Wild(rule), printed);
+
+    [Theory]
+    [InlineData(@"CN=\*,O=Corp", "CN=alice,O=Corp")]
+    [InlineData(@"CN=\2A,O=Corp", "CN=,O=Corp")]
+    [InlineData("CN=\"*\",O=Corp", "CN=**,O=Corp")]
+    [InlineData(@"CN=svc-\*-*,O=Corp", "CN=svc-x-prod,O=Corp")]
+    public void Escaped_asterisks_are_never_wildcards(string rule, string printed) =>
+        Assert.DoesNotMatch(Wild(rule), printed);
+
+    [Theory]
     [InlineData("CN=*,OU=Partners,O=Corp", "CN=a,OU=b,OU=Partners,O=Corp")]
     [InlineData("CN=*,O=Corp", "CN=x\\,O=Corp")]
     [InlineData("CN=*,O=Corp", "CN=x+UID=1,O=Corp")]

@@ -23,6 +23,7 @@ public sealed class ProxyPki
         ClientIssuing = ClientRoot.CreateIntermediate("CN=Corp Issuing CA,O=Corp");
         Pinned = ClientIssuing.IssueClient("CN=agent,O=Corp");
         SecondPinned = ClientIssuing.IssueClient("CN=agent-2,O=Corp");
+        SecondPinnedRenewed = ClientIssuing.Renew(SecondPinned);
         Sha256Pinned = ClientIssuing.IssueClient("CN=agent-sha256,O=Corp");
         Unpinned = ClientIssuing.IssueClient("CN=intruder,O=Corp");
         Revoked = ClientIssuing.IssueClient("CN=svc-revoked,OU=Partners,O=Corp");
@@ -43,6 +44,8 @@ public sealed class ProxyPki
         crossing.AddCommonName("x,OU=Partners");
         ValueCrossing = ClientIssuing.Issue(crossing.Build(), new LeafOptions(), TestCertificateAuthority.ClientAuthOid);
         RootIssued = ClientRoot.IssueClient("CN=svc-root,OU=Partners,O=Corp");
+        LiteralStars = [.. LiteralStarUnits.Select(ou => ClientIssuing.IssueClient($"CN=*,OU={ou},O=Corp"))];
+        NotAStar = [.. LiteralStarUnits.Select(ou => ClientIssuing.IssueClient($"CN=alice,OU={ou},O=Corp"))];
 
         OtherRoot = TestCertificateAuthority.CreateRoot("CN=Other Root,O=Other");
         OtherCaPartner = OtherRoot.IssueClient("CN=svc-billing,OU=Partners,O=Corp");
@@ -63,6 +66,9 @@ public sealed class ProxyPki
     public TestCertificateAuthority ClientIssuing { get; }
     public X509Certificate2 Pinned { get; }
     public X509Certificate2 SecondPinned { get; }
+
+    /// <summary><see cref="SecondPinned"/> renewed with the same key (same SPKI, another certificate).</summary>
+    public X509Certificate2 SecondPinnedRenewed { get; }
     public X509Certificate2 Sha256Pinned { get; }
     public X509Certificate2 Unpinned { get; }
 
@@ -87,6 +93,15 @@ public sealed class ProxyPki
 
     /// <summary>Issued by the Corp root itself, which has no CRL in the HAProxy ca-ignore-err scenario.</summary>
     public X509Certificate2 RootIssued { get; }
+
+    /// <summary>One OU per way of writing a literal asterisk in a rule: <c>\*</c>, <c>\2A</c>, <c>"*"</c>.</summary>
+    public static readonly string[] LiteralStarUnits = ["Star1", "Star2", "Star3"];
+
+    /// <summary>Per <see cref="LiteralStarUnits"/>: a client whose CN is a literal <c>*</c>.</summary>
+    public IReadOnlyList<X509Certificate2> LiteralStars { get; }
+
+    /// <summary>Per <see cref="LiteralStarUnits"/>: <c>CN=alice</c>, which a literal-asterisk rule must not admit.</summary>
+    public IReadOnlyList<X509Certificate2> NotAStar { get; }
 
     public TestCertificateAuthority OtherRoot { get; }
 

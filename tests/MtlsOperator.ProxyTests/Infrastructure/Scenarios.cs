@@ -18,6 +18,7 @@ public static class Scenarios
         [
             new(PinForm.Sha1, Pki.Pinned),
             new(PinForm.Certificate, Pki.SecondPinned),
+            new(PinForm.Certificate, Pki.SecondPinnedRenewed),
             new(PinForm.Sha1, Pki.Revoked),
             new(PinForm.Sha1, Pki.Expired),
             new(PinForm.Sha1, Pki.OtherCaPartner),
@@ -41,6 +42,9 @@ public static class Scenarios
         [
             new ClientMatchRule(DistinguishedName.Format(Pki.ClientIssuing.Certificate.SubjectName), "CN=*,OU=Partners,O=Corp", null, null),
             new ClientMatchRule(null, DistinguishedName.Format(Pki.Tricky.SubjectName), null, null),
+            new ClientMatchRule(null, $@"CN=\*,OU={ProxyPki.LiteralStarUnits[0]},O=Corp", null, null),
+            new ClientMatchRule(null, $@"CN=\2A,OU={ProxyPki.LiteralStarUnits[1]},O=Corp", null, null),
+            new ClientMatchRule(null, $"CN=\"*\",OU={ProxyPki.LiteralStarUnits[2]},O=Corp", null, null),
         ],
         CheckRevocation: true,
         RootCrlMissing: false,

@@ -65,11 +65,33 @@ public static class OpensslDnPattern
             return type + "=" + Literal('#') + attribute.Value;
         }
 
-        var tokens = wildcards
-            ? attribute.Value.Split('*').SelectMany((literal, i) => i == 0 ? [literal] : new[] { (string?)null, literal })
-                .Where(t => t != "").Select(t => t is null ? null : Encoding.UTF8.GetBytes(t)).ToList()
-            : [Encoding.UTF8.GetBytes(attribute.Value)];
-        return type + "=" + Value(tokens);
+        return type + "=" + Value(Tokens(attribute, wildcards));
+    }
+
+    /// <summary>The value as literal UTF-8 stretches and wildcards (null). Only the parser's wildcard offsets are wildcards:
+    /// a <c>*</c> inside the value is a literal asterisk (written <c>\*</c>, <c>\2A</c> or inside quotes).</summary>
+    private static List<byte[]?> Tokens(DnAttribute attribute, bool wildcards)
+    {
+        var offsets = wildcards && !attribute.Wildcards.IsDefault ? attribute.Wildcards : [];
+        var tokens = new List<byte[]?>();
+        var from = 0;
+        foreach (var at in offsets)
+        {
+            if (at > from)
+            {
+                tokens.Add(Encoding.UTF8.GetBytes(attribute.Value[from..at]));
+            }
+
+            tokens.Add(null);
+            from = at;
+        }
+
+        if (from < attribute.Value.Length || tokens.Count == 0)
+        {
+            tokens.Add(Encoding.UTF8.GetBytes(attribute.Value[from..]));
+        }
+
+        return tokens;
     }
 
     /// <summary>Tokens are literal UTF-8 bytes, or null for a wildcard.</summary>

@@ -80,11 +80,11 @@ internal static class HaproxyConfig
 
     private static void WriteHeaderStripping(ConfigText text, ListenerRenderModel model)
     {
-        text.Line("    # Identity headers only this proxy may set: drop every copy a client sent (also spelled with '_', which apps may read alike).");
+        text.Line("    # Identity headers only this proxy may set: drop every copy a client sent, in every spelling an app may read")
+            .Line("    # as the same name (any case, '-' and '_' alike: CGI/WSGI turn both into '_').");
         foreach (var name in IdentityHeaders.StrippedFromClients(model))
         {
-            text.Line($"    http-request del-header {name}");
-            text.Line($"    http-request del-header {name.Replace('-', '_')}");
+            text.Line($"    http-request del-header '{IdentityHeaders.AnySpelling(name)}' -m reg");
         }
     }
 
