@@ -9,6 +9,7 @@ public static class Program
         mtls-operator: declarative mutual-TLS trust for Kubernetes
           render -f PATH ...   print what the operator would write for these manifests (exit 0 Ready, 1 not Ready, 2 bad input)
           thumbprint FILE ...  print thumbprints and pins of certificates
+          inject [-f PATH ...] add the mTLS sidecar to annotated workloads in YAML (stdin or files), as the webhook does
           crds [--out DIR]     print (or write) the CustomResourceDefinitions
           run                  run the controller against a cluster
         """;
@@ -24,6 +25,7 @@ public static class Program
             "render" => new RenderCommand(stdout, stderr, clock).Run(rest),
             "thumbprint" => new ThumbprintCommand(stdout, stderr).Run(rest),
             "crds" => new CrdsCommand(stdout, stderr).Run(rest),
+            "inject" => new InjectCommand(Console.In, stdout, stderr).Run(rest),
             "run" => new RunCommand(stderr).Run(rest),
             "-h" or "--help" or "help" => Help(stdout, ExitCodes.Ok),
             _ => Help(stderr, ExitCodes.BadInput),

@@ -30,6 +30,9 @@ internal static partial class ManifestYaml
             .ToList();
     }
 
+    /// <summary>The JSON of one parsed YAML node, with the same scalar rules as <see cref="ReadDocuments"/>.</summary>
+    public static JsonNode? FromYaml(YamlNode node) => ToJson(node);
+
     /// <summary>YAML text of a JSON value, keys in their JSON order, strings quoted only where YAML would misread them.</summary>
     public static string Write(JsonNode node) => s_serializer.Serialize(ToPlain(node is JsonObject o ? Reorder(o) : node));
 
