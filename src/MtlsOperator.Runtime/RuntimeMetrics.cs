@@ -25,8 +25,14 @@ public static class RuntimeMetrics
     internal static readonly Counter<long> ReconcileErrors =
         Meter.CreateCounter<long>("mtls_operator.reconcile.errors", "{reconcile}", "Reconciles that threw.");
 
+    /// <summary>Bucket bounds of <see cref="ReconcileDuration"/>, in seconds (Prometheus client defaults plus 30 s and 60 s).</summary>
+    /// <remarks>Without advice the SDK applies its millisecond defaults (0, 5, 10, 25 ... 10000) to this seconds
+    /// instrument, and every reconcile lands in the <c>le="5"</c> bucket.</remarks>
+    public static readonly IReadOnlyList<double> ReconcileDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     internal static readonly Histogram<double> ReconcileDuration =
-        Meter.CreateHistogram<double>("mtls_operator.reconcile.duration", "s", "Time spent in one reconcile.");
+        Meter.CreateHistogram("mtls_operator.reconcile.duration", "s", "Time spent in one reconcile.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ReconcileDurationBuckets });
 
     internal static readonly Counter<long> WatchRestarts =
         Meter.CreateCounter<long>("mtls_operator.informer.watch_restarts", "{restart}", "Watches re-opened, by kind and reason.");

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using k8s;
 using Microsoft.Extensions.Logging;
 using MtlsOperator.Controller;
+using MtlsOperator.Hosting;
 
 namespace MtlsOperator.Cli;
 
@@ -11,19 +12,30 @@ internal sealed class RunCommand(TextWriter stderr)
     public const string Usage = """
         usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--health-port 8080] [--workers 2]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
+                                 [--log-level trace|debug|info|warning|error]
           --namespaces   watch only these namespaces (default: all)
           --health-port  port of /healthz, /readyz and /metrics (default 8080)
           --leader-elect hold a Lease so only one replica reconciles (default true); lease namespace defaults to
                          $POD_NAMESPACE, identity to $POD_NAME
+          --log-level    lowest level logged, as JSON lines on stdout (default info)
+        Traces: reconcile spans are exported by OTLP when OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_ENDPOINT
+        (or ..._TRACES_ENDPOINT) is set; the other standard OTEL_* variables (protocol, headers, service name) apply.
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity"], []);
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level"], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
             stderr.WriteLine(o.Error ?? $"unexpected argument {o.Positionals[0]}");
             stderr.WriteLine(Usage);
+            return ExitCodes.BadInput;
+        }
+
+        var level = o.Value("--log-level") ?? "info";
+        if (!OperatorLogging.Levels.TryGetValue(level, out var minimum))
+        {
+            stderr.WriteLine($"error: --log-level {level} is not one of {string.Join(", ", OperatorLogging.Levels.Keys)}");
             return ExitCodes.BadInput;
         }
 
@@ -41,6 +53,7 @@ internal sealed class RunCommand(TextWriter stderr)
                 LeaseNamespace = o.Value("--lease-namespace") ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? defaults.LeaseNamespace,
                 LeaseName = o.Value("--lease-name") ?? defaults.LeaseName,
                 Identity = o.Value("--identity") ?? Environment.GetEnvironmentVariable("POD_NAME") ?? defaults.Identity,
+                Traces = OtlpTraceExport.FromEnvironment(Environment.GetEnvironmentVariable),
             };
             config = o.Value("--kubeconfig") is { } path
                 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
@@ -52,7 +65,7 @@ internal sealed class RunCommand(TextWriter stderr)
             return ExitCodes.BadInput;
         }
 
-        using var loggers = LoggerFactory.Create(b => b.AddJsonConsole(j => j.UseUtcTimestamp = true).SetMinimumLevel(LogLevel.Information));
+        using var loggers = OperatorLogging.Create(minimum);
         using var client = new Kubernetes(config);
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });

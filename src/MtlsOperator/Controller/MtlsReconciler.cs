@@ -67,6 +67,12 @@ internal sealed class MtlsReconciler(
             metrics.RecordExpiry(key, outcome.Expiry);
         }
 
+        metrics.RecordReady(key, outcome.After);
+        if (outcome.Status is TrustBundleStatus bundleStatus)
+        {
+            metrics.RecordCrls(key, bundleStatus.Crls);
+        }
+
         return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate((TimeSpan?)s_maxRecheck, Min);
     }
 

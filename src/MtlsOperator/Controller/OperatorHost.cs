@@ -48,11 +48,18 @@ public sealed class OperatorHost
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (SIGTERM), then stops the workers and releases nothing it does not own.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var metrics = new OperatorMetrics(_time);
+        using var metrics = new OperatorMetrics(_time, () => IsLeading, _options.Identity);
         var exporter = new PrometheusTextExporter();
         var reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
         exporter.Reader = reader;
-        using var meters = Sdk.CreateMeterProviderBuilder().AddMeter(RuntimeMetrics.MeterName, RuntimeMetrics.MeterName + ".*").AddReader(reader).Build();
+        // System.Net.Http is .NET's own meter: http.client.request.duration by method, status code and server, which
+        // here means every request the API client sends. Runtime instrumentation adds GC, heap, thread pool and CPU.
+        using var meters = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(RuntimeMetrics.MeterName, RuntimeMetrics.MeterName + ".*", "System.Net.Http")
+            .AddRuntimeInstrumentation()
+            .AddReader(reader)
+            .Build();
+        using var traces = OperatorTraceExport.Start(_options.Traces);
         ProbeServer? probes = null;
         if (_options.HealthPort is { } port)
         {

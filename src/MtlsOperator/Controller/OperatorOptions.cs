@@ -1,3 +1,5 @@
+using MtlsOperator.Hosting;
+
 namespace MtlsOperator.Controller;
 
 /// <summary>How the controller runs: scope, concurrency, timing, endpoints and leader election.</summary>
@@ -36,6 +38,9 @@ public sealed record OperatorOptions
 
     /// <summary>Watch timeout asked of the server; the watch is resumed after it.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Export reconcile spans by OTLP; null exports none. <c>run</c> sets it from the standard <c>OTEL_*</c> variables.</summary>
+    public OtlpTraceExport? Traces { get; init; }
 
     /// <summary>A watch silent for this long (no event, no bookmark) is restarted.</summary>
     public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromMinutes(5.5);

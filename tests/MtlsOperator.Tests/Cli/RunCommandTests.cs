@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MtlsOperator.Engine.Pki;
+using MtlsOperator.Tests.Controller;
+using TestPki;
+
+namespace MtlsOperator.Tests.Cli;
+
+/// <summary><c>run</c> as its own process, as the Deployment starts it: what it logs, and how it refuses bad flags.</summary>
+public sealed class RunCommandTests
+{
+    private const string Ns = "logged";
+
+    [Fact]
+    public async Task Run_logs_one_json_object_per_line_with_a_utc_timestamp_the_level_and_the_reconcile_trace_id()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var kubeconfig = Path.GetTempFileName();
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{"{"} name: test, cluster: {"{"} server: "{fx.Server.Url}" {"}"} {"}"}]
+            users: [{"{"} name: test, user: {"{"} token: test {"}"} {"}"}]
+            contexts: [{"{"} name: test, context: {"{"} cluster: test, user: test {"}"} {"}"}]
+            current-context: test
+            """);
+        var root = TestCertificateAuthority.CreateRoot("CN=Logged Root,O=Test");
+        await fx.ApplyAsync(
+            Manifests.TlsSecret(Ns, "logged-tls", root.IssueServer("logged.example.com")),
+            Manifests.InlineBundle(Ns, "logged-ca", PemExport.Certificate(root.Certificate)),
+            Manifests.ServerCertificate(Ns, "logged", "logged-tls", "logged.example.com"),
+            Manifests.PinnedPolicy(Ns, "logged-clients", "logged-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
+            Manifests.Listener(Ns, "logged", "logged", "logged-clients"));
+        var lines = new ConcurrentQueue<string>();
+        using var process = Start(lines, "run", "--kubeconfig", kubeconfig, "--leader-elect", "false", "--health-port", "0", "--log-level", "debug");
+        try
+        {
+            await OperatorFixture.Eventually(() => Task.FromResult(lines.Any(l => l.Contains("MtlsListener logged/logged: Ready=True", StringComparison.Ordinal))),
+                "the listener's Ready line in the operator's log", TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            File.Delete(kubeconfig);
+        }
+
+        Assert.All(lines, line =>
+        {
+            using var entry = JsonDocument.Parse(line);
+            var timestamp = entry.RootElement.GetProperty("Timestamp").GetString()!;
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", timestamp);
+            Assert.InRange(DateTimeOffset.Parse(timestamp, CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+            Assert.Contains(entry.RootElement.GetProperty("LogLevel").GetString(), (string[])["Trace", "Debug", "Information", "Warning", "Error", "Critical"]);
+        });
+        var ready = JsonDocument.Parse(lines.First(l => l.Contains("MtlsListener logged/logged: Ready=True", StringComparison.Ordinal))).RootElement;
+        var traceId = ready.GetProperty("Scopes").EnumerateArray().Select(s => s.TryGetProperty("TraceId", out var t) ? t.GetString() : null).FirstOrDefault(t => t is not null);
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+    }
+
+    [Fact]
+    public void Run_refuses_an_unknown_log_level_naming_the_accepted_ones()
+    {
+        var (exit, _, stderr) = CliRunner.Run("run", "--log-level", "loud");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--log-level loud is not one of trace, debug, info", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts <c>mtls-operator</c> from the test's output folder (it is copied there as a project reference).</summary>
+    private static Process Start(ConcurrentQueue<string> stdout, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mtls-operator.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // The child must not inherit an OTLP configuration from the developer's shell.
+        info.Environment.Remove("OTEL_TRACES_EXPORTER");
+        info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        info.Environment.Remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrEmpty(e.Data))
+            {
+                stdout.Enqueue(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
