@@ -19,7 +19,8 @@ public sealed class TrustBundleSpec
     [JsonPropertyName("sources")]
     public List<DataSource> Sources { get; set; } = [];
 
-    /// <summary>CRLs (PEM or DER), each matched to its issuer in the bundle.</summary>
+    /// <summary>CRLs (PEM or DER), each matched to its issuer in the bundle. One complete CRL per CA is rendered: the highest CRL Number, then the
+    /// latest thisUpdate. Delta CRLs are never used in place of their base; CRLs HAProxy and nginx cannot use make the bundle not Ready.</summary>
     [JsonPropertyName("crls")]
     public List<DataSource> Crls { get; set; } = [];
 
@@ -83,11 +84,16 @@ public sealed class TrustedCertificateStatus
     public string Source { get; set; } = "";
 }
 
-/// <summary>One CRL and the bundle certificate that issued it.</summary>
+/// <summary>The one CRL rendered for a bundle CA: the complete CRL latest in the CA's sequence (CRL Number, then thisUpdate).</summary>
 public sealed class CrlStatus
 {
     [JsonPropertyName("issuer")]
     public string Issuer { get; set; } = "";
+
+    /// <summary>The CRL Number (2.5.29.20) in decimal, absent when the CRL has none.</summary>
+    [JsonPropertyName("crlNumber")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CrlNumber { get; set; }
 
     [JsonPropertyName("thisUpdate")]
     public DateTime ThisUpdate { get; set; }

@@ -8,34 +8,46 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <summary>A CRL matched to the bundle CA whose key signed it.</summary>
 internal sealed record MatchedCrl(CertificateRevocationList Crl, AcceptedCa Issuer, string Source);
 
-/// <summary>Reads a bundle's CRLs and matches each to its issuer. Every CRL that cannot be honoured is blocking: with a CRL file,
-/// HAProxy and nginx reject every client of a CA whose CRL is missing, expired or badly signed, so such a change must not replace a working output.</summary>
+/// <summary>Reads a bundle's CRLs, matches each to its issuer and keeps the one CRL per issuer that is rendered (<see cref="TrustBundleCrlChoice"/>).
+/// Every CRL that cannot be honoured is blocking: with a CRL file, HAProxy and nginx reject every client of a CA whose CRL is missing, expired,
+/// badly signed or unusable to OpenSSL, so such a change must not replace a working output.</summary>
 internal static class TrustBundleCrls
 {
     public static List<MatchedCrl> ReadAndMatch(TrustBundleSpec spec, string ns, IResourceLookup lookup, IReadOnlyList<AcceptedCa> cas,
         DateTimeOffset now, Findings findings)
     {
         var matched = new List<MatchedCrl>();
+        var seen = new List<(CertificateRevocationList Crl, string Source)>();
         for (var i = 0; i < spec.Crls.Count; i++)
         {
             var entry = $"spec.crls[{i}]";
             foreach (var crl in Read(spec.Crls[i], entry, ns, lookup, findings))
             {
-                if (matched.FirstOrDefault(m => m.Crl.Der.Span.SequenceEqual(crl.Der.Span)) is { } same)
+                if (seen.FirstOrDefault(m => m.Crl.Der.Span.SequenceEqual(crl.Der.Span)) is { Crl: not null } same)
                 {
                     findings.Add(entry, TrustBundleReasons.DuplicateCrl,
                         $"{entry} repeats the CRL from \"{crl.Issuer}\" already given in {same.Source}; the copy is ignored. Remove one of them.", blocking: false);
                     continue;
                 }
 
-                if (Match(crl, entry, cas, now, findings) is { } issuer)
+                seen.Add((crl, entry));
+                if (CrlUsability.Check(crl, entry, findings) && Match(crl, entry, cas, findings) is { } issuer)
                 {
                     matched.Add(new MatchedCrl(crl, issuer, entry));
                 }
             }
         }
 
-        return KeepNewestPerIssuer(matched, findings);
+        var kept = new List<MatchedCrl>();
+        foreach (var group in matched.GroupBy(m => m.Issuer))
+        {
+            if (TrustBundleCrlChoice.Choose([.. group], findings) is { } chosen && IsCurrent(chosen, now, findings))
+            {
+                kept.Add(chosen);
+            }
+        }
+
+        return kept;
     }
 
     private static List<CertificateRevocationList> Read(DataSource source, string entry, string ns, IResourceLookup lookup, Findings findings)
@@ -72,7 +84,7 @@ internal static class TrustBundleCrls
         return crls;
     }
 
-    private static AcceptedCa? Match(CertificateRevocationList crl, string entry, IReadOnlyList<AcceptedCa> cas, DateTimeOffset now, Findings findings)
+    private static AcceptedCa? Match(CertificateRevocationList crl, string entry, IReadOnlyList<AcceptedCa> cas, Findings findings)
     {
         var named = cas.Where(c => c.Ca.Subject == crl.Issuer).ToList();
         if (named.Count == 0)
@@ -82,21 +94,35 @@ internal static class TrustBundleCrls
             return null;
         }
 
-        var issuer = named.FirstOrDefault(c => SignatureVerifier.Verify(crl.Signed, c.Ca.Certificate) == SignatureCheck.Valid);
-        if (issuer is null)
+        var checks = named.Select(c => (Ca: c, Check: SignatureVerifier.Verify(crl.Signed, c.Ca.Certificate))).ToList();
+        if (checks.FirstOrDefault(c => c.Check == SignatureCheck.Valid).Ca is { } issuer)
         {
-            findings.Add(entry, TrustBundleReasons.CrlSignatureInvalid,
-                $"{entry} names \"{crl.Issuer}\" as issuer, but its signature does not verify with that CA's key (or uses an algorithm this operator cannot check); " +
-                "it was altered or signed by another key. Use the CRL the CA currently publishes.", blocking: true);
+            return issuer;
+        }
+
+        if (checks.Any(c => c.Check == SignatureCheck.Unsupported))
+        {
+            findings.Add(entry, TrustBundleReasons.CrlSignatureUnsupported,
+                $"{entry}: the CRL from \"{crl.Issuer}\" is signed with algorithm {crl.Signed.AlgorithmOid}, which this operator cannot verify, so it " +
+                "cannot tell whether the proxies would accept it. Have the CA sign its CRLs with RSA (PKCS#1 v1.5 or PSS) or ECDSA and SHA-256.", blocking: true);
             return null;
         }
 
+        findings.Add(entry, TrustBundleReasons.CrlSignatureInvalid,
+            $"{entry} names \"{crl.Issuer}\" as issuer, but its signature does not verify with that CA's key; " +
+            "it was altered or signed by another key. Use the CRL the CA currently publishes.", blocking: true);
+        return null;
+    }
+
+    private static bool IsCurrent(MatchedCrl chosen, DateTimeOffset now, Findings findings)
+    {
+        var (crl, entry) = (chosen.Crl, chosen.Source);
         if (crl.NextUpdate is { } next && now > next)
         {
             findings.Add(entry, TrustBundleReasons.CrlExpired,
                 $"{entry}: the CRL from \"{crl.Issuer}\" expired at {TrustBundleCertificates.Format(next)} (nextUpdate). HAProxy and nginx reject every " +
                 "client certificate from that CA while its CRL is expired, so this is not rendered; publish a fresh CRL.", blocking: true);
-            return null;
+            return false;
         }
 
         if (now < crl.ThisUpdate)
@@ -104,26 +130,9 @@ internal static class TrustBundleCrls
             findings.Add(entry, TrustBundleReasons.CrlNotYetValid,
                 $"{entry}: the CRL from \"{crl.Issuer}\" is dated {TrustBundleCertificates.Format(crl.ThisUpdate)} (thisUpdate), in the future; proxies reject " +
                 "every client of that CA until then. Check the CA's clock.", blocking: true);
-            return null;
+            return false;
         }
 
-        return issuer;
-    }
-
-    private static List<MatchedCrl> KeepNewestPerIssuer(List<MatchedCrl> matched, Findings findings)
-    {
-        var kept = new List<MatchedCrl>();
-        foreach (var group in matched.GroupBy(m => m.Issuer))
-        {
-            var ordered = group.OrderByDescending(m => m.Crl.ThisUpdate).ToList();
-            kept.Add(ordered[0]);
-            foreach (var older in ordered.Skip(1))
-            {
-                findings.Add(older.Source, TrustBundleReasons.SupersededCrl,
-                    $"{older.Source} is an older CRL from \"{older.Crl.Issuer}\" than the one in {ordered[0].Source} and was left out; remove it.", blocking: false);
-            }
-        }
-
-        return kept;
+        return true;
     }
 }

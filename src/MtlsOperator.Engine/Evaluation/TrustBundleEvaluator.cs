@@ -9,7 +9,7 @@ namespace MtlsOperator.Engine.Evaluation;
 
 /// <summary>Evaluates a <see cref="TrustBundle"/>: which CAs and CRLs it holds, what is wrong with them, and the <c>ca.crt</c> ConfigMap to write.
 /// Fails closed: an unreadable source, malformed PEM, no usable CA or a CRL that cannot be honoured make Ready=False with no output,
-/// so the last good ConfigMap stays; problems that can only make proxies reject more clients are listed while the bundle is rendered.</summary>
+/// so the last good ConfigMap stays; other problems are listed while the bundle is rendered, each saying what was left out and what that changes.</summary>
 public sealed partial class TrustBundleEvaluator
 {
     /// <summary>Key of the CA certificates in the output ConfigMap.</summary>
@@ -65,7 +65,7 @@ public sealed partial class TrustBundleEvaluator
         conditions.Set(ConditionTypes.Ready, true, problems == 0 ? TrustBundleReasons.Rendered : TrustBundleReasons.RenderedWithProblems,
             $"ConfigMap {outputName} holds {Wording.Count(cas.Count, "CA certificate")} ({cas.Count(c => c.Role == CertificateRole.Root)} root, " +
             $"{cas.Count(c => c.Role == CertificateRole.Intermediate)} intermediate) and {Wording.Count(crls.Count, "CRL")}." +
-            (problems == 0 ? "" : $" {Wording.Count(problems, "problem")} in status.problems can only make clients be rejected; fix them."));
+            (problems == 0 ? "" : $" {Wording.Count(problems, "problem")} in status.problems: each says what was left out and why; fix them."));
         status.Conditions = conditions.Build();
         return new TrustBundleEvaluation(status, OutputOf(bundle, outputName, anchors), anchors);
     }
@@ -89,6 +89,7 @@ public sealed partial class TrustBundleEvaluator
             Issuer = m.Crl.Issuer,
             ThisUpdate = m.Crl.ThisUpdate.UtcDateTime,
             NextUpdate = m.Crl.NextUpdate?.UtcDateTime,
+            CrlNumber = m.Crl.Extensions.Number?.ToString(CultureInfo.InvariantCulture),
             RevokedCount = m.Crl.RevokedSerials.Length,
             Source = m.Source,
         })],

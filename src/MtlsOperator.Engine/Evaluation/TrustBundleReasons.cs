@@ -1,7 +1,7 @@
 namespace MtlsOperator.Engine.Evaluation;
 
 /// <summary>Reasons on a TrustBundle's <c>Ready</c> condition and its problems. Blocking ones make Ready=False and keep the last good ConfigMap;
-/// the others are listed while the bundle is still rendered, because they can only make the proxy reject more clients, never admit more.</summary>
+/// the others are listed while the bundle is still rendered: each names what was left out of the output and what that changes.</summary>
 public static class TrustBundleReasons
 {
     public const string Rendered = "Rendered";
@@ -17,6 +17,13 @@ public static class TrustBundleReasons
     public const string CrlSignatureInvalid = "CrlSignatureInvalid";
     public const string CrlExpired = "CrlExpired";
     public const string CrlNotYetValid = "CrlNotYetValid";
+    public const string CrlSignatureUnsupported = "CrlSignatureUnsupported";
+    public const string CrlUnhandledCriticalExtension = "CrlUnhandledCriticalExtension";
+    public const string CrlIssuingDistributionPoint = "CrlIssuingDistributionPoint";
+    public const string CrlIndirect = "CrlIndirect";
+    public const string AmbiguousCrls = "AmbiguousCrls";
+    public const string DeltaCrlNotEnforceable = "DeltaCrlNotEnforceable";
+    public const string DeltaCrlWithoutBase = "DeltaCrlWithoutBase";
 
     // Listed, not blocking.
     public const string NotACertificateAuthority = "NotACertificateAuthority";
@@ -27,6 +34,8 @@ public static class TrustBundleReasons
     public const string DuplicateCertificate = "DuplicateCertificate";
     public const string DuplicateCrl = "DuplicateCrl";
     public const string SupersededCrl = "SupersededCrl";
+    public const string DeltaCrlIncluded = "DeltaCrlIncluded";
+    public const string DeltaCrlChangesNothing = "DeltaCrlChangesNothing";
     public const string UnexpectedPemBlock = "UnexpectedPemBlock";
     public const string PrivateKeyInSource = "PrivateKeyInSource";
 }
