@@ -63,6 +63,9 @@ public sealed record CrlContents
 
     public IReadOnlyList<RawExtension> Extensions { get; init; } = [];
 
+    /// <summary>The Authority Key Identifier's key id; null writes the CA's Subject Key Identifier, as CAs do.</summary>
+    public byte[]? AuthorityKeyId { get; init; }
+
     /// <summary>Extensions put on the first entry.</summary>
     public IReadOnlyList<RawExtension> EntryExtensions { get; init; } = [];
 }
@@ -99,7 +102,7 @@ public static class HandBuiltCrl
                 }
             }
 
-            var extensions = new List<RawExtension> { AuthorityKeyIdentifier(ca) };
+            var extensions = new List<RawExtension> { AuthorityKeyIdentifier(contents.AuthorityKeyId ?? SubjectKeyId(ca)) };
             if (contents.Number is { } number)
             {
                 extensions.Add(new RawExtension("2.5.29.20", false, IntegerDer(number)));
@@ -177,13 +180,15 @@ public static class HandBuiltCrl
         }
     }
 
-    private static RawExtension AuthorityKeyIdentifier(X509Certificate2 ca)
+    private static byte[] SubjectKeyId(X509Certificate2 ca) =>
+        ca.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.ToArray();
+
+    private static RawExtension AuthorityKeyIdentifier(byte[] keyId)
     {
-        var ski = ca.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes;
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteOctetString(ski.Span, new Asn1Tag(TagClass.ContextSpecific, 0));
+            writer.WriteOctetString(keyId, new Asn1Tag(TagClass.ContextSpecific, 0));
         }
 
         return new RawExtension("2.5.29.35", false, writer.Encode());

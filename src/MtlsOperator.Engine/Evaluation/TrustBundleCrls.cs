@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Pki;
 
@@ -97,7 +98,7 @@ internal static class TrustBundleCrls
         var checks = named.Select(c => (Ca: c, Check: SignatureVerifier.Verify(crl.Signed, c.Ca.Certificate))).ToList();
         if (checks.FirstOrDefault(c => c.Check == SignatureCheck.Valid).Ca is { } issuer)
         {
-            return issuer;
+            return KeyIdentifierMatches(crl, issuer, entry, findings) ? issuer : null;
         }
 
         if (checks.Any(c => c.Check == SignatureCheck.Unsupported))
@@ -112,6 +113,24 @@ internal static class TrustBundleCrls
             $"{entry} names \"{crl.Issuer}\" as issuer, but its signature does not verify with that CA's key; " +
             "it was altered or signed by another key. Use the CRL the CA currently publishes.", blocking: true);
         return null;
+    }
+
+    // OpenSSL looks a CRL up for a certificate only when the CRL's Authority Key Identifier matches the issuer's Subject Key Identifier
+    // (X509_check_akid); on a mismatch it finds no CRL and rejects every client of that CA ("unable to get certificate CRL").
+    private static bool KeyIdentifierMatches(CertificateRevocationList crl, AcceptedCa issuer, string entry, Findings findings)
+    {
+        var ski = issuer.Ca.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault();
+        if (crl.Extensions.AuthorityKeyId is not { } keyId || ski is null || keyId.Span.SequenceEqual(ski.SubjectKeyIdentifierBytes.Span))
+        {
+            return true;
+        }
+
+        findings.Add(entry, TrustBundleReasons.CrlAuthorityKeyMismatch,
+            $"{entry}: the CRL from \"{crl.Issuer}\" is signed by that CA's key but its Authority Key Identifier ({Convert.ToHexString(keyId.Span)}) is not " +
+            $"the CA certificate's Subject Key Identifier ({Convert.ToHexString(ski.SubjectKeyIdentifierBytes.Span)}), so HAProxy and nginx would not find " +
+            "a CRL for its clients and reject them all (\"unable to get certificate CRL\"). Use the CA certificate the CRL names, or a CRL issued with it.",
+            blocking: true);
+        return false;
     }
 
     private static bool IsCurrent(MatchedCrl chosen, DateTimeOffset now, Findings findings)

@@ -21,6 +21,7 @@ public static class TrustBundleReasons
     public const string CrlUnhandledCriticalExtension = "CrlUnhandledCriticalExtension";
     public const string CrlIssuingDistributionPoint = "CrlIssuingDistributionPoint";
     public const string CrlIndirect = "CrlIndirect";
+    public const string CrlAuthorityKeyMismatch = "CrlAuthorityKeyMismatch";
     public const string AmbiguousCrls = "AmbiguousCrls";
     public const string DeltaCrlNotEnforceable = "DeltaCrlNotEnforceable";
     public const string DeltaCrlWithoutBase = "DeltaCrlWithoutBase";

@@ -198,6 +198,27 @@ public sealed class TrustBundleCrlChoiceTests
     }
 
     [Fact]
+    public void Crl_whose_authority_key_identifier_is_not_the_cas_is_refused()
+    {
+        var result = EvaluateCrls(HandBuiltCrl.BuildPem(s_root, new CrlContents { Number = 1, AuthorityKeyId = [9, 9, 9] }));
+
+        Assert.Equal(("False", TrustBundleReasons.CrlAuthorityKeyMismatch), (Ready(result).Status, Ready(result).Reason));
+        Assert.Contains("090909", Ready(result).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Crl_with_an_indirect_entry_is_refused()
+    {
+        var result = EvaluateCrls(HandBuiltCrl.BuildPem(s_root, new CrlContents
+        {
+            Revoked = [s_inBase],
+            EntryExtensions = [new RawExtension("2.5.29.29", true, [0x30, 0x00])],
+        }));
+
+        Assert.Equal(TrustBundleReasons.CrlIndirect, Ready(result).Reason);
+    }
+
+    [Fact]
     public void Unknown_non_critical_extension_is_rendered()
     {
         var crl = HandBuiltCrl.BuildPem(s_root, new CrlContents { Extensions = [RawExtension.Unknown(critical: false)] });

@@ -37,7 +37,11 @@ public static class ListenerManifests
         if (scenario.CheckRevocation)
         {
             yaml.Append("  crls:\n");
-            Block(yaml, "    - inline", pki.ClientIssuing.CreateCrlPem());
+            foreach (var crl in scenario.IssuingCaCrls.IsDefaultOrEmpty ? [pki.ClientIssuing.CreateCrlPem()] : scenario.IssuingCaCrls)
+            {
+                Block(yaml, "    - inline", crl);
+            }
+
             if (!scenario.RootCrlMissing)
             {
                 Block(yaml, "    - inline", pki.ClientRoot.CreateCrlPem());

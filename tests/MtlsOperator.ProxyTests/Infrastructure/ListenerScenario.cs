@@ -45,4 +45,8 @@ public sealed record ListenerScenario(
     string? IdentityHeader)
 {
     public const string IdentityHeaderName = "X-Client-Subject";
+
+    /// <summary>With <see cref="CheckRevocation"/>: the issuing CA's <c>spec.crls</c> entries in this order (PEM each); empty means one
+    /// current CRL revoking <see cref="ProxyPki.Revoked"/>.</summary>
+    public ImmutableArray<string> IssuingCaCrls { get; init; } = [];
 }

@@ -28,8 +28,10 @@ public sealed class RunningListener : IAsyncDisposable
     public ProxyProcess Proxy { get; }
     public TlsProbe Probe { get; }
 
-    /// <summary>Renders the scenario's manifests through the CLI into a fresh mount and starts the proxy on a free port.</summary>
-    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken)
+    /// <summary>Renders the scenario's manifests through the CLI into a fresh mount and starts the proxy on a free port.
+    /// <paramref name="alterFiles"/> changes the rendered files first, to show what a proxy does with files the engine would not write.</summary>
+    public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken,
+        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>>? alterFiles = null)
     {
         var upstream = EchoUpstream.Start();
         var mount = new MountedSecret();
@@ -38,7 +40,8 @@ public sealed class RunningListener : IAsyncDisposable
         {
             var port = FreePort.Next();
             var name = $"{scenario.Name}-{port}";
-            mount.Write(CliRender.Files(kind, scenario, name, mount.Path, port, upstream.Port));
+            var files = CliRender.Files(kind, scenario, name, mount.Path, port, upstream.Port);
+            mount.Write(alterFiles is null ? files : alterFiles(files));
             var proxy = kind.Process(mount.Path, port, name);
             if (await proxy.StartAsync(cancellationToken))
             {
