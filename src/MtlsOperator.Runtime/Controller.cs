@@ -31,6 +31,8 @@ public sealed class Controller
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _tags = new TagList { { "kind", kind } };
+        // The error series exists at 0 from the start, so rate() and increase() see the first failure.
+        RuntimeMetrics.ReconcileErrors.Add(0, _tags);
         Queue = new WorkQueue<ObjectKey>(kind, _time, _options.RateLimiter);
     }
 

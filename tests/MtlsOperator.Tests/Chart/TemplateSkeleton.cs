@@ -57,13 +57,15 @@ internal sealed partial class TemplateSkeleton
                 continue;
             }
 
-            var replaced = Action().Replace(line, m => Substitute(m.Groups["body"].Value.Trim(), values, expressions));
+            // A Go raw-string action ({{ `text` }}) renders its text as written: it is how a template writes a
+            // literal "{{" for another templating system (Prometheus alert annotations).
+            var replaced = Action().Replace(RawStringAction().Replace(line, "\u0000"), m => Substitute(m.Groups["body"].Value.Trim(), values, expressions));
             if (replaced.Contains("{{", StringComparison.Ordinal) || replaced.Contains("}}", StringComparison.Ordinal))
             {
                 throw new FormatException($"{file} line {n + 1}: a template action spans lines, so this test cannot read it as YAML: {line.Trim()}");
             }
 
-            lines.Add(replaced);
+            lines.Add(RawStringAction().IsMatch(line) ? SpliceRawStrings(line, replaced) : replaced);
         }
 
         var skeleton = string.Join('\n', lines);
@@ -111,10 +113,20 @@ internal sealed partial class TemplateSkeleton
         return node;
     }
 
+    /// <summary>Puts the raw strings' text back where <see cref="Read"/> held their places with NUL while substituting the other actions.</summary>
+    private static string SpliceRawStrings(string line, string replaced)
+    {
+        var texts = new Queue<string>(RawStringAction().Matches(line).Select(m => m.Groups["text"].Value));
+        return string.Concat(replaced.Split('\u0000').Select((part, i) => i == 0 ? part : texts.Dequeue() + part));
+    }
+
     private static string Placeholder(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"__tpl{index}__");
 
     [GeneratedRegex(@"^\s*(\{\{.*?\}\}\s*)+$")]
     private static partial Regex ActionsOnly();
+
+    [GeneratedRegex(@"\{\{-?\s*`(?<text>[^`]*)`\s*-?\}\}")]
+    private static partial Regex RawStringAction();
 
     [GeneratedRegex(@"\{\{-?(?<body>.*?)-?\}\}")]
     private static partial Regex Action();

@@ -99,52 +99,6 @@ public sealed class ObservabilityTests
         return matches[0].Value;
     }
 
-    /// <summary>A listener with its certificate, pinned policy and a bundle with a CRL, converged, with /metrics served.</summary>
-    private sealed class ObservedWorld : IAsyncDisposable
-    {
-        private readonly OperatorFixture _fixture;
-
-        private ObservedWorld(OperatorFixture fixture, string metricsUrl, System.Security.Cryptography.X509Certificates.X509Certificate2 server, DateTimeOffset crlNextUpdate)
-        {
-            _fixture = fixture;
-            MetricsUrl = metricsUrl;
-            Server = server;
-            CrlNextUpdate = crlNextUpdate;
-        }
-
-        public string MetricsUrl { get; }
-
-        public System.Security.Cryptography.X509Certificates.X509Certificate2 Server { get; }
-
-        public DateTimeOffset CrlNextUpdate { get; }
-
-        public static async Task<ObservedWorld> StartAsync(OtlpTraceExport? traces = null)
-        {
-            var fx = await OperatorFixture.StartAsync();
-            var host = fx.StartOperator(OperatorFixture.TestOptions() with { HealthPort = 0, HealthAddress = "127.0.0.1", Traces = traces });
-            await OperatorFixture.Eventually(() => Task.FromResult(host.ProbeUrl is not null), "the probe server listens");
-            var root = TestCertificateAuthority.CreateRoot("CN=Observed Root,O=Test");
-            var server = root.IssueServer("observed.example.com");
-            var nextUpdate = DateTimeOffset.UtcNow.AddDays(7).AddTicks(-(DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerSecond));
-            var bundle = Manifests.InlineBundle(Ns, "observed-ca", PemExport.Certificate(root.Certificate));
-            bundle["spec"]!["crls"] = new JsonArray(new JsonObject { ["inline"] = root.CreateCrlPem(nextUpdate: nextUpdate) });
-            await fx.ApplyAsync(
-                Manifests.TlsSecret(Ns, "observed-tls", server),
-                bundle,
-                Manifests.ServerCertificate(Ns, "observed", "observed-tls", "observed.example.com"),
-                Manifests.PinnedPolicy(Ns, "observed-clients", "observed-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
-                Manifests.Listener(Ns, "observed", "observed", "observed-clients"));
-            await fx.WaitReadyAsync("mtlslisteners", "observed", ns: Ns);
-            await fx.WaitSettledAsync(host);
-            return new ObservedWorld(fx, host.ProbeUrl + "/metrics", server, nextUpdate);
-        }
-
-        public async Task<IReadOnlyList<PrometheusExposition.Sample>> SamplesAsync() =>
-            PrometheusExposition.Read(await s_http.GetStringAsync(MetricsUrl)).Samples;
-
-        public ValueTask DisposeAsync() => _fixture.DisposeAsync();
-    }
-
     /// <summary>An OTLP/HTTP receiver on loopback that keeps every export request body (protobuf, unparsed).</summary>
     private sealed class OtlpCollector : IAsyncDisposable
     {
