@@ -17,13 +17,18 @@ public sealed class ClientAuthPolicy : CustomResource<ClientAuthPolicySpec, Clie
 [ValidationRule("(has(self.pins) ? size(self.pins) : 0) + (has(self.rules) ? size(self.rules) : 0) > 0", "at least one pin or rule is required: an empty policy would admit anyone, so it is refused")]
 public sealed class ClientAuthPolicySpec
 {
+    /// <summary>The TrustBundle in the same namespace that client certificates must chain to.</summary>
     [Required]
     [JsonPropertyName("trustBundleRef")]
     public ObjectReference TrustBundleRef { get; set; } = new();
 
+    /// <summary>Client certificates admitted by thumbprint, SPKI hash or the certificate itself (any one pin admits).</summary>
+    [MaxLength(ApiLimits.Pins)]
     [JsonPropertyName("pins")]
     public List<PinSpec> Pins { get; set; } = [];
 
+    /// <summary>Many-to-one rules on issuer, subject and SANs (any one rule admits).</summary>
+    [MaxLength(ApiLimits.Rules)]
     [JsonPropertyName("rules")]
     public List<MatchRuleSpec> Rules { get; set; } = [];
 
@@ -34,6 +39,7 @@ public sealed class ClientAuthPolicySpec
     public string? Revocation { get; set; }
 
     /// <summary>Forward the verified client identity to the upstream in this header; any client-sent copy is removed.</summary>
+    [MaxLength(ApiLimits.HeaderName)]
     [RegularExpression("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     [JsonPropertyName("forwardIdentityHeader")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -41,18 +47,26 @@ public sealed class ClientAuthPolicySpec
 }
 
 /// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, or the certificate itself.</summary>
-[ValidationRule("[has(self.sha1), has(self.sha256), has(self.spkiSha256), has(self.certificate)].filter(x, x).size() == 1", "exactly one of sha1, sha256, spkiSha256 or certificate must be set")]
+[ExactlyOneOf("sha1", "sha256", "spkiSha256", "certificate")]
 public sealed class PinSpec
 {
+    /// <summary>SHA-1 thumbprint of the client certificate (40 hex digits; colons, spaces and either case allowed), as printed by <c>openssl x509 -noout -fingerprint -sha1</c>. HAProxy and nginx only.</summary>
+    [MaxLength(ApiLimits.Pin)]
+    [RegularExpression(PinPatterns.Sha1)]
     [JsonPropertyName("sha1")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Sha1 { get; set; }
 
+    /// <summary>SHA-256 thumbprint of the client certificate (64 hex digits; colons, spaces and either case allowed), as printed by <c>openssl x509 -noout -fingerprint -sha256</c>. Envoy and HAProxy.</summary>
+    [MaxLength(ApiLimits.Pin)]
+    [RegularExpression(PinPatterns.Sha256)]
     [JsonPropertyName("sha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Sha256 { get; set; }
 
-    /// <summary>SHA-256 of the SubjectPublicKeyInfo: <c>sha256/BASE64</c>, bare base64 or hex.</summary>
+    /// <summary>SHA-256 of the SubjectPublicKeyInfo: <c>sha256/BASE64</c>, bare base64 or 64 hex digits. Envoy only.</summary>
+    [MaxLength(ApiLimits.Pin)]
+    [RegularExpression(PinPatterns.SpkiSha256)]
     [JsonPropertyName("spkiSha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SpkiSha256 { get; set; }
@@ -63,17 +77,19 @@ public sealed class PinSpec
     public DataSource? Certificate { get; set; }
 
     /// <summary>Free text for people: whose certificate this is.</summary>
+    [MaxLength(ApiLimits.Description)]
     [JsonPropertyName("description")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; set; }
 }
 
 /// <summary>A many-to-one rule: every field given must match (issuer and subject as RFC 4514 DNs; <c>*</c> allowed in subject values).</summary>
-[ValidationRule("has(self.issuer) || has(self.subject) || has(self.dnsName) || has(self.uri)", "a rule needs at least one of issuer, subject, dnsName or uri")]
+[AtLeastOneOf("issuer", "subject", "dnsName", "uri")]
 public sealed class MatchRuleSpec
 {
     /// <summary>RFC 4514 DN of the client certificate's issuer, e.g. <c>CN=Corp Issuing CA,O=Corp</c>. No wildcards: an unescaped
     /// <c>*</c> is refused, and <c>\*</c>, <c>\2A</c> or a quoted <c>"*"</c> is a literal asterisk.</summary>
+    [MaxLength(ApiLimits.DistinguishedName)]
     [JsonPropertyName("issuer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Issuer { get; set; }
@@ -81,14 +97,19 @@ public sealed class MatchRuleSpec
     /// <summary>RFC 4514 DN the client certificate's subject must equal, most specific RDN first. An unescaped <c>*</c> matches any
     /// characters within one attribute value (never a <c>,</c> or <c>+</c> between values); <c>\*</c>, <c>\2A</c> and a quoted
     /// <c>"*"</c> are a literal asterisk. Values compare exactly (case-sensitive); multi-valued RDNs match in any order.</summary>
+    [MaxLength(ApiLimits.DistinguishedName)]
     [JsonPropertyName("subject")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Subject { get; set; }
 
+    /// <summary>A DNS name SAN the client certificate must carry.</summary>
+    [MaxLength(ApiLimits.DnsName)]
     [JsonPropertyName("dnsName")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? DnsName { get; set; }
 
+    /// <summary>A URI SAN the client certificate must carry (e.g. a SPIFFE ID).</summary>
+    [MaxLength(ApiLimits.Uri)]
     [JsonPropertyName("uri")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Uri { get; set; }
@@ -97,22 +118,32 @@ public sealed class MatchRuleSpec
 /// <summary>The policy as the operator understood it.</summary>
 public sealed class ClientAuthPolicyStatus
 {
+    /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    /// <summary>Ready (the policy can be rendered), Stalled (a change by a person is needed) and Reconciling.</summary>
+    [MaxLength(ApiLimits.Conditions)]
     [JsonPropertyName("conditions")]
     public List<V1Condition> Conditions { get; set; } = [];
 
+    /// <summary>Every pin in normalized form, certificate pins expanded to each hash.</summary>
+    [MaxLength(ApiLimits.StatusPins)]
     [JsonPropertyName("pins")]
     public List<NormalizedPinStatus> Pins { get; set; } = [];
 
     /// <summary>Rules in normalized form, one line each.</summary>
+    [MaxLength(ApiLimits.Rules)]
+    [Items(MaxLength = ApiLimits.StatusRule)]
     [JsonPropertyName("rules")]
     public List<string> Rules { get; set; } = [];
 
+    /// <summary>Entries of the spec that are wrong or suspicious, each with what to change.</summary>
+    [MaxLength(ApiLimits.StatusProblems)]
     [JsonPropertyName("problems")]
     public List<Problem> Problems { get; set; } = [];
 
+    /// <summary>True when listeners using this policy check client certificates against the bundle's CRLs.</summary>
     [JsonPropertyName("revocationChecked")]
     public bool RevocationChecked { get; set; }
 }
@@ -121,13 +152,17 @@ public sealed class ClientAuthPolicyStatus
 public sealed class NormalizedPinStatus
 {
     /// <summary><c>sha1</c>, <c>sha256</c> or <c>spki-sha256</c>.</summary>
+    [MaxLength(ApiLimits.Word)]
     [JsonPropertyName("algorithm")]
     public string Algorithm { get; set; } = "";
 
     /// <summary>Lowercase hex without separators for thumbprints; base64 for SPKI.</summary>
+    [MaxLength(ApiLimits.Digest)]
     [JsonPropertyName("value")]
     public string Value { get; set; } = "";
 
+    /// <summary>The spec entry it came from, e.g. <c>spec.pins[0]</c>.</summary>
+    [MaxLength(ApiLimits.Entry)]
     [JsonPropertyName("source")]
     public string Source { get; set; } = "";
 }

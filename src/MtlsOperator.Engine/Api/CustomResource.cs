@@ -38,11 +38,15 @@ public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1Objec
 /// <summary>A reference to another object in the same namespace. <c>namespace</c> exists only so a cross-namespace attempt can be refused by name.</summary>
 public sealed class ObjectReference
 {
+    /// <summary>Name of the object, in the namespace of the referring resource.</summary>
     [Required]
     [MinLength(1)]
+    [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";
 
+    /// <summary>Leave unset. A value other than the resource's own namespace is refused (CrossNamespaceReference): references never cross namespaces.</summary>
+    [MaxLength(ApiLimits.Namespace)]
     [JsonPropertyName("namespace")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Namespace { get; set; }
@@ -51,33 +55,43 @@ public sealed class ObjectReference
 /// <summary>A key inside a Secret or ConfigMap in the same namespace.</summary>
 public sealed class KeyReference
 {
+    /// <summary>Name of the Secret or ConfigMap, in the namespace of the referring resource.</summary>
     [Required]
     [MinLength(1)]
+    [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";
 
+    /// <summary>Key inside its data, e.g. <c>ca.crt</c>.</summary>
     [Required]
     [MinLength(1)]
+    [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("key")]
     public string Key { get; set; } = "";
 
+    /// <summary>Leave unset. A value other than the resource's own namespace is refused (CrossNamespaceReference): references never cross namespaces.</summary>
+    [MaxLength(ApiLimits.Namespace)]
     [JsonPropertyName("namespace")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Namespace { get; set; }
 }
 
 /// <summary>Where PEM (or DER) material comes from: exactly one of inline text, a Secret key or a ConfigMap key.</summary>
-[ValidationRule("[has(self.inline), has(self.secret), has(self.configMap)].filter(x, x).size() == 1", "exactly one of inline, secret or configMap must be set")]
+[ExactlyOneOf("inline", "secret", "configMap")]
 public sealed class DataSource
 {
+    /// <summary>PEM text written in the manifest (public material only: a private key here is reported and never used).</summary>
+    [MaxLength(ApiLimits.InlinePem)]
     [JsonPropertyName("inline")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Inline { get; set; }
 
+    /// <summary>A key of a Secret in the same namespace.</summary>
     [JsonPropertyName("secret")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public KeyReference? Secret { get; set; }
 
+    /// <summary>A key of a ConfigMap in the same namespace.</summary>
     [JsonPropertyName("configMap")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public KeyReference? ConfigMap { get; set; }
@@ -87,12 +101,17 @@ public sealed class DataSource
 public sealed class Problem
 {
     /// <summary>JSON-path-like location of the entry, e.g. <c>spec.pins[2]</c>.</summary>
+    [MaxLength(ApiLimits.Entry)]
     [JsonPropertyName("entry")]
     public string Entry { get; set; } = "";
 
+    /// <summary>A CamelCase word naming what is wrong, e.g. <c>DuplicatePin</c>.</summary>
+    [MaxLength(ApiLimits.Word)]
     [JsonPropertyName("reason")]
     public string Reason { get; set; } = "";
 
+    /// <summary>What is wrong and what to change, for people.</summary>
+    [MaxLength(ApiLimits.Message)]
     [JsonPropertyName("message")]
     public string Message { get; set; } = "";
 }

@@ -22,14 +22,18 @@ public sealed class MtlsListenerSpec
     [JsonPropertyName("proxy")]
     public string Proxy { get; set; } = "";
 
+    /// <summary>Port the proxy accepts mutual-TLS connections on. Default 8443.</summary>
     [Range(1, 65535)]
     [JsonPropertyName("listenPort")]
     public int ListenPort { get; set; } = 8443;
 
+    /// <summary>Port of the app the proxy forwards admitted connections to. Default 8080.</summary>
     [Range(1, 65535)]
     [JsonPropertyName("upstreamPort")]
     public int UpstreamPort { get; set; } = 8080;
 
+    /// <summary>Host of the app; default <c>127.0.0.1</c> (the app in the same pod).</summary>
+    [MaxLength(ApiLimits.DnsName)]
     [JsonPropertyName("upstreamHost")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? UpstreamHost { get; set; }
@@ -37,20 +41,24 @@ public sealed class MtlsListenerSpec
     /// <summary>Server identities; SNI picks among them, the first is the default.</summary>
     [Required]
     [MinLength(1)]
+    [MaxLength(ApiLimits.ServerCertificateRefs)]
     [JsonPropertyName("serverCertificateRefs")]
     public List<ObjectReference> ServerCertificateRefs { get; set; } = [];
 
+    /// <summary>The ClientAuthPolicy in the same namespace that decides which clients are admitted.</summary>
     [Required]
     [JsonPropertyName("clientAuthPolicyRef")]
     public ObjectReference ClientAuthPolicyRef { get; set; } = new();
 
     /// <summary>Where the sidecar mounts the output Secret; paths in the proxy config point here. Default <c>/etc/mtls</c>.</summary>
+    [MaxLength(ApiLimits.Path)]
     [RegularExpression("^/[^\\s;\"'{}#]*$")]
     [JsonPropertyName("mountPath")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? MountPath { get; set; }
 
     /// <summary>Name of the output Secret; defaults to <c>&lt;name&gt;-mtls</c>.</summary>
+    [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("outputSecretName")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? OutputSecretName { get; set; }
@@ -59,12 +67,17 @@ public sealed class MtlsListenerSpec
 /// <summary>Which output is live and whether it is current.</summary>
 public sealed class MtlsListenerStatus
 {
+    /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    /// <summary>Ready (the output Secret holds this generation), Stalled (a change by a person is needed) and Reconciling (waiting for a referenced object).</summary>
+    [MaxLength(ApiLimits.Conditions)]
     [JsonPropertyName("conditions")]
     public List<V1Condition> Conditions { get; set; } = [];
 
+    /// <summary>Name of the Secret the sidecar mounts.</summary>
+    [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("outputSecret")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? OutputSecret { get; set; }

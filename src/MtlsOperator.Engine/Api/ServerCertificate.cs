@@ -14,12 +14,14 @@ public sealed class ServerCertificate : CustomResource<ServerCertificateSpec, Se
 }
 
 /// <summary>Hostnames and where the certificate comes from: a <c>kubernetes.io/tls</c> Secret or a self-signed bootstrap.</summary>
-[ValidationRule("has(self.secretRef) != has(self.selfSigned)", "exactly one of secretRef or selfSigned must be set")]
+[ExactlyOneOf("secretRef", "selfSigned")]
 public sealed class ServerCertificateSpec
 {
     /// <summary>FQDNs the certificate must cover; <c>*.example.com</c> wildcards allowed.</summary>
     [Required]
     [MinLength(1)]
+    [MaxLength(ApiLimits.Hostnames)]
+    [Items(MaxLength = ApiLimits.DnsName)]
     [JsonPropertyName("hostnames")]
     public List<string> Hostnames { get; set; } = [];
 
@@ -59,47 +61,68 @@ public sealed class SelfSignedSpec
 /// <summary>The certificate in use, as a person checks it.</summary>
 public sealed class ServerCertificateStatus
 {
+    /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    /// <summary>Ready (fit to serve), Stalled, Reconciling, and the warnings ExpiringSoon, ChainComplete, SelfSigned and UnusedCertificates.</summary>
+    [MaxLength(ApiLimits.Conditions)]
     [JsonPropertyName("conditions")]
     public List<V1Condition> Conditions { get; set; } = [];
 
+    /// <summary>Subject DN of the served certificate (RFC 4514).</summary>
+    [MaxLength(ApiLimits.DistinguishedName)]
     [JsonPropertyName("subject")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Subject { get; set; }
 
+    /// <summary>DNS name SANs of the served certificate.</summary>
+    [MaxLength(ApiLimits.StatusDnsNames)]
+    [Items(MaxLength = ApiLimits.DnsName)]
     [JsonPropertyName("dnsNames")]
     public List<string> DnsNames { get; set; } = [];
 
+    /// <summary>Issuer DN of the served certificate (RFC 4514).</summary>
+    [MaxLength(ApiLimits.DistinguishedName)]
     [JsonPropertyName("issuer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Issuer { get; set; }
 
+    /// <summary>Serial number in hex.</summary>
+    [MaxLength(ApiLimits.Digest)]
     [JsonPropertyName("serialNumber")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SerialNumber { get; set; }
 
+    /// <summary>Start of validity.</summary>
     [JsonPropertyName("notBefore")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? NotBefore { get; set; }
 
+    /// <summary>End of validity.</summary>
     [JsonPropertyName("notAfter")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? NotAfter { get; set; }
 
+    /// <summary>SHA-1 thumbprint, lowercase hex.</summary>
+    [MaxLength(ApiLimits.Digest)]
     [JsonPropertyName("sha1Thumbprint")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Sha1Thumbprint { get; set; }
 
+    /// <summary>SHA-256 thumbprint, lowercase hex.</summary>
+    [MaxLength(ApiLimits.Digest)]
     [JsonPropertyName("sha256Thumbprint")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Sha256Thumbprint { get; set; }
 
+    /// <summary>True when the served certificate is self-signed (the bootstrap, or a self-signed Secret).</summary>
     [JsonPropertyName("selfSigned")]
     public bool SelfSigned { get; set; }
 
     /// <summary>Subjects from leaf to the last certificate of the chain as written.</summary>
+    [MaxLength(ApiLimits.StatusChain)]
+    [Items(MaxLength = ApiLimits.DistinguishedName)]
     [JsonPropertyName("chain")]
     public List<string> Chain { get; set; } = [];
 }

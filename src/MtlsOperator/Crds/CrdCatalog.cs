@@ -11,7 +11,7 @@ internal static class CrdCatalog
     [
         new(typeof(TrustBundle), TrustBundle.KindName, TrustBundle.Plural, "trustbundle", ["tb"],
             [new("Certificates", "integer", ".status.certificateCount"), new("Expires", "date", ".status.earliestExpiry")]),
-        new(typeof(ServerCertificate), ServerCertificate.KindName, ServerCertificate.Plural, "servercertificate", ["sc", "servercert"],
+        new(typeof(ServerCertificate), ServerCertificate.KindName, ServerCertificate.Plural, "servercertificate", ["servercert", "srvcert"],
             [new("Expires", "date", ".status.notAfter"), new("Self-Signed", "boolean", ".status.selfSigned", Priority: 1), new("SHA-256", "string", ".status.sha256Thumbprint", Priority: 1)]),
         new(typeof(ClientAuthPolicy), ClientAuthPolicy.KindName, ClientAuthPolicy.Plural, "clientauthpolicy", ["cap"],
             [new("Bundle", "string", ".spec.trustBundleRef.name")]),

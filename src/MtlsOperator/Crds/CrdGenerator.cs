@@ -193,9 +193,28 @@ internal sealed class CrdGenerator
             o["required"] = required;
         }
 
+        AddAlternatives(type, o);
         AddRules(type.GetCustomAttributes<ValidationRuleAttribute>(), o);
         return o;
     }
+
+    /// <summary>Exactly-one / at-least-one field groups as OpenAPI <c>oneOf</c> / <c>anyOf</c> of <c>required</c>: checked by the API
+    /// server's schema validation, so they cost nothing against the CEL budget.</summary>
+    private static void AddAlternatives(Type type, JsonObject schema)
+    {
+        if (type.GetCustomAttribute<ExactlyOneOfAttribute>() is { } one)
+        {
+            schema["oneOf"] = Alternatives(one.Fields);
+        }
+
+        if (type.GetCustomAttribute<AtLeastOneOfAttribute>() is { } any)
+        {
+            schema["anyOf"] = Alternatives(any.Fields);
+        }
+    }
+
+    private static JsonArray Alternatives(IEnumerable<string> fields) =>
+        new(fields.Select(f => (JsonNode)new JsonObject { ["required"] = new JsonArray(f) }).ToArray());
 
     private static void ApplyConstraints(PropertyInfo p, JsonObject schema)
     {
@@ -203,6 +222,24 @@ internal sealed class CrdGenerator
         if (p.GetCustomAttribute<MinLengthAttribute>() is { } min)
         {
             schema[isArray ? "minItems" : "minLength"] = min.Length;
+        }
+
+        if (p.GetCustomAttribute<MaxLengthAttribute>() is { } max)
+        {
+            schema[isArray ? "maxItems" : "maxLength"] = max.Length;
+        }
+
+        if (p.GetCustomAttribute<ItemsAttribute>() is { } items && schema["items"] is JsonObject itemSchema)
+        {
+            if (items.MaxLength > 0)
+            {
+                itemSchema["maxLength"] = items.MaxLength;
+            }
+
+            if (items.Pattern is { } itemPattern)
+            {
+                itemSchema["pattern"] = itemPattern;
+            }
         }
 
         if (p.GetCustomAttribute<RangeAttribute>() is { } range)
@@ -233,19 +270,48 @@ internal sealed class CrdGenerator
         }
     }
 
+    /// <summary>The metav1.Condition schema as Kubernetes publishes it (required fields, patterns and bounds), with its field docs.</summary>
     private static JsonObject ConditionSchema() => new()
     {
         ["type"] = "object",
-        ["description"] = "A KEP-1623 condition.",
+        ["description"] = "A KEP-1623 condition (metav1.Condition).",
         ["properties"] = new JsonObject
         {
-            ["type"] = new JsonObject { ["type"] = "string", ["maxLength"] = 316 },
-            ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("True", "False", "Unknown") },
-            ["reason"] = new JsonObject { ["type"] = "string", ["maxLength"] = 1024 },
-            ["message"] = new JsonObject { ["type"] = "string", ["maxLength"] = 32768 },
-            ["observedGeneration"] = new JsonObject { ["type"] = "integer", ["format"] = "int64", ["minimum"] = 0 },
-            ["lastTransitionTime"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+            ["type"] = new JsonObject
+            {
+                ["type"] = "string", ["maxLength"] = 316, ["pattern"] = ConditionTypePattern,
+                ["description"] = "Type of condition in CamelCase, e.g. Ready or Stalled.",
+            },
+            ["status"] = new JsonObject
+            {
+                ["type"] = "string", ["enum"] = new JsonArray("True", "False", "Unknown"),
+                ["description"] = "Status of the condition: True, False or Unknown.",
+            },
+            ["reason"] = new JsonObject
+            {
+                ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 1024, ["pattern"] = ConditionReasonPattern,
+                ["description"] = "A CamelCase word for the last transition, e.g. Rendered or TrustBundleNotFound.",
+            },
+            ["message"] = new JsonObject
+            {
+                ["type"] = "string", ["maxLength"] = 32768,
+                ["description"] = "What happened, for people, and what to change.",
+            },
+            ["observedGeneration"] = new JsonObject
+            {
+                ["type"] = "integer", ["format"] = "int64", ["minimum"] = 0,
+                ["description"] = "The metadata.generation the condition was set from.",
+            },
+            ["lastTransitionTime"] = new JsonObject
+            {
+                ["type"] = "string", ["format"] = "date-time",
+                ["description"] = "When the status last changed from one value to another.",
+            },
         },
         ["required"] = new JsonArray("type", "status", "lastTransitionTime", "reason", "message"),
     };
+
+    // The patterns of k8s.io/apimachinery/pkg/apis/meta/v1 Condition (kubebuilder markers of types.go).
+    private const string ConditionTypePattern = @"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$";
+    private const string ConditionReasonPattern = "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$";
 }
