@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Policy;
 
-namespace MtlsOperator.Engine.Tests.Api;
+namespace MtlsOperator.Engine.Tests.Policy;
 
 /// <summary>The CRD patterns on pin fields agree with the parser: every spelling the docs promise passes both with the same digest,
 /// and whatever the pattern lets through to the engine the parser accepts, outside the two supersets PinPatterns documents.
