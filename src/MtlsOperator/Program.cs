@@ -12,6 +12,7 @@ public static class Program
           inject [-f PATH ...] add the mTLS sidecar to annotated workloads in YAML (stdin or files), as the webhook does
           crds [--out DIR]     print (or write) the CustomResourceDefinitions
           run                  run the controller against a cluster
+          sidecar --proxy P --mount DIR   run a proxy over the mounted output Secret: check, reload, report
         """;
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error, TimeProvider.System);
@@ -27,6 +28,7 @@ public static class Program
             "crds" => new CrdsCommand(stdout, stderr).Run(rest),
             "inject" => new InjectCommand(Console.In, stdout, stderr).Run(rest),
             "run" => new RunCommand(stderr).Run(rest),
+            "sidecar" => new SidecarCommand(stdout, stderr, clock).Run(rest),
             "-h" or "--help" or "help" => Help(stdout, ExitCodes.Ok),
             _ => Help(stderr, ExitCodes.BadInput),
         };

@@ -10,6 +10,9 @@ public enum TestKeyKind
     EcdsaP256,
     EcdsaP384,
     Rsa2048,
+
+    /// <summary>Too small for OpenSSL 3's default security level: a proxy refuses to serve it ("ee key too small").</summary>
+    Rsa1024,
 }
 
 /// <summary>Knobs for one issued certificate; defaults give a valid one-year certificate with a P-256 key.</summary>
@@ -100,7 +103,7 @@ public sealed class TestCertificateAuthority
         var req = CreateRequest(subject, k);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var ku = options.KeyUsage ?? (X509KeyUsageFlags.DigitalSignature |
-            (options.Key == TestKeyKind.Rsa2048 ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement));
+            (options.Key is TestKeyKind.Rsa2048 or TestKeyKind.Rsa1024 ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(ku, true));
         var ekus = options.ExtendedKeyUsages ?? [defaultEku];
         if (ekus.Count > 0)
@@ -195,6 +198,7 @@ public sealed class TestCertificateAuthority
         TestKeyKind.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
         TestKeyKind.EcdsaP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
         TestKeyKind.Rsa2048 => RSA.Create(2048),
+        TestKeyKind.Rsa1024 => RSA.Create(1024),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

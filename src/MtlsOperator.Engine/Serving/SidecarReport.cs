@@ -22,7 +22,12 @@ public sealed record SidecarReport(
     [property: JsonPropertyName("lastReloadTime")] DateTimeOffset? LastReloadTime,
     [property: JsonPropertyName("servedCertificateNotAfter")] DateTimeOffset? ServedCertificateNotAfter)
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // The proxy's error text stays readable ('+', quotes); the body is served as application/json, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The JSON body of <c>GET /status</c> (times in UTC, RFC 3339).</summary>
     public string ToJson() => JsonSerializer.Serialize(this with

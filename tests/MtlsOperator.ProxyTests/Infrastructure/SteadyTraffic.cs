@@ -12,16 +12,19 @@ public sealed class SteadyTraffic : IAsyncDisposable
     private readonly Task _loop;
     private int _count;
 
-    private SteadyTraffic(RunningListener listener, X509Certificate2 client) => _loop = Task.Run(() => RunAsync(listener, client));
+    private SteadyTraffic(Func<Task<ProbeResult>> request) => _loop = Task.Run(() => RunAsync(request));
 
     public ConcurrentQueue<ProbeResult> Failures { get; } = new();
 
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Starts the client and returns once a few requests went through.</summary>
-    public static async Task<SteadyTraffic> StartAsync(RunningListener listener, X509Certificate2 client)
+    public static Task<SteadyTraffic> StartAsync(RunningListener listener, X509Certificate2 client) => StartAsync(() => listener.GetAsync(client));
+
+    /// <summary>Starts repeating <paramref name="request"/> (one admitted request on a new connection) and returns once a few went through.</summary>
+    public static async Task<SteadyTraffic> StartAsync(Func<Task<ProbeResult>> request)
     {
-        var traffic = new SteadyTraffic(listener, client);
+        var traffic = new SteadyTraffic(request);
         await traffic.WaitForMoreAsync(3);
         return traffic;
     }
@@ -42,11 +45,11 @@ public sealed class SteadyTraffic : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(RunningListener listener, X509Certificate2 client)
+    private async Task RunAsync(Func<Task<ProbeResult>> request)
     {
         while (!_stop.IsCancellationRequested)
         {
-            var result = await listener.GetAsync(client);
+            var result = await request();
             if (!result.IsAdmitted)
             {
                 Failures.Enqueue(result);
