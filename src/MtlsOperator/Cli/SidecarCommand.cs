@@ -36,11 +36,11 @@ internal sealed class SidecarCommand(TextWriter stdout, TextWriter stderr, TimeP
             return ExitCodes.BadInput;
         }
 
-        SidecarOptions options;
+        SupervisorOptions options;
         try
         {
-            var defaults = new SidecarOptions(proxy, mount, mount, "", "");
-            options = new SidecarOptions(
+            var defaults = new SupervisorOptions(proxy, mount, mount, "", "");
+            options = new SupervisorOptions(
                 proxy,
                 Path.GetFullPath(mount),
                 o.Value("--config-mount-path") ?? Path.GetFullPath(mount),

@@ -10,7 +10,7 @@ namespace MtlsOperator.Sidecar;
 /// <c>--restart-epoch</c> takes the listening sockets over and the old one drains for <c>--drain-time-s</c>.</summary>
 /// <remarks>Envoy cannot run on the development machines: this driver's process handling is untested here; what is tested is
 /// the decision (<see cref="EnvoyChanges"/>) and the arguments (<see cref="Arguments"/>).</remarks>
-internal sealed class EnvoyDriver(SidecarOptions options, TextWriter log) : IProxyDriver
+internal sealed class EnvoyDriver(SupervisorOptions options, TextWriter log) : IProxyDriver
 {
     private const string Started = "starting main dispatch loop";
     private static readonly string[] s_failures = ["[critical]"];

@@ -2,7 +2,7 @@ namespace MtlsOperator.Sidecar;
 
 /// <summary>HAProxy in master-worker mode (<c>-W</c>) in the foreground: SIGUSR2 makes the master re-read the config and start
 /// new workers; old workers stop accepting and finish their connections (bounded by <c>hard-stop-after</c> in the config).</summary>
-internal sealed class HaproxyDriver(SidecarOptions options, TextWriter log) : IProxyDriver
+internal sealed class HaproxyDriver(SupervisorOptions options, TextWriter log) : IProxyDriver
 {
     private const string Config = "haproxy.cfg";
     private const string Loaded = "Loading success.";

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace MtlsOperator.Sidecar;
 
 /// <summary>Signals that the mount may have changed: on any file-system event in the mount directory (kubelet's <c>..data</c>
-/// rename is one), and every <see cref="SidecarOptions.RecheckInterval"/> as a backstop for a missed or coalesced event.</summary>
+/// rename is one), and every <see cref="SupervisorOptions.RecheckInterval"/> as a backstop for a missed or coalesced event.</summary>
 internal sealed class MountWatch : IDisposable
 {
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });

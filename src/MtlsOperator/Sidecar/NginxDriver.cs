@@ -3,7 +3,7 @@ namespace MtlsOperator.Sidecar;
 /// <summary>nginx in the foreground (the rendered config says <c>daemon off</c>): SIGHUP makes the master re-read the config
 /// and start new workers; old workers finish their connections (bounded by <c>worker_shutdown_timeout</c> in the config). A
 /// config the master cannot apply (a port in use) is logged as <c>[emerg]</c> and the old workers keep serving.</summary>
-internal sealed class NginxDriver(SidecarOptions options, TextWriter log) : IProxyDriver
+internal sealed class NginxDriver(SupervisorOptions options, TextWriter log) : IProxyDriver
 {
     private const string Config = "nginx.conf";
     private const string Started = "start worker processes";

@@ -1,7 +1,7 @@
 namespace MtlsOperator.Sidecar;
 
 /// <summary>The running sidecar: supervisor plus status port, until the stop token (SIGTERM) fires and the proxy has drained.</summary>
-internal sealed class SidecarHost(SidecarOptions options, TimeProvider clock, TextWriter log)
+internal sealed class SidecarHost(SupervisorOptions options, TimeProvider clock, TextWriter log)
 {
     /// <summary>Set once the status port is bound (tests read it when they asked for port 0).</summary>
     public string? StatusUrl { get; private set; }

@@ -10,7 +10,7 @@ namespace MtlsOperator.Sidecar;
 /// the version still running, so a later restart of the proxy starts what it served. A rejected version is not retried
 /// until the mount changes again.
 /// </remarks>
-internal sealed class Supervisor(SidecarOptions options, IProxyDriver driver, TimeProvider clock, TextWriter log)
+internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver, TimeProvider clock, TextWriter log)
 {
     private readonly Lock _lock = new();
     private readonly VersionStore _store = new(options.RuntimeDirectory, options.ConfigMountPath, driver.ConfigKey);

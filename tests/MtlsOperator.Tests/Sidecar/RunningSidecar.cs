@@ -12,7 +12,7 @@ internal sealed class RunningSidecar : IAsyncDisposable
     private readonly SidecarHost _host;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private RunningSidecar(SidecarOptions options)
+    private RunningSidecar(SupervisorOptions options)
     {
         RuntimeDirectory = options.RuntimeDirectory;
         _host = new SidecarHost(options, TimeProvider.System, TextWriter.Synchronized(Log));
@@ -26,7 +26,7 @@ internal sealed class RunningSidecar : IAsyncDisposable
 
     public static async Task<RunningSidecar> StartAsync(string proxy, string mount, string proxyBinary)
     {
-        var options = new SidecarOptions(proxy, mount, mount, System.IO.Directory.CreateTempSubdirectory("mtls-sidecar-run-").FullName, proxyBinary)
+        var options = new SupervisorOptions(proxy, mount, mount, System.IO.Directory.CreateTempSubdirectory("mtls-sidecar-run-").FullName, proxyBinary)
         {
             StatusAddress = "127.0.0.1",
             StatusPort = 0,

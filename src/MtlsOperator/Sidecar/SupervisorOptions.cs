@@ -6,7 +6,7 @@ namespace MtlsOperator.Sidecar;
 /// <param name="ConfigMountPath">The listener's <c>spec.mountPath</c>: the directory the rendered config refers to. Usually <see cref="Mount"/>.</param>
 /// <param name="RuntimeDirectory">Writable (an emptyDir): accepted versions, the proxy's <c>current</c> link.</param>
 /// <param name="ProxyBinary">The proxy executable.</param>
-internal sealed record SidecarOptions(string Proxy, string Mount, string ConfigMountPath, string RuntimeDirectory, string ProxyBinary)
+internal sealed record SupervisorOptions(string Proxy, string Mount, string ConfigMountPath, string RuntimeDirectory, string ProxyBinary)
 {
     public string StatusAddress { get; init; } = "0.0.0.0";
 
