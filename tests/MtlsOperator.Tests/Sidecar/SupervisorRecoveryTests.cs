@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MtlsOperator.Engine.Serving;
+using MtlsOperator.ProxyTests.Infrastructure;
+
+namespace MtlsOperator.Tests.Sidecar;
+
+/// <summary>The supervisor's own last good version: a version the proxy refuses only at reload time is rolled back, and a proxy
+/// that dies is started again on the version it served, never on a refused one still in the mount.</summary>
+public sealed class SupervisorRecoveryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_within = TimeSpan.FromSeconds(20);
+    private readonly string? _skipReason = ProxyBinary.MissingReason("haproxy");
+    private readonly string _mount = Directory.CreateTempSubdirectory("mtls-volume-").FullName;
+    private EchoUpstream? _upstream;
+
+    public Task InitializeAsync()
+    {
+        _upstream = _skipReason is null ? EchoUpstream.Start() : null;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+
+        Directory.Delete(_mount, recursive: true);
+    }
+
+    [SkippableFact]
+    public async Task A_version_haproxy_cannot_apply_at_reload_is_rolled_back_and_a_crashed_haproxy_restarts_on_the_last_good_one()
+    {
+        Skip.If(_skipReason is not null, _skipReason);
+        var port = FreePort.Next();
+        var good = Project(port);
+        await using var sidecar = await RunningSidecar.StartAsync("haproxy", _mount, ProxyBinary.Find("haproxy")!);
+        await sidecar.WaitAsync(r => r.State == SidecarState.Serving && r.ServedContentHash == good, "the first version is served", s_within);
+        var probe = new TlsProbe(port, ProxyPki.Instance.ServerRoot.Certificate);
+
+        // A version whose port is taken passes `haproxy -c` (which binds nothing) and fails only when the master reloads.
+        using var squatter = new TcpListener(IPAddress.Any, 0);
+        squatter.Start();
+        var takenPort = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var unbindable = Project(takenPort);
+        var (refused, _) = await sidecar.WaitAsync(r => r.RejectedContentHash == unbindable, "the unbindable version is rejected", s_within);
+        Assert.Equal(good, refused.ServedContentHash);
+        Assert.Equal(SidecarState.Serving, refused.State);
+        Assert.True((await probe.GetAsync(ProxyPki.Instance.Pinned, "api.test")).IsAdmitted, "the old workers still serve");
+
+        // The proxy dies: it comes back on the version it served, though the mount still holds the refused one.
+        var master = Assert.Single(System.Diagnostics.Process.GetProcessesByName("haproxy"), p => IsMasterOf(sidecar, p.Id));
+        master.Kill(entireProcessTree: true);
+        await master.WaitForExitAsync();
+        var (restarted, _) = await sidecar.WaitAsync(r => r.State == SidecarState.Serving && ServesOn(port), "haproxy is started again", s_within);
+        Assert.Equal(good, restarted.ServedContentHash);
+        Assert.Equal(unbindable, restarted.RejectedContentHash);
+        Assert.True((await probe.GetAsync(ProxyPki.Instance.Pinned, "api.test")).IsAdmitted);
+    }
+
+    private string Project(int port)
+    {
+        var files = CliRender.Files(ProxyKind.Haproxy, Scenarios.Pinned(ProxyKind.Haproxy), "recovery", _mount, port, _upstream!.Port)
+            .ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value));
+        KubeletSecretVolume.Project(_mount, files, DateTime.UtcNow);
+        return OutputContentHash.Of(files);
+    }
+
+    private static bool ServesOn(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The HAProxy master this sidecar started: our child, run on the sidecar's runtime directory.</summary>
+    private static bool IsMasterOf(RunningSidecar sidecar, int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
+            return parent == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                && File.ReadAllText($"/proc/{pid}/cmdline").Contains(sidecar.RuntimeDirectory, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
