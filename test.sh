@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs the real peers the end-to-end tests use (HAProxy, nginx, openssl, curl)
+# Runs every test. Installs the real peers the end-to-end tests use (HAProxy, nginx, openssl, curl, and lua5.1 for the Argo CD health checks)
 # from Debian's packages, and the Envoy proto check's npm packages, when they are missing; without them those tests
 # report as skipped.
 set -euo pipefail
@@ -10,6 +10,7 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing from Debian packages: ${missing[*]}"

@@ -5,4 +5,10 @@ public static class ConditionTypes
 {
     /// <summary>Top-level health that kstatus, Flux and Argo CD read.</summary>
     public const string Ready = "Ready";
+
+    /// <summary>kstatus: True when the resource cannot make progress until a person changes it (Flux and kstatus read it as Failed).</summary>
+    public const string Stalled = "Stalled";
+
+    /// <summary>kstatus: True while the resource waits for a referenced object to appear or become Ready.</summary>
+    public const string Reconciling = "Reconciling";
 }

@@ -24,15 +24,35 @@ public sealed class TrustEngine
     public TrustEngine(IEnumerable<IProxyRenderer> renderers) =>
         _listeners = new MtlsListenerEvaluator(_certificates.Evaluate, _policies.Evaluate, renderers);
 
-    public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context) =>
-        GuardOutput(_bundles.Evaluate(bundle, context), bundle, context);
+    // Each front door ends by deriving Stalled and Reconciling from Ready (HealthConditions), so all four kinds report them alike.
+    public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context)
+    {
+        var result = GuardOutput(_bundles.Evaluate(bundle, context), bundle, context);
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, bundle.Status?.Conditions, context.Now);
+        return result;
+    }
 
     /// <summary>Its bootstrap Secret's ownership is checked by the evaluator itself, since it also decides whether to reuse it.</summary>
-    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context) => _certificates.Evaluate(certificate, context);
+    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context)
+    {
+        var result = _certificates.Evaluate(certificate, context);
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
+        return result;
+    }
 
-    public ClientAuthPolicyEvaluation Evaluate(ClientAuthPolicy policy, EvaluationContext context) => _policies.Evaluate(policy, context);
+    public ClientAuthPolicyEvaluation Evaluate(ClientAuthPolicy policy, EvaluationContext context)
+    {
+        var result = _policies.Evaluate(policy, context);
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, policy.Status?.Conditions, context.Now);
+        return result;
+    }
 
-    public MtlsListenerEvaluation Evaluate(MtlsListener listener, EvaluationContext context) => _listeners.Evaluate(listener, context);
+    public MtlsListenerEvaluation Evaluate(MtlsListener listener, EvaluationContext context)
+    {
+        var result = _listeners.Evaluate(listener, context);
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, listener.Status?.Conditions, context.Now);
+        return result;
+    }
 
     /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: bootstrap certificates first, so listeners can use them.</summary>
     public RenderResult EvaluateAll(ResourceSnapshot snapshot, DateTimeOffset now)
