@@ -56,12 +56,19 @@ public sealed class TestCertificateAuthority
     public IReadOnlyList<X509Certificate2> ChainToRoot =>
         Parent is null ? [Certificate] : [Certificate, .. Parent.ChainToRoot];
 
+    /// <param name="pathLength">basicConstraints pathLenConstraint; null: none.</param>
+    /// <param name="extensions">More extensions, e.g. name constraints.</param>
     public static TestCertificateAuthority CreateRoot(string subject = "CN=Test Root CA,O=Test", TestKeyKind key = TestKeyKind.EcdsaP256,
-        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, int? pathLength = null, IEnumerable<X509Extension>? extensions = null)
     {
         using var k = CreateKey(key);
         var req = CreateRequest(subject, k);
-        AddCaExtensions(req, pathLength: null);
+        AddCaExtensions(req, pathLength);
+        foreach (var extension in extensions ?? [])
+        {
+            req.CertificateExtensions.Add(extension);
+        }
+
         var nb = notBefore ?? DateTimeOffset.UtcNow.AddDays(-1);
         var na = notAfter ?? DateTimeOffset.UtcNow.AddYears(10);
         var cert = req.CreateSelfSigned(nb, na);

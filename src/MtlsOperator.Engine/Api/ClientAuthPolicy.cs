@@ -87,8 +87,11 @@ public sealed class PinSpec
 [AtLeastOneOf("issuer", "subject", "dnsName", "uri")]
 public sealed class MatchRuleSpec
 {
-    /// <summary>RFC 4514 DN of the client certificate's issuer, e.g. <c>CN=Corp Issuing CA,O=Corp</c>. No wildcards: an unescaped
-    /// <c>*</c> is refused, and <c>\*</c>, <c>\2A</c> or a quoted <c>"*"</c> is a literal asterisk.</summary>
+    /// <summary>The CA certificate that issued the client certificate, by its RFC 4514 subject, e.g. <c>CN=Corp Issuing CA,O=Corp</c>
+    /// (compared as OpenSSL compares names: case and white space aside). It must be a CA of the trust bundle, and the rule means
+    /// "issued by that CA": Ready=False (AmbiguousIssuer) when another CA of the bundle could issue a CA of the same name, i.e. has
+    /// no pathLenConstraint 0 and no name constraint excluding the name (see docs/rules.md). No wildcards: an unescaped <c>*</c> is
+    /// refused; <c>\*</c>, <c>\2A</c> or a quoted <c>"*"</c> is a literal asterisk.</summary>
     [MaxLength(ApiLimits.DistinguishedName)]
     [JsonPropertyName("issuer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -19,6 +19,11 @@ internal sealed record BundleCertificate(X509Certificate2 Certificate, string So
 
     public string Issuer { get; } = DistinguishedName.Format(Certificate.IssuerName);
 
+    /// <summary>The subject as OpenSSL compares names (what a CRL's or a child certificate's issuer name must equal).</summary>
+    public CanonicalName SubjectName { get; } = CanonicalName.Of(Certificate.SubjectName);
+
+    public CanonicalName IssuerName { get; } = CanonicalName.Of(Certificate.IssuerName);
+
     public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Certificate.RawData));
 
     /// <summary>Where it came from in words, e.g. <c>certificate 2 of spec.sources[0]</c>.</summary>

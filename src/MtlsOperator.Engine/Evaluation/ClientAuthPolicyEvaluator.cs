@@ -36,7 +36,7 @@ public sealed partial class ClientAuthPolicyEvaluator
         CheckHeader(spec.ForwardIdentityHeader, findings);
         var anchors = ResolveBundle(spec.TrustBundleRef, ns, context, findings);
         var pins = PolicyPins.Read(policy, ns, context, anchors, findings);
-        var rules = ReadRules(spec.Rules, anchors, findings);
+        var rules = ReadRules(spec.Rules, spec.TrustBundleRef.Name, anchors, findings);
         if (spec.Pins.Count == 0 && spec.Rules.Count == 0)
         {
             findings.Add("spec", ClientAuthPolicyReasons.NoClientsAdmitted,
@@ -113,7 +113,7 @@ public sealed partial class ClientAuthPolicyEvaluator
         return evaluated.Anchors;
     }
 
-    private static List<ClientMatchRule> ReadRules(List<MatchRuleSpec> specs, TrustAnchors? anchors, Findings findings)
+    private static List<ClientMatchRule> ReadRules(List<MatchRuleSpec> specs, string bundleName, TrustAnchors? anchors, Findings findings)
     {
         var rules = new List<ClientMatchRule>();
         for (var i = 0; i < specs.Count; i++)
@@ -125,26 +125,18 @@ public sealed partial class ClientAuthPolicyEvaluator
                 findings.Add(entry, ClientAuthPolicyReasons.InvalidRule, error, blocking: true);
             }
 
-            if (parsed.Rule is not { } rule)
+            if (parsed.Rule is not { } rule || anchors is null || RuleIssuers.Bind(rule, entry, bundleName, anchors, findings) is not { } bound)
             {
                 continue;
             }
 
-            var earlier = rules.IndexOf(rule);
-            if (earlier >= 0)
+            if (bound.All(rules.Contains))
             {
                 findings.Add(entry, ClientAuthPolicyReasons.DuplicateRule, $"{entry} repeats an earlier rule; it adds nothing. Remove it.", blocking: false);
                 continue;
             }
 
-            if (rule.Issuer is { } issuer && anchors is not null && !anchors.CaSubjects.Contains(issuer))
-            {
-                findings.Add(entry, ClientAuthPolicyReasons.RuleIssuerNotInBundle,
-                    $"{entry}.issuer \"{issuer}\" is not a CA in the trust bundle, so no client can match this rule; use one of: " +
-                    $"{string.Join("; ", anchors.CaSubjects)}.", blocking: false);
-            }
-
-            rules.Add(rule);
+            rules.AddRange(bound.Where(b => !rules.Contains(b)));
         }
 
         return rules;

@@ -16,12 +16,17 @@ public static class ClientAuthPolicyReasons
     public const string TrustBundleNotReady = "TrustBundleNotReady";
     public const string CrlRequired = "CrlRequired";
 
+    /// <summary>An issuer rule names no CA certificate of the bundle, so it cannot mean "issued by this CA".</summary>
+    public const string RuleIssuerNotInBundle = "RuleIssuerNotInBundle";
+
+    /// <summary>Another CA of the bundle could issue a CA of the rule's issuer name (or the name belongs to unrelated CAs).</summary>
+    public const string AmbiguousIssuer = "AmbiguousIssuer";
+
     // Listed, not blocking.
     public const string DuplicatePin = "DuplicatePin";
     public const string DuplicateRule = "DuplicateRule";
     public const string PinnedCertificateIsCa = "PinnedCertificateIsCa";
     public const string PinnedCertificateExpired = "PinnedCertificateExpired";
     public const string PinnedCertificateNotInBundle = "PinnedCertificateNotInBundle";
-    public const string RuleIssuerNotInBundle = "RuleIssuerNotInBundle";
     public const string PrivateKeyInSource = "PrivateKeyInSource";
 }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using k8s.Models;
+using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
 
 namespace MtlsOperator.Engine.Evaluation;
@@ -10,7 +12,20 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <param name="CrlPem">Every CRL matched to an issuer in the bundle, or null when there are none.</param>
 /// <param name="CaSubjects">RFC 4514 subjects of the accepted CAs.</param>
 /// <param name="CasWithoutCrl">Subjects of accepted CAs for which no CRL was given.</param>
-public sealed record TrustAnchors(string CaBundlePem, string? CrlPem, ImmutableArray<string> CaSubjects, ImmutableArray<string> CasWithoutCrl);
+public sealed record TrustAnchors(string CaBundlePem, string? CrlPem, ImmutableArray<string> CaSubjects, ImmutableArray<string> CasWithoutCrl)
+{
+    /// <summary>The accepted CA certificates, in <see cref="CaBundlePem"/> order, for rules that must name one of them.</summary>
+    public ImmutableArray<TrustedAuthority> Authorities { get; init; } = [];
+
+    /// <summary>The accepted CAs whose subject is <paramref name="name"/> as OpenSSL compares names.</summary>
+    public IEnumerable<TrustedAuthority> Named(CanonicalName name) => Authorities.Where(a => a.Name.Equals(name));
+}
+
+/// <summary>One CA certificate of a usable bundle.</summary>
+/// <param name="Subject">RFC 4514 subject as OpenSSL prints it.</param>
+/// <param name="Name">The subject as OpenSSL compares names.</param>
+/// <param name="Sha256">Lowercase hex SHA-256 of the DER certificate.</param>
+public sealed record TrustedAuthority(X509Certificate2 Certificate, string Subject, CanonicalName Name, string Sha256, bool IsRoot);
 
 /// <summary>Result of evaluating a <see cref="TrustBundle"/>: its status, the ConfigMap to write, and usable anchors.</summary>
 public sealed record TrustBundleEvaluation(TrustBundleStatus Status, V1ConfigMap? Output, TrustAnchors? Anchors);

@@ -118,7 +118,7 @@ internal static class PolicyPins
         }
 
         var issuer = DistinguishedName.Format(certificate.IssuerName);
-        if (anchors is not null && !anchors.CaSubjects.Contains(issuer))
+        if (anchors is not null && !anchors.Named(CanonicalName.Of(certificate.IssuerName)).Any())
         {
             findings.Add(entry, ClientAuthPolicyReasons.PinnedCertificateNotInBundle,
                 $"{field} \"{subject}\" was issued by \"{issuer}\", which is not in the trust bundle, so proxies reject it before the pin is checked. " +

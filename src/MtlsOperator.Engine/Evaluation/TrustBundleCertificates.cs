@@ -129,7 +129,7 @@ internal static class TrustBundleCertificates
 
             var last = path.Path[^1];
             var current = accepted.First(a => ReferenceEquals(a.Ca.Certificate, last) || a.Ca.Certificate.RawData.AsSpan().SequenceEqual(last.RawData));
-            var sameName = accepted.Any(a => a.Ca.Subject == current.Ca.Issuer);
+            var sameName = accepted.Any(a => a.Ca.SubjectName.Equals(current.Ca.IssuerName));
             var where = ReferenceEquals(current, intermediate) ? "was" : $"chains to \"{current.Ca.Subject}\", which was";
             var message = sameName
                 ? $"{intermediate.Ca.Describe()} {where} issued under the name \"{current.Ca.Issuer}\" but no key in the bundle with that name verifies its signature; " +

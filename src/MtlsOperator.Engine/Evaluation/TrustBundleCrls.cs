@@ -87,7 +87,8 @@ internal static class TrustBundleCrls
 
     private static AcceptedCa? Match(CertificateRevocationList crl, string entry, IReadOnlyList<AcceptedCa> cas, Findings findings)
     {
-        var named = cas.Where(c => c.Ca.Subject == crl.Issuer).ToList();
+        var crlIssuer = CanonicalName.FromDer(crl.IssuerDer);
+        var named = cas.Where(c => c.Ca.SubjectName.Equals(crlIssuer)).ToList();
         if (named.Count == 0)
         {
             findings.Add(entry, TrustBundleReasons.CrlIssuerNotInBundle,

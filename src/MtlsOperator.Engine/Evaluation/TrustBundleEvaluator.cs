@@ -103,7 +103,10 @@ public sealed partial class TrustBundleEvaluator
         var crlPem = crls.Count == 0 ? null : string.Concat(crls.Select(m => m.Crl.ToPem()));
         var subjects = cas.Select(c => c.Ca.Subject).Distinct().ToImmutableArray();
         var withCrl = crls.Select(m => m.Issuer.Ca.Subject).ToHashSet();
-        return new TrustAnchors(caPem, crlPem, subjects, [.. subjects.Where(s => !withCrl.Contains(s))]);
+        return new TrustAnchors(caPem, crlPem, subjects, [.. subjects.Where(s => !withCrl.Contains(s))])
+        {
+            Authorities = [.. cas.Select(c => new TrustedAuthority(c.Ca.Certificate, c.Ca.Subject, c.Ca.SubjectName, c.Ca.Sha256, c.Role == CertificateRole.Root))],
+        };
     }
 
     private static V1ConfigMap OutputOf(TrustBundle bundle, string outputName, TrustAnchors anchors)

@@ -15,13 +15,13 @@ public static class CrlScope
         try
         {
             var crlIssuers = PemBlock.ReadAll(crlPem).Where(b => b.Label == PemLabels.Crl)
-                .Select(b => new X500DistinguishedName(CertificateRevocationList.Parse(b.Der).IssuerDer.Span)).ToList();
+                .Select(b => CanonicalName.FromDer(CertificateRevocationList.Parse(b.Der).IssuerDer)).ToList();
             var cas = PemBlock.ReadAll(caBundlePem).Where(b => b.Label == PemLabels.Certificate)
                 .Select(b => X509CertificateLoader.LoadCertificate(b.Der.Span)).ToList();
 
             // Verifiers find a certificate's CRL by its issuer name, so a CRL can revoke exactly the certificates
             // whose issuer is the CRL's issuer. Self-signed roots are trust anchors, never checked against a CRL.
-            return !cas.Any(ca => !SameName(ca.SubjectName, ca.IssuerName) && crlIssuers.Any(issuer => SameName(ca.IssuerName, issuer)));
+            return !cas.Any(ca => !CanonicalName.Same(ca.SubjectName, ca.IssuerName) && crlIssuers.Contains(CanonicalName.Of(ca.IssuerName)));
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException or FormatException)
         {
@@ -29,7 +29,4 @@ public static class CrlScope
         }
     }
 
-    // Byte equality, or the same decoded text ignoring case: erring towards "same" keeps the answer conservative.
-    private static bool SameName(X500DistinguishedName a, X500DistinguishedName b) =>
-        a.RawData.AsSpan().SequenceEqual(b.RawData) || string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
 }

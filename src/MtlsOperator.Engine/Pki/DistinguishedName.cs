@@ -26,6 +26,8 @@ public sealed record DnAttribute(string Type, string Value, bool IsDerHex = fals
 /// <c>$ssl_client_s_dn</c>: most specific RDN first, <c>,</c> between RDNs with no space, <c>+</c> inside one.</summary>
 public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute>> Rdns)
 {
+    private static readonly Encoding s_ucs4 = new UTF32Encoding(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true);
+
     /// <summary>The canonical RFC 4514 text, e.g. <c>CN=client,O=Example</c>.</summary>
     public override string ToString() =>
         string.Join(',', Rdns.Select(rdn => string.Join('+', rdn)));
@@ -56,6 +58,9 @@ public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute
                 attributes.Add(DecodeValue(DnAttributeTypes.ShortNameOf(oid), value));
             }
 
+            // OpenSSL's RFC 2253 printer reverses its flat list of entries, so the attributes of a multi-valued RDN come out
+            // in reverse DER order too.
+            attributes.Reverse();
             rdns.Add(attributes.ToImmutable());
         }
 
@@ -87,16 +92,20 @@ public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute
                     case UniversalTagNumber.PrintableString:
                     case UniversalTagNumber.IA5String:
                     case UniversalTagNumber.BMPString:
-                    case UniversalTagNumber.UniversalString:
                     case UniversalTagNumber.VisibleString:
                     case UniversalTagNumber.NumericString:
                         return new DnAttribute(type, reader.ReadCharacterString((UniversalTagNumber)tag.TagValue));
+                    case UniversalTagNumber.UniversalString:
+                        // System.Formats.Asn1 has no UniversalString decoder: UCS-4, big-endian.
+                        AsnDecoder.ReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out var at, out var size, out _);
+                        return new DnAttribute(type, s_ucs4.GetString(encoded.Span.Slice(at, size)));
                     case UniversalTagNumber.T61String:
                         // OpenSSL prints T61String bytes as Latin-1, and so do the proxies.
-                        return new DnAttribute(type, Encoding.Latin1.GetString(reader.ReadOctetString(new Asn1Tag(UniversalTagNumber.T61String))));
+                        AsnDecoder.ReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out var offset, out var length, out _);
+                        return new DnAttribute(type, Encoding.Latin1.GetString(encoded.Span.Slice(offset, length)));
                 }
             }
-            catch (AsnContentException)
+            catch (Exception e) when (e is AsnContentException or DecoderFallbackException)
             {
                 // A mis-encoded string is shown the way OpenSSL shows values it cannot print: as hex of its DER.
             }

@@ -38,6 +38,12 @@ internal static class DnAttributeTypes
         .SelectMany(t => t.Aliases.Append(t.ShortName).Append(t.Oid).Select(a => (Alias: a, t.ShortName)))
         .ToFrozenDictionary(x => x.Alias, x => x.ShortName, StringComparer.OrdinalIgnoreCase);
 
+    private static readonly FrozenDictionary<string, string> s_oidByShortName = s_types.ToFrozenDictionary(t => t.ShortName, t => t.Oid, StringComparer.Ordinal);
+
+    /// <summary>The OID of a canonical type (<see cref="Canonical"/>'s result): a known short name's, or the dotted OID itself.</summary>
+    public static string? OidOf(string type) =>
+        s_oidByShortName.TryGetValue(type, out var oid) ? oid : IsDottedOid(type) ? type : null;
+
     /// <summary>Short names accepted in rules, for messages.</summary>
     public static string KnownShortNames => string.Join(", ", s_types.Select(t => t.ShortName));
 

@@ -208,12 +208,13 @@ public sealed class ClientAuthPolicyEvaluatorTests
     }
 
     [Fact]
-    public void Rule_naming_an_issuer_outside_the_bundle_is_reported()
+    public void Rule_naming_an_issuer_outside_the_bundle_blocks()
     {
         var result = Evaluate(Policy(rules: [new MatchRuleSpec { Issuer = "CN=Other CA" }]));
 
-        Assert.Equal(ClientAuthPolicyReasons.RuleIssuerNotInBundle, Assert.Single(result.Status.Problems).Reason);
-        Assert.NotNull(result.Admission);
+        Assert.Equal(("False", ClientAuthPolicyReasons.RuleIssuerNotInBundle), (Ready(result).Status, Ready(result).Reason));
+        Assert.Contains("CN=Policy Issuing,O=Corp", Ready(result).Message, StringComparison.Ordinal);
+        Assert.Null(result.Admission);
     }
 
     [Fact]

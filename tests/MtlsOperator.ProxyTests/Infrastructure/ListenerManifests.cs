@@ -34,6 +34,11 @@ public static class ListenerManifests
         Document(yaml, Api, "TrustBundle", listenerName).Append("spec:\n  sources:\n");
         Block(yaml, "    - inline", PemExport.Certificate(pki.ClientRoot.Certificate));
         Block(yaml, "    - inline", PemExport.Certificate(pki.ClientIssuing.Certificate));
+        if (scenario.ExtraBundlePem is { } extra)
+        {
+            Block(yaml, "    - inline", extra);
+        }
+
         if (scenario.CheckRevocation)
         {
             yaml.Append("  crls:\n");

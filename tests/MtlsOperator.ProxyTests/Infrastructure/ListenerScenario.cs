@@ -49,4 +49,7 @@ public sealed record ListenerScenario(
     /// <summary>With <see cref="CheckRevocation"/>: the issuing CA's <c>spec.crls</c> entries in this order (PEM each); empty means one
     /// current CRL revoking <see cref="ProxyPki.Revoked"/>.</summary>
     public ImmutableArray<string> IssuingCaCrls { get; init; } = [];
+
+    /// <summary>More CA certificates (PEM) for the TrustBundle, e.g. a partner's root.</summary>
+    public string? ExtraBundlePem { get; init; }
 }

@@ -50,6 +50,19 @@ public static class Scenarios
         RootCrlMissing: false,
         IdentityHeader: ListenerScenario.IdentityHeaderName);
 
+    /// <summary>The partner rule (issuer: the Corp Issuing CA) with a partner's root in the bundle too; no CRLs.</summary>
+    public static ListenerScenario PartnerRootInBundle(string partnerRootPem) => new(
+        "binding",
+        [DefaultServer],
+        [],
+        [new ClientMatchRule(DistinguishedName.Format(Pki.ClientIssuing.Certificate.SubjectName), "CN=*,OU=Partners,O=Corp", null, null)],
+        CheckRevocation: false,
+        RootCrlMissing: false,
+        IdentityHeader: null)
+    {
+        ExtraBundlePem = partnerRootPem,
+    };
+
     /// <summary>Revocation checked with a CRL from the issuing CA only: the root has none.</summary>
     public static ListenerScenario MissingRootCrl() => new(
         "rootcrl",

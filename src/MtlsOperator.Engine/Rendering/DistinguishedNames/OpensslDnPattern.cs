@@ -10,7 +10,7 @@ namespace MtlsOperator.Engine.Rendering.DistinguishedNames;
 /// <remarks>
 /// OpenSSL escapes <c>, + " \ &lt; &gt; ;</c> with a backslash, a leading <c>#</c> or space and a trailing space likewise,
 /// and control characters and every byte of a non-ASCII character as <c>\XX</c> (uppercase hex of its UTF-8 bytes). Multi-valued RDNs print
-/// in DER order, which a policy cannot know, so every order is accepted. Values compare case-sensitively (fail closed).
+/// in reverse DER order, which a policy cannot know, so every order is accepted. Values compare case-sensitively (fail closed).
 /// Literal characters other than letters, digits, <c>= , - _ @ : /</c> and space are written as <c>\xHH</c>, so a pattern holds no
 /// quote, <c>$</c>, <c>#</c>, brace or control character: it embeds in HAProxy single quotes verbatim and in nginx double
 /// quotes with backslashes doubled.
