@@ -25,13 +25,6 @@ public static class CaIssuance
         return ca.Extensions[NameConstraintsOid] is not { } constraints || Permits(constraints.RawData, name);
     }
 
-    /// <summary>The reason <see cref="CanIssueCaNamed"/> is false, for messages; null when it is true.</summary>
-    public static string? WhyNot(X509Certificate2 ca, CanonicalName name) =>
-        CanIssueCaNamed(ca, name) ? null
-        : ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is { HasPathLengthConstraint: true, PathLengthConstraint: 0 }
-            ? "pathLenConstraint 0"
-            : "a name constraint";
-
     /// <summary>OpenSSL's directoryName check (<c>nc_dn</c>: a canonical-encoding prefix). A malformed extension, or a subtree
     /// with minimum/maximum (which OpenSSL does not support), is taken as permitting the name.</summary>
     private static bool Permits(byte[] extension, CanonicalName name)
