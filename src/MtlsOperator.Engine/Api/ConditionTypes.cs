@@ -11,4 +11,7 @@ public static class ConditionTypes
 
     /// <summary>kstatus: True while the resource waits for a referenced object to appear or become Ready.</summary>
     public const string Reconciling = "Reconciling";
+
+    /// <summary>On a TrustBundle with CRLs: True while a CRL is within its warning window of nextUpdate (or past it).</summary>
+    public const string CrlExpiringSoon = "CrlExpiringSoon";
 }

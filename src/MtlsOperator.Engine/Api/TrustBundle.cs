@@ -27,6 +27,13 @@ public sealed class TrustBundleSpec
     [JsonPropertyName("crls")]
     public List<DataSource> Crls { get; set; } = [];
 
+    /// <summary>Hours before a CRL's nextUpdate at which the bundle reports <c>CrlExpiringSoon=True</c> and emits a Warning
+    /// Event (default 24): once nextUpdate has passed, HAProxy and nginx refuse every client the CRL covers.</summary>
+    [Range(1, 8760)]
+    [JsonPropertyName("crlExpiryWarningHours")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CrlExpiryWarningHours { get; set; }
+
     /// <summary>Name of the ConfigMap written with <c>ca.crt</c>; defaults to <c>&lt;name&gt;-ca</c>.</summary>
     [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("outputConfigMapName")]

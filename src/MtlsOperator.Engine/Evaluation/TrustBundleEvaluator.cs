@@ -66,9 +66,46 @@ public sealed partial class TrustBundleEvaluator
             $"ConfigMap {outputName} holds {Wording.Count(cas.Count, "CA certificate")} ({cas.Count(c => c.Role == CertificateRole.Root)} root, " +
             $"{cas.Count(c => c.Role == CertificateRole.Intermediate)} intermediate) and {Wording.Count(crls.Count, "CRL")}." +
             (problems == 0 ? "" : $" {Wording.Count(problems, "problem")} in status.problems: each says what was left out and why; fix them."));
+        SetCrlExpiry(conditions, bundle.Spec, crls, context.Now);
         status.Conditions = conditions.Build();
         return new TrustBundleEvaluation(status, OutputOf(bundle, outputName, anchors), anchors);
     }
+
+    /// <summary>The warning window before a CRL's nextUpdate (<c>spec.crlExpiryWarningHours</c>, default 24 hours).</summary>
+    public static TimeSpan CrlWarningOf(TrustBundleSpec spec) => TimeSpan.FromHours(spec.CrlExpiryWarningHours ?? 24);
+
+    /// <summary>CrlExpiringSoon, set only on bundles with CRLs. The message names an absolute time, never "in N hours",
+    /// so it does not change (and cause a status write) on every reconcile while the window lasts.</summary>
+    private static void SetCrlExpiry(ConditionSet conditions, TrustBundleSpec spec, List<MatchedCrl> crls, DateTimeOffset now)
+    {
+        var dated = crls.Where(m => m.Crl.NextUpdate is not null).OrderBy(m => m.Crl.NextUpdate).ToList();
+        if (crls.Count == 0)
+        {
+            return;
+        }
+
+        if (dated.Count == 0)
+        {
+            conditions.Set(ConditionTypes.CrlExpiringSoon, false, "NoNextUpdate", "No CRL in the bundle states a nextUpdate.");
+            return;
+        }
+
+        var warning = CrlWarningOf(spec);
+        var soon = dated.Where(m => m.Crl.NextUpdate!.Value - warning <= now).ToList();
+        if (soon.Count == 0)
+        {
+            var first = dated[0];
+            conditions.Set(ConditionTypes.CrlExpiringSoon, false, "CrlsCurrent",
+                $"The first CRL due is from \"{first.Crl.Issuer}\" ({first.Source}), nextUpdate {TrustBundleCertificates.Format(first.Crl.NextUpdate!.Value)}.");
+            return;
+        }
+
+        conditions.Set(ConditionTypes.CrlExpiringSoon, true, "CrlExpiringSoon",
+            string.Join(" ", soon.Select(m => $"The CRL from \"{m.Crl.Issuer}\"{NumberOf(m)} ({m.Source}) reaches nextUpdate at {TrustBundleCertificates.Format(m.Crl.NextUpdate!.Value)}.")) +
+            " Publish a fresh CRL into its source before then: once nextUpdate has passed, HAProxy and nginx refuse every client certificate the CRL covers.");
+    }
+
+    private static string NumberOf(MatchedCrl m) => m.Crl.Extensions.Number is { } n ? $" (CRL number {n.ToString(CultureInfo.InvariantCulture)})" : "";
 
     private static TrustBundleStatus StatusOf(TrustBundle bundle, string outputName, List<AcceptedCa> cas, List<MatchedCrl> crls, Findings findings) => new()
     {

@@ -27,6 +27,13 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
         {
             await EmitAsync(resource, "Warning", "CertificateExpiring", expiring.Message, cancellationToken).ConfigureAwait(false);
         }
+
+        var crlExpiring = after.FirstOrDefault(c => c.Type == ConditionTypes.CrlExpiringSoon && c.Status == "True");
+        var wasCrlExpiring = before?.Any(c => c.Type == ConditionTypes.CrlExpiringSoon && c.Status == "True") ?? false;
+        if (crlExpiring is not null && !wasCrlExpiring)
+        {
+            await EmitAsync(resource, "Warning", "CrlExpiring", crlExpiring.Message, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task EmitAsync(IKubernetesObject<V1ObjectMeta> resource, string type, string reason, string message, CancellationToken cancellationToken)

@@ -86,7 +86,10 @@ internal sealed class MtlsReconciler(
             case TrustBundle bundle:
             {
                 var r = engine.Evaluate(bundle, context);
-                return new(r.Output, bundle.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.EarliestExpiry, [r.Status.EarliestExpiry]);
+                var crlWarning = TrustBundleEvaluator.CrlWarningOf(bundle.Spec);
+                // A CRL entering its warning window, and passing nextUpdate, are both worth a look although nothing is written.
+                DateTime?[] crlMoments = [.. r.Status.Crls.SelectMany(c => new[] { c.NextUpdate - crlWarning, c.NextUpdate })];
+                return new(r.Output, bundle.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.EarliestExpiry, [r.Status.EarliestExpiry, .. crlMoments]);
             }
 
             case ServerCertificate certificate:
