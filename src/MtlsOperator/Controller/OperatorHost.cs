@@ -55,7 +55,7 @@ public sealed class OperatorHost
         // System.Net.Http is .NET's own meter: http.client.request.duration by method, status code and server, which
         // here means every request the API client sends. Runtime instrumentation adds GC, heap, thread pool and CPU.
         using var meters = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(RuntimeMetrics.MeterName, RuntimeMetrics.MeterName + ".*", "System.Net.Http")
+            .AddMeter(RuntimeMetrics.MeterName, metrics.MeterName, "System.Net.Http")
             .AddRuntimeInstrumentation()
             .AddReader(reader)
             .Build();

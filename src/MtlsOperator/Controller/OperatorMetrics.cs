@@ -15,7 +15,9 @@ internal sealed class OperatorMetrics : IDisposable
 {
     private static readonly string[] s_conditionStatuses = ["True", "False", "Unknown"];
 
-    private readonly Meter _meter = new(RuntimeMetrics.MeterName + ".Operator");
+    // One meter per instance, subscribed to by name: an operator's /metrics shows its own resources only, even with
+    // several operators in one process (the tests).
+    private readonly Meter _meter = new(RuntimeMetrics.MeterName + ".Operator." + Guid.NewGuid().ToString("N"));
     private readonly ConcurrentDictionary<ResourceKey, DateTimeOffset> _expiries = new();
     private readonly ConcurrentDictionary<ResourceKey, string> _ready = new();
     private readonly ConcurrentDictionary<ResourceKey, IReadOnlyList<(string Issuer, DateTimeOffset NextUpdate)>> _crls = new();
@@ -38,6 +40,9 @@ internal sealed class OperatorMetrics : IDisposable
                 "1 while this replica holds the leader Lease and runs the controllers, else 0.");
         }
     }
+
+    /// <summary>The name of this instance's meter, for the meter provider to subscribe to.</summary>
+    public string MeterName => _meter.Name;
 
     public void RecordExpiry(ResourceKey key, DateTime? notAfter)
     {

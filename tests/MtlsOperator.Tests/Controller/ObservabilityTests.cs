@@ -39,7 +39,7 @@ public sealed class ObservabilityTests
         Assert.Equal(0, Single(samples, "mtls_operator_resource_ready_status", ("kind", "MtlsListener"), ("name", "observed"), ("condition", "Unknown")));
         var nextUpdate = Single(samples, "mtls_operator_crl_next_update_timestamp_seconds", ("kind", "TrustBundle"), ("name", "observed-ca"));
         Assert.Equal(world.CrlNextUpdate.ToUnixTimeSeconds(), nextUpdate, 1.0);
-        Assert.Equal(1, Single(samples, "mtls_operator_leader", ("identity", "op-1")));
+        Assert.Equal(1, Single(samples, "mtls_operator_leader", ("identity", ObservedWorld.Identity)));
     }
 
     [Fact]

@@ -12,6 +12,9 @@ internal sealed class ObservedWorld : IAsyncDisposable
 {
     public const string Ns = "observed";
 
+    /// <summary>The operator's identity (its leader gauge's label).</summary>
+    public const string Identity = "observer";
+
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private readonly OperatorFixture _fixture;
@@ -33,7 +36,7 @@ internal sealed class ObservedWorld : IAsyncDisposable
     public static async Task<ObservedWorld> StartAsync(OtlpTraceExport? traces = null)
     {
         var fx = await OperatorFixture.StartAsync();
-        var host = fx.StartOperator(OperatorFixture.TestOptions() with { HealthPort = 0, HealthAddress = "127.0.0.1", Traces = traces });
+        var host = fx.StartOperator(OperatorFixture.TestOptions(Identity) with { HealthPort = 0, HealthAddress = "127.0.0.1", Traces = traces });
         await OperatorFixture.Eventually(() => Task.FromResult(host.ProbeUrl is not null), "the probe server listens");
         var root = TestCertificateAuthority.CreateRoot("CN=Observed Root,O=Test");
         var server = root.IssueServer("observed.example.com");
