@@ -42,6 +42,12 @@ public sealed record ApiResource(string Group, string Version, string Plural, st
     /// <summary>events.k8s.io/v1 Event.</summary>
     public static ApiResource Events { get; } = new("events.k8s.io", "v1", "events", "Event", true, false, false);
 
+    /// <summary>core/v1 Pod (stored as written: no scheduler or kubelet fills in its status).</summary>
+    public static ApiResource Pods { get; } = new("", "v1", "pods", "Pod", true, true, false);
+
+    /// <summary>admissionregistration.k8s.io/v1 MutatingWebhookConfiguration (cluster-scoped; stored, never called).</summary>
+    public static ApiResource MutatingWebhookConfigurations { get; } = new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false, false, false);
+
     /// <summary>The built-in kinds every server serves from the start.</summary>
-    public static IReadOnlyList<ApiResource> BuiltIns { get; } = [Secrets, ConfigMaps, CoreEvents, Namespaces, Leases, Events];
+    public static IReadOnlyList<ApiResource> BuiltIns { get; } = [Secrets, ConfigMaps, CoreEvents, Namespaces, Leases, Events, Pods, MutatingWebhookConfigurations];
 }

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace TestApiServer;
 
 /// <summary>RFC 6902 JSON patch (add, remove, replace, move, copy, test) over a copy of the target.</summary>
-internal static class JsonPatch
+public static class JsonPatch
 {
+    /// <summary>The target with the operations applied; throws when an operation cannot apply.</summary>
     public static JsonObject Apply(JsonObject target, JsonNode? patch)
     {
         if (patch is not JsonArray operations)

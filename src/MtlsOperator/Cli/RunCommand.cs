@@ -13,18 +13,26 @@ internal sealed class RunCommand(TextWriter stderr)
         usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--health-port 8080] [--workers 2]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
                                  [--log-level trace|debug|info|warning|error]
+                                 [--webhook-port PORT] [--webhook-service NAME] [--webhook-secret NAME] [--webhook-configuration NAME]
+                                 [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
+                                 [--sidecar-pull-policy POLICY] [--sidecar-status-port PORT]
           --namespaces   watch only these namespaces (default: all)
           --health-port  port of /healthz, /readyz and /metrics (default 8080)
           --leader-elect hold a Lease so only one replica reconciles (default true); lease namespace defaults to
                          $POD_NAMESPACE, identity to $POD_NAME
           --log-level    lowest level logged, as JSON lines on stdout (default info)
+          --webhook-port PORT  serve the sidecar-injecting admission webhook on this HTTPS port (off when not given)
+          --webhook-service NAME, --webhook-secret NAME, --webhook-configuration NAME
+                         its Service (named by the serving certificate), the Secret the operator keeps that certificate
+                         in, and the MutatingWebhookConfiguration whose caBundle it sets (all in/for $POD_NAMESPACE)
         Traces: reconcile spans are exported by OTLP when OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_ENDPOINT
         (or ..._TRACES_ENDPOINT) is set; the other standard OTEL_* variables (protocol, headers, service name) apply.
-        """;
+        """ + "\n" + SidecarOptions.Usage;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level"], []);
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level",
+            "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
             stderr.WriteLine(o.Error ?? $"unexpected argument {o.Positionals[0]}");
@@ -54,6 +62,7 @@ internal sealed class RunCommand(TextWriter stderr)
                 LeaseName = o.Value("--lease-name") ?? defaults.LeaseName,
                 Identity = o.Value("--identity") ?? Environment.GetEnvironmentVariable("POD_NAME") ?? defaults.Identity,
                 Traces = OtlpTraceExport.FromEnvironment(Environment.GetEnvironmentVariable),
+                Webhook = WebhookFrom(o),
             };
             config = o.Value("--kubeconfig") is { } path
                 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
@@ -72,5 +81,24 @@ internal sealed class RunCommand(TextWriter stderr)
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         new OperatorHost(client, options, loggers).RunAsync(stop.Token).GetAwaiter().GetResult();
         return ExitCodes.Ok;
+    }
+
+    private static Webhook.WebhookOptions? WebhookFrom(CommandLine o)
+    {
+        if (o.Value("--webhook-port") is not { } port)
+        {
+            return null;
+        }
+
+        var defaults = new Webhook.WebhookOptions();
+        return defaults with
+        {
+            Port = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture),
+            Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? defaults.Namespace,
+            ServiceName = o.Value("--webhook-service") ?? defaults.ServiceName,
+            SecretName = o.Value("--webhook-secret") ?? defaults.SecretName,
+            ConfigurationName = o.Value("--webhook-configuration") ?? defaults.ConfigurationName,
+            Sidecar = SidecarOptions.From(o),
+        };
     }
 }

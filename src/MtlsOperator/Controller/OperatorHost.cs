@@ -16,6 +16,8 @@ public sealed class OperatorHost
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private volatile ControllerRun? _current;
+    private Webhook.WebhookCertificateRotator? _rotator;
+    private Func<bool> _webhookServing = () => true;
     private volatile bool _running;
 
     public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
@@ -30,8 +32,9 @@ public sealed class OperatorHost
     /// <summary>True while this replica runs the controllers.</summary>
     public bool IsLeading => _current is not null;
 
-    /// <summary>Ready to serve: a standby replica is ready; a leader once its caches have synced.</summary>
-    public bool IsReady => _running && (_current is not { } run || run.HasSynced);
+    /// <summary>Ready to serve: a standby replica is ready; a leader once its caches have synced; with the webhook, once
+    /// its serving certificate is loaded (so the Service sends admission requests only to replicas that can answer).</summary>
+    public bool IsReady => _running && (_current is not { } run || run.HasSynced) && _webhookServing();
 
     /// <summary>Reconciles finished in the current leadership term.</summary>
     public long ReconcileCount => _current?.Reconciles ?? 0;
@@ -41,6 +44,9 @@ public sealed class OperatorHost
 
     /// <summary>The informer caches of the current term (null while not leading); for tests that inspect what is kept in memory.</summary>
     internal ClusterCache? Cache => _current?.Cache;
+
+    /// <summary>Where the admission webhook listens, once started (null without one).</summary>
+    public string? WebhookUrl { get; private set; }
 
     /// <summary>Where the probe endpoints listen, once started.</summary>
     public string? ProbeUrl { get; private set; }
@@ -68,6 +74,16 @@ public sealed class OperatorHost
             _logger.LogInformation("Probes and metrics on {Url}", ProbeUrl);
         }
 
+        Webhook.WebhookHost? webhook = null;
+        if (_options.Webhook is { } webhookOptions)
+        {
+            webhook = new Webhook.WebhookHost(_client, webhookOptions, _options.Namespaces, _loggers, _time);
+            await webhook.StartAsync(cancellationToken).ConfigureAwait(false);
+            WebhookUrl = webhook.Url;
+            _rotator = webhook.Rotator;
+            _webhookServing = () => webhook.IsServing;
+        }
+
         _running = true;
         try
         {
@@ -83,6 +99,11 @@ public sealed class OperatorHost
         finally
         {
             _running = false;
+            if (webhook is not null)
+            {
+                await webhook.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (probes is not null)
             {
                 await probes.DisposeAsync().ConfigureAwait(false);
@@ -105,9 +126,20 @@ public sealed class OperatorHost
     {
         var run = new ControllerRun(_client, _options, metrics, _loggers, _time);
         _current = run;
+        // The leader alone writes the webhook's Secret and caBundle; every replica serves them. It stops with the term.
+        using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var rotation = _rotator?.RunAsync(term.Token) ?? Task.CompletedTask;
         try
         {
-            await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await term.CancelAsync().ConfigureAwait(false);
+                await rotation.ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

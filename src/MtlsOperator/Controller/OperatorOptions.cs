@@ -42,6 +42,9 @@ public sealed record OperatorOptions
     /// <summary>Export reconcile spans by OTLP; null exports none. <c>run</c> sets it from the standard <c>OTEL_*</c> variables.</summary>
     public OtlpTraceExport? Traces { get; init; }
 
+    /// <summary>The mutating admission webhook this operator serves; null serves none.</summary>
+    public Webhook.WebhookOptions? Webhook { get; init; }
+
     /// <summary>A watch silent for this long (no event, no bookmark) is restarted.</summary>
     public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromMinutes(5.5);
 }

@@ -9,6 +9,18 @@ internal static class ChartRbac
     private const string ServiceAccountName = "include \"mtls-operator.serviceAccountName\" .";
     private const string ReleaseNamespace = ".Release.Namespace";
 
+    /// <summary>What Helm renders the full name as for <c>helm install mtls-operator ...</c> (the release name contains the chart's).</summary>
+    public const string RenderedFullName = "mtls-operator";
+
+    /// <summary>The name-building actions of the webhook objects, with what Helm renders for release <see cref="RenderedFullName"/>.</summary>
+    private static readonly (string Action, string Text)[] s_names =
+    [
+        ("printf \"%s-webhook-tls\" (include \"mtls-operator.fullname\" .) | quote", RenderedFullName + "-webhook-tls"),
+        ("printf \"%s-webhook-tls\" (include \"mtls-operator.fullname\" .)", RenderedFullName + "-webhook-tls"),
+        (FullName + " | quote", RenderedFullName),
+        (FullName, RenderedFullName),
+    ];
+
     /// <summary>The grants, with <paramref name="releaseNamespace"/> standing for the namespace Helm installs into.</summary>
     /// <param name="watchNamespaces">The <c>watchNamespaces</c> value: empty (the default) binds the ClusterRole
     /// cluster-wide, otherwise it is bound by one RoleBinding in each listed namespace.</param>
@@ -40,7 +52,26 @@ internal static class ChartRbac
         RequireBinding(leaseFile, Single(leaseFile, "RoleBinding"), "Role", (string)role["metadata"]!["name"]!, ".");
 
         grants.Add(new RbacGrant("leader-election Role", releaseNamespace, Rules(role)));
+
+        // webhook.enabled: the webhook's own ClusterRole (its MutatingWebhookConfiguration) and Role (its serving Secret).
+        var webhookFile = HelmChart.Template("templates/webhook-rbac.yaml");
+        var webhookClusterRole = Single(webhookFile, "ClusterRole");
+        RequireBinding(webhookFile, Single(webhookFile, "ClusterRoleBinding"), "ClusterRole", (string)webhookClusterRole["metadata"]!["name"]!, ".");
+        var webhookRole = Single(webhookFile, "Role");
+        Assert.Equal(webhookFile.PlaceholderOf(ReleaseNamespace), (string?)webhookRole["metadata"]!["namespace"]);
+        RequireBinding(webhookFile, Single(webhookFile, "RoleBinding"), "Role", (string)webhookRole["metadata"]!["name"]!, ".");
+        grants.Add(new RbacGrant("webhook ClusterRole", null, Rules(webhookClusterRole, webhookFile)));
+        grants.Add(new RbacGrant("webhook Role", releaseNamespace, Rules(webhookRole, webhookFile)));
         return grants;
+    }
+
+    /// <summary>The value the deployment passes for <paramref name="flag"/> (e.g. <c>--webhook-secret</c>), as the skeleton renders it.</summary>
+    public static string ArgumentOf(string flag)
+    {
+        var file = HelmChart.Template("templates/deployment.yaml");
+        var argument = file.Documents.OfType<JsonObject>().Single(d => (string?)d["kind"] == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray()
+            .Select(a => (string)a!).Single(a => a.StartsWith(flag + "=", StringComparison.Ordinal))[(flag.Length + 1)..];
+        return file.Rendered(argument, s_names);
     }
 
     /// <summary>Binds <paramref name="kind"/> <paramref name="roleName"/> to the chart's ServiceAccount in the release namespace.</summary>
@@ -59,5 +90,6 @@ internal static class ChartRbac
     public static JsonObject Single(TemplateSkeleton file, string kind) =>
         Assert.Single(file.Documents.OfType<JsonObject>(), d => (string?)d["kind"] == kind);
 
-    private static List<RbacRule> Rules(JsonObject role) => [.. role["rules"]!.AsArray().Select(r => RbacRule.From(r!))];
+    private static List<RbacRule> Rules(JsonObject role, TemplateSkeleton? names = null) =>
+        [.. role["rules"]!.AsArray().Select(r => RbacRule.From(r!)).Select(r => names is null ? r : r with { ResourceNames = [.. r.ResourceNames.Select(n => names.Rendered(n, s_names))] })];
 }

@@ -1,3 +1,4 @@
+using k8s;
 using MtlsOperator.Tests.Cli;
 using MtlsOperator.Tests.Controller;
 
@@ -37,6 +38,9 @@ public sealed class ChartRbacTests
     [InlineData("patch", "", "configmaps", null)]
     [InlineData("update", "coordination.k8s.io", "leases", "someone-elses-lease")]
     [InlineData("list", "coordination.k8s.io", "leases", null)]
+    [InlineData("patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "someone-elses-webhook")]
+    [InlineData("list", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", null)]
+    [InlineData("create", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", null)]
     public void Calls_the_operator_never_makes_are_denied(string verb, string group, string resource, string? name)
     {
         var grants = ChartRbac.Load(ReleaseNamespace);
@@ -70,18 +74,48 @@ public sealed class ChartRbacTests
     /// single cluster-wide call would be forbidden.
     /// </summary>
     [Theory]
-    [InlineData("")]
-    [InlineData("apps")]
-    public async Task Every_request_a_real_operator_run_makes_is_allowed_by_the_chart(string watched)
+    [InlineData("", false)]
+    [InlineData("apps", false)]
+    [InlineData("", true)]
+    [InlineData("apps", true)]
+    public async Task Every_request_a_real_operator_run_makes_is_allowed_by_the_chart(string watched, bool webhook)
     {
         var watchNamespaces = watched.Split(',', StringSplitOptions.RemoveEmptyEntries);
         await using var fx = await OperatorFixture.StartAsync();
         await fx.ApplyAsync(new ListenerManifests().Yaml());
+        var configuration = ChartRbac.ArgumentOf("--webhook-configuration");
+        if (webhook)
+        {
+            await fx.Client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(new k8s.Models.V1MutatingWebhookConfiguration
+            {
+                Metadata = new() { Name = configuration },
+                Webhooks = [new() { Name = "inject.mtls-operator.io", AdmissionReviewVersions = ["v1"], SideEffects = "None", ClientConfig = new() }],
+            });
+        }
+
         var mark = fx.Server.Requests.Mark();
 
         // Only the operator talks to the server from the mark on: the test waits on the host, not through the API.
-        var host = fx.StartOperator(OperatorFixture.TestOptions(leaderElection: true) with { Namespaces = watchNamespaces, LeaseNamespace = ReleaseNamespace, LeaseName = s_leaseName });
-        await OperatorFixture.Eventually(() => Task.FromResult(host.ReconcileCount >= 4 && host.IsIdle), "the operator reconciled all four resources");
+        // With the webhook it is configured with the names the chart's deployment passes.
+        var host = fx.StartOperator(OperatorFixture.TestOptions(leaderElection: true) with
+        {
+            Namespaces = watchNamespaces,
+            LeaseNamespace = ReleaseNamespace,
+            LeaseName = s_leaseName,
+            Webhook = webhook
+                ? new MtlsOperator.Webhook.WebhookOptions
+                {
+                    Port = 0,
+                    Address = "127.0.0.1",
+                    Namespace = ReleaseNamespace,
+                    ServiceName = ChartRbac.ArgumentOf("--webhook-service"),
+                    SecretName = ChartRbac.ArgumentOf("--webhook-secret"),
+                    ConfigurationName = configuration,
+                    ReloadPeriod = TimeSpan.FromMilliseconds(100),
+                }
+                : null,
+        });
+        await OperatorFixture.Eventually(() => Task.FromResult(host.ReconcileCount >= 4 && host.IsIdle && host.IsReady), "the operator reconciled all four resources (and serves the webhook)");
         await fx.StopAsync(host);
         var requests = fx.Server.Requests.Since(mark)
             .Select(r => new ApiRequest(r.Call.Verb, r.Call.Group, r.Call.Resource, r.Call.Subresource, r.Call.Namespace, r.Call.Name)).ToList();
@@ -93,7 +127,8 @@ public sealed class ChartRbacTests
         var unlisted = requests.Where(r => !table.Contains((r.Group, r.Subresource is null ? r.Resource : r.Resource + "/" + r.Subresource, r.Verb))).Distinct().ToList();
         Assert.True(unlisted.Count == 0, "Add these calls to OperatorApiCalls (and the chart's RBAC):\n" + string.Join('\n', unlisted));
         // The run exercised the writes that matter, so the assertions above were not vacuous.
-        foreach (var expected in new[] { "create secrets", "create configmaps", "update mtlslisteners/status", "create events", "create leases", "update leases" })
+        string[] webhookCalls = webhook ? ["patch mutatingwebhookconfigurations", "get mutatingwebhookconfigurations"] : [];
+        foreach (var expected in new[] { "create secrets", "create configmaps", "update mtlslisteners/status", "create events", "create leases", "update leases" }.Concat(webhookCalls))
         {
             Assert.Contains(requests, r => $"{r.Verb} {r.Resource}{(r.Subresource is null ? "" : "/" + r.Subresource)}" == expected);
         }
@@ -103,7 +138,11 @@ public sealed class ChartRbacTests
     {
         var parts = call.Resource.Split('/');
         var subresource = parts.Length > 1 ? parts[1] : null;
-        return call.Scope == OperatorApiCalls.Scope.LeaseNamespace
+        return call.Scope == OperatorApiCalls.Scope.WebhookSecret
+            ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, ReleaseNamespace, ChartRbac.ArgumentOf("--webhook-secret"))
+            : call.Scope == OperatorApiCalls.Scope.WebhookConfiguration
+            ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, null, ChartRbac.ArgumentOf("--webhook-configuration"))
+            : call.Scope == OperatorApiCalls.Scope.LeaseNamespace
             ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, ReleaseNamespace, s_leaseName)
             // Default values watch all namespaces: informers list and watch across them; the rest names one object.
             : call.Verb is "list" or "watch"

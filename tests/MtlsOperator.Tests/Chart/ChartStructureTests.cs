@@ -97,7 +97,7 @@ public sealed class ChartStructureTests
     public void Probes_ask_healthz_and_readyz_on_the_port_the_operator_listens_on()
     {
         var container = OperatorContainer();
-        var port = Assert.Single(container["ports"]!.AsArray())!;
+        var port = Assert.Single(container["ports"]!.AsArray(), p => (string?)p!["name"] == "http")!;
 
         Assert.Equal("/healthz", (string?)container["livenessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);

@@ -11,6 +11,12 @@ internal static class OperatorApiCalls
     {
         Watched,
         LeaseNamespace,
+
+        /// <summary>The webhook's serving Secret, by name, in the release namespace.</summary>
+        WebhookSecret,
+
+        /// <summary>The webhook's MutatingWebhookConfiguration (cluster-scoped), by name.</summary>
+        WebhookConfiguration,
     }
 
     public static IReadOnlyList<(string Group, string Resource, string Verb, Scope Scope, string MadeBy)> All { get; } = Build();
@@ -45,6 +51,12 @@ internal static class OperatorApiCalls
             calls.Add(("coordination.k8s.io", "leases", verb, Scope.LeaseNamespace, "Runtime/LeaseElection.cs: KubernetesClient's LeaseLock (Read/Create/ReplaceNamespacedLease)"));
         }
 
+        // webhook.enabled
+        calls.Add(("", "secrets", "get", Scope.WebhookSecret, "Webhook/WebhookCertificateRotator.cs and WebhookHost.cs ReadNamespacedSecretAsync (the serving Secret)"));
+        calls.Add(("", "secrets", "create", Scope.WebhookSecret, "Webhook/WebhookCertificateRotator.cs CreateNamespacedSecretAsync"));
+        calls.Add(("", "secrets", "update", Scope.WebhookSecret, "Webhook/WebhookCertificateRotator.cs ReplaceNamespacedSecretAsync (rotation)"));
+        calls.Add(("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get", Scope.WebhookConfiguration, "Webhook/WebhookCertificateRotator.cs ReadMutatingWebhookConfigurationAsync"));
+        calls.Add(("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "patch", Scope.WebhookConfiguration, "Webhook/WebhookCertificateRotator.cs PatchMutatingWebhookConfigurationAsync (caBundle)"));
         return calls;
     }
 }

@@ -43,6 +43,11 @@ internal sealed partial class TemplateSkeleton
     public string PlaceholderOf(string action) =>
         _expressions.IndexOf(action) is var i and >= 0 ? Placeholder(i) : throw new ArgumentException($"{File} has no action {{{{ {action} }}}}", nameof(action));
 
+    /// <summary><paramref name="value"/> with the placeholders of the <paramref name="known"/> actions replaced by what Helm
+    /// renders for them (actions this file does not have are skipped).</summary>
+    public string Rendered(string value, IEnumerable<(string Action, string Text)> known) =>
+        known.Where(k => _expressions.Contains(k.Action)).Aggregate(value, (v, k) => v.Replace(PlaceholderOf(k.Action), k.Text, StringComparison.Ordinal));
+
     /// <summary>Reads <paramref name="text"/>; throws <see cref="FormatException"/> saying which line defeats the reading.</summary>
     public static TemplateSkeleton Read(string file, string text, JsonNode? values)
     {
