@@ -7,8 +7,9 @@ using MtlsOperator.Engine.Api;
 
 namespace MtlsOperator.Cli;
 
-/// <summary>What a set of manifest files holds: the objects the engine understands, and what could not be read.</summary>
-internal sealed record ManifestSet(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Errors);
+/// <summary>What a set of manifest files holds: the objects the engine understands, what could not be read, and what the API server
+/// would refuse although the engine reads it (fields the CRD does not declare).</summary>
+internal sealed record ManifestSet(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings);
 
 /// <summary>Reads YAML/JSON manifests (files or directories, like <c>kubectl apply -f</c>) into typed objects.</summary>
 internal static class ManifestReader
@@ -19,6 +20,7 @@ internal static class ManifestReader
     {
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         var errors = new List<string>();
+        var warnings = new List<string>();
         foreach (var file in ExpandPaths(paths, errors))
         {
             IReadOnlyList<JsonNode> documents;
@@ -38,6 +40,7 @@ internal static class ManifestReader
                 {
                     if (ToObject(document) is { } o)
                     {
+                        warnings.AddRange(UnknownFieldWarnings(file, document, o));
                         o.Metadata ??= new V1ObjectMeta();
                         o.Metadata.NamespaceProperty ??= defaultNamespace;
                         objects.Add(o);
@@ -50,8 +53,14 @@ internal static class ManifestReader
             }
         }
 
-        return new ManifestSet(objects, errors);
+        return new ManifestSet(objects, errors, warnings);
     }
+
+    private static IEnumerable<string> UnknownFieldWarnings(string file, JsonNode document, IKubernetesObject<V1ObjectMeta> o) =>
+        o.ApiVersion == TrustBundle.GroupVersion
+            ? Crds.UnknownFields.Of(o.Kind, (JsonObject)document).Select(path =>
+                $"{file}: {o.Kind} {o.Metadata?.Name}: unknown field \"{path}\" (ignored here; the API server's strict field validation rejects the object)")
+            : [];
 
     private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, List<string> errors)
     {

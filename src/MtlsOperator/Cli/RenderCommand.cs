@@ -30,6 +30,11 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
         }
 
         var manifests = ManifestReader.Read(options.Values("-f", "--filename"), options.Value("-n", "--namespace") ?? "default");
+        foreach (var warning in manifests.Warnings)
+        {
+            stderr.WriteLine($"warning: {warning}");
+        }
+
         foreach (var error in manifests.Errors)
         {
             stderr.WriteLine($"error: {error}");
