@@ -42,3 +42,33 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/* Affinity: the user's, or by default a preference for replicas on different nodes. */}}
+{{- define "mtls-operator.affinity" -}}
+{{- if .Values.affinity }}
+{{- toYaml .Values.affinity }}
+{{- else }}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "mtls-operator.selectorLabels" . | nindent 12 }}
+{{- end }}
+{{- end }}
+
+{{/* Topology spread: the user's, or by default an even spread over zones that never blocks scheduling. */}}
+{{- define "mtls-operator.topologySpreadConstraints" -}}
+{{- if .Values.topologySpreadConstraints }}
+{{- toYaml .Values.topologySpreadConstraints }}
+{{- else }}
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- include "mtls-operator.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end }}

@@ -5,11 +5,16 @@ namespace MtlsOperator.Cli;
 /// <summary><c>crds</c>: prints the CustomResourceDefinitions generated from the C# types, or writes them to a folder.</summary>
 internal sealed class CrdsCommand(TextWriter stdout, TextWriter stderr)
 {
-    public const string Usage = "usage: mtls-operator crds [--out DIR]   (regenerate the repository's crds/ with --out crds)";
+    public const string Usage = """
+        usage: mtls-operator crds [--out DIR] [--chart CHART_DIR]
+          --out    write one file per CRD to DIR instead of printing them
+          --chart  also write them as Helm templates to CHART_DIR/templates/crds (behind crds.enabled / crds.keep)
+        Regenerate the repository's copies with: crds --out crds --chart charts/mtls-operator
+        """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var options = CommandLine.Parse(args, ["--out"], []);
+        var options = CommandLine.Parse(args, ["--out", "--chart"], []);
         if (options.Error is not null || options.Positionals.Count > 0)
         {
             stderr.WriteLine(options.Error ?? $"unexpected argument {options.Positionals[0]}");
@@ -18,6 +23,16 @@ internal sealed class CrdsCommand(TextWriter stdout, TextWriter stderr)
         }
 
         var crds = new CrdGenerator().GenerateAll();
+        if (options.Value("--chart") is { } chart)
+        {
+            var templates = Path.Combine(chart, ChartCrdTemplate.Folder);
+            Directory.CreateDirectory(templates);
+            foreach (var (file, yaml) in crds)
+            {
+                File.WriteAllText(Path.Combine(templates, file), ChartCrdTemplate.Wrap(yaml));
+            }
+        }
+
         if (options.Value("--out") is { } dir)
         {
             Directory.CreateDirectory(dir);
@@ -26,6 +41,11 @@ internal sealed class CrdsCommand(TextWriter stdout, TextWriter stderr)
                 File.WriteAllText(Path.Combine(dir, file), yaml);
             }
 
+            return ExitCodes.Ok;
+        }
+
+        if (options.Value("--chart") is not null)
+        {
             return ExitCodes.Ok;
         }
 

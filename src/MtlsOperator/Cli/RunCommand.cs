@@ -12,6 +12,7 @@ internal sealed class RunCommand(TextWriter stderr)
     public const string Usage = """
         usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--health-port 8080] [--workers 2]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
+                                 [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s]
                                  [--log-level trace|debug|info|warning|error]
                                  [--webhook-port PORT] [--webhook-service NAME] [--webhook-secret NAME] [--webhook-configuration NAME]
                                  [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
@@ -20,6 +21,9 @@ internal sealed class RunCommand(TextWriter stderr)
           --health-port  port of /healthz, /readyz and /metrics (default 8080)
           --leader-elect hold a Lease so only one replica reconciles (default true); lease namespace defaults to
                          $POD_NAMESPACE, identity to $POD_NAME
+          --lease-duration, --renew-deadline, --retry-period
+                         leader election timings, as 30s, 2m or seconds (defaults 15s, 10s, 2s; the lease
+                         must outlast the renew deadline, which must outlast the retry period)
           --log-level    lowest level logged, as JSON lines on stdout (default info)
           --webhook-port PORT  serve the sidecar-injecting admission webhook on this HTTPS port (off when not given)
           --webhook-service NAME, --webhook-secret NAME, --webhook-configuration NAME
@@ -31,7 +35,7 @@ internal sealed class RunCommand(TextWriter stderr)
 
     public int Run(IReadOnlyList<string> args)
     {
-        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level",
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period",
             "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
@@ -63,7 +67,15 @@ internal sealed class RunCommand(TextWriter stderr)
                 Identity = o.Value("--identity") ?? Environment.GetEnvironmentVariable("POD_NAME") ?? defaults.Identity,
                 Traces = OtlpTraceExport.FromEnvironment(Environment.GetEnvironmentVariable),
                 Webhook = WebhookFrom(o),
+                LeaseDuration = o.Value("--lease-duration") is { } ld ? Duration.Parse("--lease-duration", ld) : defaults.LeaseDuration,
+                RenewDeadline = o.Value("--renew-deadline") is { } rd ? Duration.Parse("--renew-deadline", rd) : defaults.RenewDeadline,
+                RetryPeriod = o.Value("--retry-period") is { } rp ? Duration.Parse("--retry-period", rp) : defaults.RetryPeriod,
             };
+            if (!(options.LeaseDuration > options.RenewDeadline && options.RenewDeadline > options.RetryPeriod))
+            {
+                throw new FormatException($"leader election needs --lease-duration ({options.LeaseDuration.TotalSeconds}s) > --renew-deadline ({options.RenewDeadline.TotalSeconds}s) > --retry-period ({options.RetryPeriod.TotalSeconds}s)");
+            }
+
             config = o.Value("--kubeconfig") is { } path
                 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
                 : KubernetesClientConfiguration.BuildDefaultConfig();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MtlsOperator.Cli;
+using MtlsOperator.Crds;
 
 namespace MtlsOperator.Tests.Chart;
 
@@ -9,17 +10,31 @@ public sealed class ChartStructureTests
     public static TheoryData<string> Templates => [.. HelmChart.TemplateFiles];
 
     [Fact]
-    public void Chart_crds_are_byte_identical_copies_of_the_generated_crds()
+    public void Chart_crd_templates_are_the_generated_crds_behind_the_crds_values()
     {
         var generated = Directory.GetFiles(RepositoryRoot.Combine("crds"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        var copied = Directory.GetFiles(HelmChart.PathOf("crds"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        const string sync = "run: rm charts/mtls-operator/crds/*.yaml && cp crds/*.yaml charts/mtls-operator/crds/";
+        var templated = Directory.GetFiles(HelmChart.PathOf(ChartCrdTemplate.Folder), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        const string sync = "run: dotnet run --project src/MtlsOperator -- crds --out crds --chart charts/mtls-operator";
 
-        Assert.True(generated.SequenceEqual(copied), $"charts/mtls-operator/crds/ holds [{string.Join(", ", copied)}] but crds/ holds [{string.Join(", ", generated)}]; {sync}");
+        Assert.False(Directory.Exists(HelmChart.PathOf("crds")), "charts/mtls-operator/crds/ must not exist: Helm would install those CRDs once and never upgrade them, and they would clash with the templated ones");
+        Assert.True(generated.SequenceEqual(templated), $"{ChartCrdTemplate.Folder} holds [{string.Join(", ", templated)}] but crds/ holds [{string.Join(", ", generated)}]; {sync}");
         foreach (var file in generated)
         {
-            Assert.True(File.ReadAllBytes(RepositoryRoot.Combine("crds", file!)).AsSpan().SequenceEqual(File.ReadAllBytes(HelmChart.PathOf(Path.Combine("crds", file!)))),
-                $"charts/mtls-operator/crds/{file} differs from crds/{file}; {sync}");
+            Assert.True(ChartCrdTemplate.Wrap(File.ReadAllText(RepositoryRoot.Combine("crds", file!))) == File.ReadAllText(HelmChart.PathOf(Path.Combine(ChartCrdTemplate.Folder, file!))),
+                $"charts/mtls-operator/{ChartCrdTemplate.Folder}/{file} differs from crds/{file}; {sync}");
+        }
+    }
+
+    [Fact]
+    public void Crds_are_installed_and_kept_on_uninstall_by_default()
+    {
+        Assert.True((bool)HelmChart.Values["crds"]!["enabled"]!);
+        Assert.True((bool)HelmChart.Values["crds"]!["keep"]!);
+        foreach (var template in HelmChart.TemplateFiles.Where(t => t.StartsWith(ChartCrdTemplate.Folder + "/", StringComparison.Ordinal)))
+        {
+            var crd = HelmChart.Template(template).Documents.Single();
+            Assert.Equal("CustomResourceDefinition", (string?)crd["kind"]);
+            Assert.Equal("keep", (string?)crd["metadata"]!["annotations"]!["helm.sh/resource-policy"]);
         }
     }
 
@@ -78,9 +93,14 @@ public sealed class ChartStructureTests
     [Fact]
     public void Pod_and_container_run_non_root_read_only_without_privileges_under_runtime_default_seccomp()
     {
-        var pod = PodSpec();
-        var container = OperatorContainer();
-        var security = container["securityContext"]!;
+        var deployment = File.ReadAllText(HelmChart.PathOf("templates/deployment.yaml"));
+        var pod = new JsonObject { ["securityContext"] = HelmChart.Values["podSecurityContext"]!.DeepClone() };
+        var security = HelmChart.Values["securityContext"]!;
+
+        // The defaults are values, so a platform that assigns its own UID or needs another profile can override them.
+        Assert.Contains("{{- toYaml .Values.podSecurityContext | nindent 8 }}", deployment, StringComparison.Ordinal);
+        Assert.Contains("{{- toYaml .Values.securityContext | nindent 12 }}", deployment, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"runAs(User|Group):\s*\d", deployment + File.ReadAllText(HelmChart.PathOf("values.yaml")));
 
         Assert.True((bool)pod["securityContext"]!["runAsNonRoot"]!, "pod securityContext.runAsNonRoot");
         Assert.Equal("RuntimeDefault", (string?)pod["securityContext"]!["seccompProfile"]!["type"]);
@@ -157,4 +177,37 @@ public sealed class ChartStructureTests
     private static JsonObject OperatorContainer() => Assert.Single(PodSpec()["containers"]!.AsArray())!.AsObject();
 
     private static List<string> Args() => [.. OperatorContainer()["args"]!.AsArray().Select(a => (string)a!)];
+
+    [Fact]
+    public void Replicas_prefer_different_nodes_and_zones_by_default_and_users_can_replace_either()
+    {
+        var helpers = File.ReadAllText(HelmChart.PathOf("templates/_helpers.tpl"));
+        var deployment = File.ReadAllText(HelmChart.PathOf("templates/deployment.yaml"));
+
+        Assert.Contains("{{- include \"mtls-operator.affinity\" . | nindent 8 }}", deployment, StringComparison.Ordinal);
+        Assert.Contains("{{- include \"mtls-operator.topologySpreadConstraints\" . | nindent 8 }}", deployment, StringComparison.Ordinal);
+        Assert.Matches(@"(?s)define ""mtls-operator.affinity"".*if \.Values\.affinity.*preferredDuringSchedulingIgnoredDuringExecution.*topologyKey: kubernetes.io/hostname", helpers);
+        Assert.Matches(@"(?s)define ""mtls-operator.topologySpreadConstraints"".*if \.Values\.topologySpreadConstraints.*topology.kubernetes.io/zone\s+whenUnsatisfiable: ScheduleAnyway", helpers);
+        Assert.Empty(HelmChart.Values["affinity"]!.AsObject());
+        Assert.Empty(HelmChart.Values["topologySpreadConstraints"]!.AsArray());
+    }
+
+    [Fact]
+    public void Lease_timings_log_level_and_extra_arguments_and_environment_come_from_values()
+    {
+        var args = Args();
+        var election = HelmChart.Values["leaderElection"]!;
+
+        Assert.Contains($"--lease-duration={election["leaseDuration"]}", args);
+        Assert.Contains($"--renew-deadline={election["renewDeadline"]}", args);
+        Assert.Contains($"--retry-period={election["retryPeriod"]}", args);
+        Assert.Contains($"--log-level={HelmChart.Values["logLevel"]}", args);
+        var deployment = File.ReadAllText(HelmChart.PathOf("templates/deployment.yaml"));
+        Assert.Contains("{{- with .Values.extraArgs }}", deployment, StringComparison.Ordinal);
+        Assert.Contains("{{- with .Values.extraEnv }}", deployment, StringComparison.Ordinal);
+        // The chart's defaults must be accepted by the operator's own flag parser.
+        Assert.True(Duration.Parse("--lease-duration", (string)election["leaseDuration"]!) > Duration.Parse("--renew-deadline", (string)election["renewDeadline"]!));
+        Assert.True(Duration.Parse("--renew-deadline", (string)election["renewDeadline"]!) > Duration.Parse("--retry-period", (string)election["retryPeriod"]!));
+        Assert.Contains((string)HelmChart.Values["logLevel"]!, MtlsOperator.Hosting.OperatorLogging.Levels.Keys);
+    }
 }

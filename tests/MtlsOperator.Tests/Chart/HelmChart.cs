@@ -18,7 +18,8 @@ internal static class HelmChart
 
     /// <summary>Every <c>templates/*.yaml</c> (not <c>_helpers.tpl</c> or <c>NOTES.txt</c>, which are not YAML).</summary>
     public static IReadOnlyList<string> TemplateFiles { get; } =
-        [.. System.IO.Directory.GetFiles(PathOf("templates"), "*.yaml").Select(f => "templates/" + Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+        [.. System.IO.Directory.GetFiles(PathOf("templates"), "*.yaml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Directory, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
 
     public static TemplateSkeleton Template(string relative) => TemplateSkeleton.Read(relative, File.ReadAllText(PathOf(relative)), Values);
 

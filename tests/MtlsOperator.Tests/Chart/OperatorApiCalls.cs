@@ -45,6 +45,14 @@ internal static class OperatorApiCalls
             calls.Add(("", plural, "update", Scope.Watched, "Controller/OutputWriter.cs ReplaceNamespaced{Secret,ConfigMap}Async"));
         }
 
+        // Not a request the operator sends: where the OwnerReferencesPermissionEnforcement admission plugin is on (it
+        // is on OpenShift), creating an object whose ownerReference sets blockOwnerDeletion requires this permission
+        // on the owner. Outputs of these three kinds carry such references.
+        foreach (var owner in new[] { "trustbundles", "servercertificates", "mtlslisteners" })
+        {
+            calls.Add(("mtls-operator.io", owner + "/finalizers", "update", Scope.Watched, "Engine/Api/OutputOwnership.cs ownerReferences with blockOwnerDeletion, checked by OwnerReferencesPermissionEnforcement"));
+        }
+
         calls.Add(("", "events", "create", Scope.Watched, "Controller/EventRecorder.cs CreateNamespacedEventAsync"));
         foreach (var verb in new[] { "get", "create", "update" })
         {

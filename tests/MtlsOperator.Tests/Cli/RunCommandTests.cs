@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Cli;
 using MtlsOperator.Tests.Controller;
 using TestPki;
 
@@ -67,6 +68,27 @@ public sealed class RunCommandTests
 
         Assert.Equal(2, exit);
         Assert.Contains("--log-level loud is not one of trace, debug, info", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("15s", 15)]
+    [InlineData("2m", 120)]
+    [InlineData("1m30s", 90)]
+    [InlineData("0.5s", 0.5)]
+    [InlineData("20", 20)]
+    public void Durations_are_written_as_kubernetes_tools_write_them(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Duration.Parse("--lease-duration", text));
+
+    [Theory]
+    [InlineData("--lease-duration", "soon", "--lease-duration soon is not a duration")]
+    [InlineData("--lease-duration", "0s", "must be more than 0")]
+    [InlineData("--retry-period", "20s", "needs --lease-duration (15s) > --renew-deadline (10s) > --retry-period (20s)")]
+    public void Run_refuses_lease_timings_that_cannot_work(string flag, string value, string message)
+    {
+        var (exit, _, stderr) = CliRunner.Run("run", flag, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Starts <c>mtls-operator</c> from the test's output folder (it is copied there as a project reference).</summary>

@@ -14,9 +14,9 @@ public sealed class CrdGeneratorTests
         foreach (var (file, yaml) in s_generated)
         {
             var path = RepositoryRoot.Combine("crds", file);
-            Assert.True(File.Exists(path), $"crds/{file} is missing; run: dotnet run --project src/MtlsOperator -- crds --out crds");
+            Assert.True(File.Exists(path), $"crds/{file} is missing; run: dotnet run --project src/MtlsOperator -- crds --out crds --chart charts/mtls-operator");
             Assert.True(File.ReadAllText(path) == yaml,
-                $"crds/{file} has drifted from the C# API types; run: dotnet run --project src/MtlsOperator -- crds --out crds, and review the diff");
+                $"crds/{file} has drifted from the C# API types; run: dotnet run --project src/MtlsOperator -- crds --out crds --chart charts/mtls-operator, and review the diff");
         }
 
         var extra = Directory.GetFiles(RepositoryRoot.Combine("crds"), "*.yaml").Select(Path.GetFileName)
