@@ -27,4 +27,15 @@ public static class ResourceClients
                 ? client.CoreV1.WatchListConfigMapForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: s.FieldSelector, labelSelector: s.LabelSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
                 : client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, fieldSelector: s.FieldSelector, labelSelector: s.LabelSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             (key, ct) => client.CoreV1.ReadNamespacedConfigMapAsync(key.Name, key.Namespace, cancellationToken: ct)));
+
+    /// <summary>Pods, through the typed CoreV1 calls (label-selected by the caller to keep memory bounded).</summary>
+    public static IResourceClient<V1Pod> Pods(IKubernetes client) =>
+        new CoreResourceClient<V1Pod, V1PodList>(V1Pod.KubeKind, new(
+            (ns, s, limit, cont, ct) => ns is null
+                ? client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, fieldSelector: s.FieldSelector, labelSelector: s.LabelSelector, limit: limit, cancellationToken: ct)
+                : client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, fieldSelector: s.FieldSelector, labelSelector: s.LabelSelector, limit: limit, cancellationToken: ct),
+            (ns, s, rv, timeout, onError, ct) => ns is null
+                ? client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: s.FieldSelector, labelSelector: s.LabelSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
+                : client.CoreV1.WatchListNamespacedPodAsync(ns, allowWatchBookmarks: true, fieldSelector: s.FieldSelector, labelSelector: s.LabelSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            (key, ct) => client.CoreV1.ReadNamespacedPodAsync(key.Name, key.Namespace, cancellationToken: ct)));
 }

@@ -14,4 +14,7 @@ public static class ConditionTypes
 
     /// <summary>On a TrustBundle with CRLs: True while a CRL is within its warning window of nextUpdate (or past it).</summary>
     public const string CrlExpiringSoon = "CrlExpiringSoon";
+
+    /// <summary>MtlsListener: every injected pod's sidecar serves the current output (status.contentHash).</summary>
+    public const string Served = "Served";
 }

@@ -91,4 +91,35 @@ public sealed class MtlsListenerStatus
     [JsonPropertyName("expires")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? Expires { get; set; }
+
+    /// <summary>Content hash ("sha256:...") of the output Secret the operator wrote; sidecars report the hash they serve.</summary>
+    [MaxLength(ApiLimits.Digest)]
+    [JsonPropertyName("contentHash")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ContentHash { get; set; }
+
+    /// <summary>The rollout: how many injected pods serve contentHash, an older content, or rejected it (set by the controller).</summary>
+    [JsonPropertyName("pods")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ListenerPods? Pods { get; set; }
+}
+
+/// <summary>Injected pods of a listener by what their sidecar reports serving.</summary>
+public sealed class ListenerPods
+{
+    /// <summary>Pods whose proxy serves the current content hash.</summary>
+    [JsonPropertyName("current")]
+    public int Current { get; set; }
+
+    /// <summary>Pods whose proxy still serves an older content (kubelet has not projected the new Secret yet, or a reload is pending).</summary>
+    [JsonPropertyName("stale")]
+    public int Stale { get; set; }
+
+    /// <summary>Pods whose proxy refused the current content in its own check and keeps serving the previous one.</summary>
+    [JsonPropertyName("rejected")]
+    public int Rejected { get; set; }
+
+    /// <summary>Pods whose sidecar could not be asked (not running yet, no IP, unreachable, no sidecar).</summary>
+    [JsonPropertyName("unknown")]
+    public int Unknown { get; set; }
 }

@@ -6,6 +6,7 @@ using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
 using MtlsOperator.Engine.Rendering;
+using MtlsOperator.Engine.Serving;
 
 namespace MtlsOperator.Engine.Evaluation;
 
@@ -55,11 +56,14 @@ public sealed class MtlsListenerEvaluator
                 : " No output has been written yet.";
             conditions.Set(ConditionTypes.Ready, false, failure.Reason, failure.Message + live);
             status.LiveGeneration = liveGeneration;
+            // The last good output stays mounted: that is what sidecars should still serve.
+            status.ContentHash = existing?.Data is { } liveData ? OutputContentHash.Of(liveData) : null;
             status.Conditions = conditions.Build();
             return new MtlsListenerEvaluation(status, null);
         }
 
         status.LiveGeneration = listener.Metadata.Generation;
+        status.ContentHash = OutputContentHash.Of(rendered.Output!.Data);
         conditions.Set(ConditionTypes.Ready, true, ListenerReasons.Rendered,
             $"Rendered {listener.Spec.Proxy} configuration into Secret {outputName}.");
         status.Conditions = conditions.Build();

@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Engine.Injection;
 using MtlsOperator.Runtime;
 
 namespace MtlsOperator.Controller;
@@ -31,6 +32,10 @@ internal sealed class ClusterCache : IResourceLookup
         Listeners = Custom<MtlsListener>(MtlsListener.Plural, MtlsListener.KindName);
         Secrets = new Informer<V1Secret>(ResourceClients.Secrets(client),
             Options<V1Secret>(s => IsManaged(s.Metadata) || references.IsReferenced(ResourceKey.Of(s))), loggers.CreateLogger("informer.Secret"), time);
+        // Only pods that opted in to injection, by label on the server: memory follows injected pods, not the cluster's.
+        Pods = new Informer<V1Pod>(ResourceClients.Pods(client),
+            Options<V1Pod>(p => Rollout.SidecarStatusPoller.ListenerOf(p) is not null) with { Selector = new ResourceSelector($"{InjectionNames.InjectLabel}={InjectionNames.InjectLabelValue}") },
+            loggers.CreateLogger("informer.Pod"), time);
         ConfigMaps = new Informer<V1ConfigMap>(ResourceClients.ConfigMaps(client),
             Options<V1ConfigMap>(c => IsManaged(c.Metadata) || references.IsReferenced(ResourceKey.Of(c))), loggers.CreateLogger("informer.ConfigMap"), time);
     }
@@ -47,7 +52,10 @@ internal sealed class ClusterCache : IResourceLookup
 
     public Informer<V1ConfigMap> ConfigMaps { get; }
 
-    public IReadOnlyList<IInformer> All => [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Secrets, ConfigMaps];
+    /// <summary>Pods labelled for injection and naming a listener: whose sidecars the rollout status asks.</summary>
+    public Informer<V1Pod> Pods { get; }
+
+    public IReadOnlyList<IInformer> All => [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Secrets, ConfigMaps, Pods];
 
     public V1Secret? FindSecret(string @namespace, string name) => Secrets.Cache.Get(new ObjectKey(@namespace, name));
 

@@ -30,6 +30,7 @@ internal sealed class ControllerRun
         _time = time;
         _logger = loggers.CreateLogger("controller");
         Cache = new ClusterCache(client, options, _references, loggers, time);
+        Sidecars = new Rollout.SidecarStatusPoller(Cache.Pods, options.SidecarPollTimeout, options.SidecarPollPeriod, options.SidecarPollConcurrency, Enqueue, time, loggers.CreateLogger("rollout"));
         _reconciler = new MtlsReconciler(
             Cache,
             _references,
@@ -40,6 +41,7 @@ internal sealed class ControllerRun
             metrics,
             time,
             EnqueueDependents,
+            Sidecars.PodsOf,
             loggers.CreateLogger("reconciler"));
         _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
             k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers }, loggers.CreateLogger("controller." + k), time));
@@ -49,9 +51,13 @@ internal sealed class ControllerRun
         Watch(Cache.Listeners);
         WatchReferenced(Cache.Secrets);
         WatchReferenced(Cache.ConfigMaps);
+        WatchPods(Cache.Pods);
     }
 
     public ClusterCache Cache { get; }
+
+    /// <summary>What each injected pod's sidecar reports serving.</summary>
+    public Rollout.SidecarStatusPoller Sidecars { get; }
 
     public bool HasSynced => Cache.All.All(i => i.HasSynced);
 
@@ -60,8 +66,10 @@ internal sealed class ControllerRun
     {
         var host = new ControllerHost(Cache.All, [.. _controllers.Values], _logger);
         var resync = ResyncAsync(cancellationToken);
+        var polls = PollSidecarsAsync(cancellationToken);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         await resync.ConfigureAwait(false);
+        await polls.ConfigureAwait(false);
     }
 
     /// <summary>Reconciles finished (successfully or not) in this term.</summary>
@@ -164,6 +172,34 @@ internal sealed class ControllerRun
         }
 
         informer.AddHandler(new ResourceEventHandler<T> { OnAdded = Changed, OnUpdated = (_, after) => Changed(after), OnDeleted = Changed });
+    }
+
+    /// <summary>A pod that appears, changes (IP, phase, annotation) or goes re-queues the listener it names (before and after).</summary>
+    private void WatchPods(Informer<V1Pod> informer)
+    {
+        void Changed(V1Pod pod)
+        {
+            if (Rollout.SidecarStatusPoller.ListenerOf(pod) is { } listener)
+            {
+                Enqueue(new ResourceKey(MtlsListener.KindName, pod.Metadata.NamespaceProperty, listener));
+            }
+        }
+
+        informer.AddHandler(new ResourceEventHandler<V1Pod> { OnAdded = Changed, OnUpdated = (before, after) => { Changed(before); Changed(after); }, OnDeleted = Changed });
+    }
+
+    /// <summary>Asks the sidecars once every cache has synced, then every poll period, for this term.</summary>
+    private async Task PollSidecarsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(Cache.All.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
+            await Sidecars.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The term ended.
+        }
     }
 
     private static bool SpecOrMetadataChanged(V1ObjectMeta before, V1ObjectMeta after) =>

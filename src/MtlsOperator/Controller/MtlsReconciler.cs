@@ -18,6 +18,7 @@ internal sealed class MtlsReconciler(
     OperatorMetrics metrics,
     TimeProvider time,
     Action<ResourceKey> fetchedFromServer,
+    Func<string, string, IReadOnlyList<Engine.Rollout.PodServing>> podsOf,
     ILogger logger)
 {
     /// <summary>Longest a resource waits for a time-driven re-check (expiry) when nothing else changes.</summary>
@@ -108,6 +109,7 @@ internal sealed class MtlsReconciler(
             case MtlsListener listener:
             {
                 var r = engine.Evaluate(listener, context);
+                Engine.Rollout.ListenerRollout.Apply(listener, r.Status, podsOf(listener.Metadata.NamespaceProperty, listener.Metadata.Name), context.Now);
                 return new(r.Output, listener.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.Expires, [r.Status.Expires]);
             }
 

@@ -42,6 +42,15 @@ public sealed record OperatorOptions
     /// <summary>Export reconcile spans by OTLP; null exports none. <c>run</c> sets it from the standard <c>OTEL_*</c> variables.</summary>
     public OtlpTraceExport? Traces { get; init; }
 
+    /// <summary>How often the leader asks every injected pod's sidecar what it serves (status.pods, Served).</summary>
+    public TimeSpan SidecarPollPeriod { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest wait for one sidecar's /status answer.</summary>
+    public TimeSpan SidecarPollTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Sidecars asked at once.</summary>
+    public int SidecarPollConcurrency { get; init; } = 16;
+
     /// <summary>The mutating admission webhook this operator serves; null serves none.</summary>
     public Webhook.WebhookOptions? Webhook { get; init; }
 

@@ -16,7 +16,9 @@ internal static class CrdCatalog
         new(typeof(ClientAuthPolicy), ClientAuthPolicy.KindName, ClientAuthPolicy.Plural, "clientauthpolicy", ["cap"],
             [new("Bundle", "string", ".spec.trustBundleRef.name")]),
         new(typeof(MtlsListener), MtlsListener.KindName, MtlsListener.Plural, "mtlslistener", ["ml", "mtlsl"],
-            [new("Proxy", "string", ".spec.proxy"), new("Port", "integer", ".spec.listenPort"), new("Expires", "date", ".status.expires"),
+            [new("Proxy", "string", ".spec.proxy"), new("Port", "integer", ".spec.listenPort"), new("Served", "string", ".status.conditions[?(@.type==\"Served\")].status"),
+             new("Expires", "date", ".status.expires"),
+             new("Current", "integer", ".status.pods.current", Priority: 1), new("Stale", "integer", ".status.pods.stale", Priority: 1), new("Rejected", "integer", ".status.pods.rejected", Priority: 1),
              new("Secret", "string", ".status.outputSecret", Priority: 1), new("Live", "integer", ".status.liveGeneration", Priority: 1)]),
     ];
 }

@@ -53,6 +53,8 @@ internal static class OperatorApiCalls
             calls.Add(("mtls-operator.io", owner + "/finalizers", "update", Scope.Watched, "Engine/Api/OutputOwnership.cs ownerReferences with blockOwnerDeletion, checked by OwnerReferencesPermissionEnforcement"));
         }
 
+        calls.Add(("", "pods", "list", Scope.Watched, "Controller/ClusterCache.cs pod informer (label mtls-operator.io/inject=enabled) over Runtime/ResourceClients.cs"));
+        calls.Add(("", "pods", "watch", Scope.Watched, "Controller/ClusterCache.cs pod informer (label mtls-operator.io/inject=enabled) over Runtime/ResourceClients.cs"));
         calls.Add(("", "events", "create", Scope.Watched, "Controller/EventRecorder.cs CreateNamespacedEventAsync"));
         foreach (var verb in new[] { "get", "create", "update" })
         {

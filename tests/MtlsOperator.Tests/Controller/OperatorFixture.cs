@@ -199,7 +199,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// </summary>
     public void ExpireEveryWatch()
     {
-        foreach (var resource in MtlsOperatorResources.All.Append(ApiResource.Secrets).Append(ApiResource.ConfigMaps))
+        foreach (var resource in MtlsOperatorResources.All.Append(ApiResource.Secrets).Append(ApiResource.ConfigMaps).Append(ApiResource.Pods))
         {
             Server.Faults.FailNext(1, new InjectedFailure(410, "Expired", "too old resource version (injected)"), RequestMatch.Verb("watch", resource.Plural));
         }
