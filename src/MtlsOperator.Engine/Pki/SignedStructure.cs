@@ -19,7 +19,7 @@ public sealed record SignedStructure(ReadOnlyMemory<byte> ToBeSigned, string Alg
         var tbs = outer.ReadEncodedValue();
         var algorithm = outer.ReadSequence();
         var oid = algorithm.ReadObjectIdentifier();
-        ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : null;
+        ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null;
         algorithm.ThrowIfNotEmpty();
         var signature = outer.ReadBitString(out _);
         outer.ThrowIfNotEmpty();

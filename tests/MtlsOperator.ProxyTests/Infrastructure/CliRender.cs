@@ -16,6 +16,28 @@ public static class CliRender
         return result.Files;
     }
 
+    /// <summary>Runs <c>render -f <paramref name="manifests"/> --out</c> and returns the files of the output Secret
+    /// <paramref name="namespaceName"/>/<paramref name="secretName"/> (empty when none were written).</summary>
+    public static CliRenderResult RunYaml(string manifests, string namespaceName, string secretName, string mountPath)
+    {
+        var output = Directory.CreateTempSubdirectory("mtls-render-").FullName;
+        try
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var exit = Program.Run(["render", "-f", manifests, "--out", output, "--mount-path", mountPath], stdout, stderr, TimeProvider.System);
+            var secretDir = Path.Combine(output, namespaceName, secretName);
+            var files = Directory.Exists(secretDir)
+                ? Directory.EnumerateFiles(secretDir).ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal)
+                : [];
+            return new CliRenderResult(exit, stdout + "\n" + stderr, files);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
     /// <summary>Runs <c>render</c> and returns its exit code, what it printed and the listener's files (empty when none were written).</summary>
     public static CliRenderResult Run(ProxyKind kind, ListenerScenario scenario, string name, string mountPath, int listenPort, int upstreamPort)
     {

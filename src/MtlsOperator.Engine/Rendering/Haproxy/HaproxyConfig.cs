@@ -59,7 +59,7 @@ internal static class HaproxyConfig
         if (model.CrlFile is { } crl)
         {
             bind += $" crl-file {model.PathOf(crl)}";
-            if (!model.CasWithoutCrl.IsDefaultOrEmpty)
+            if (IgnoresMissingCaCrls(model.CasWithoutCrl))
             {
                 // OpenSSL reports a missing CRL at the depth of the certificate being checked: ca-ignore-err (depth > 0) only
                 // skips revocation of CA certificates signed by a CA without a CRL. A client certificate whose own issuer has no
@@ -77,6 +77,9 @@ internal static class HaproxyConfig
 
         text.Line(bind);
     }
+
+    /// <summary>Whether the bind line gets <c>ca-ignore-err 3</c> (with a CRL file): when some bundle CAs have no CRL.</summary>
+    public static bool IgnoresMissingCaCrls(System.Collections.Immutable.ImmutableArray<string> casWithoutCrl) => !casWithoutCrl.IsDefaultOrEmpty;
 
     private static void WriteHeaderStripping(ConfigText text, ListenerRenderModel model)
     {
