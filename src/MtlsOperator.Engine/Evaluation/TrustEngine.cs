@@ -24,11 +24,13 @@ public sealed class TrustEngine
     public TrustEngine(IEnumerable<IProxyRenderer> renderers) =>
         _listeners = new MtlsListenerEvaluator(_certificates.Evaluate, _policies.Evaluate, renderers);
 
-    // Each front door ends by deriving Stalled and Reconciling from Ready (HealthConditions), so all four kinds report them alike.
+    // Each front door ends by deriving Stalled and Reconciling from Ready (HealthConditions), so all four kinds report them alike,
+    // and by cutting the status to the CRD's bounds (StatusBounds), so the API server never refuses it for size.
     public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context)
     {
         var result = GuardOutput(_bundles.Evaluate(bundle, context), bundle, context);
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, bundle.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
         return result;
     }
 
@@ -37,6 +39,7 @@ public sealed class TrustEngine
     {
         var result = _certificates.Evaluate(certificate, context);
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
         return result;
     }
 
@@ -44,6 +47,7 @@ public sealed class TrustEngine
     {
         var result = _policies.Evaluate(policy, context);
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, policy.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
         return result;
     }
 
@@ -51,6 +55,7 @@ public sealed class TrustEngine
     {
         var result = _listeners.Evaluate(listener, context);
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, listener.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
         return result;
     }
 
