@@ -13,7 +13,26 @@ public static class Program
           crds [--out DIR]     print (or write) the CustomResourceDefinitions
           run                  run the controller against a cluster
           sidecar --proxy P --mount DIR   run a proxy over the mounted output Secret: check, reload, report
+          version              print the version
+        Every command takes --help.
         """;
+
+    /// <summary>Each command's own usage, printed for <c>COMMAND --help</c>.</summary>
+    private static readonly IReadOnlyDictionary<string, string> s_usages = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["render"] = RenderCommand.Usage,
+        ["thumbprint"] = ThumbprintCommand.Usage,
+        ["inject"] = InjectCommand.Usage,
+        ["crds"] = CrdsCommand.Usage,
+        ["run"] = RunCommand.Usage,
+        ["sidecar"] = SidecarCommand.Usage,
+        ["version"] = "usage: mtls-operator version   (the version of this binary)",
+    };
+
+    /// <summary>The informational version the binary was built with (the chart's appVersion in a release build).</summary>
+    public static string Version { get; } =
+        typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error, TimeProvider.System);
 
@@ -21,6 +40,12 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
         var rest = args.Skip(1).ToList();
+        if (args.Length > 0 && s_usages.TryGetValue(args[0], out var usage) && rest.Any(a => a is "--help" or "-h"))
+        {
+            stdout.WriteLine(usage);
+            return ExitCodes.Ok;
+        }
+
         return args.FirstOrDefault() switch
         {
             "render" => new RenderCommand(stdout, stderr, clock).Run(rest),
@@ -29,9 +54,23 @@ public static class Program
             "inject" => new InjectCommand(Console.In, stdout, stderr).Run(rest),
             "run" => new RunCommand(stderr).Run(rest),
             "sidecar" => new SidecarCommand(stdout, stderr, clock).Run(rest),
+            "version" or "--version" => PrintVersion(stdout),
             "-h" or "--help" or "help" => Help(stdout, ExitCodes.Ok),
-            _ => Help(stderr, ExitCodes.BadInput),
+            null => Help(stderr, ExitCodes.BadInput),
+            var unknown => Unknown(unknown, stderr),
         };
+    }
+
+    private static int PrintVersion(TextWriter stdout)
+    {
+        stdout.WriteLine("mtls-operator " + Version);
+        return ExitCodes.Ok;
+    }
+
+    private static int Unknown(string command, TextWriter stderr)
+    {
+        stderr.WriteLine($"error: unknown command '{command}'");
+        return Help(stderr, ExitCodes.BadInput);
     }
 
     private static int Help(TextWriter writer, int exit)
