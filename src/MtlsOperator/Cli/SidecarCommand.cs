@@ -57,6 +57,7 @@ internal sealed class SidecarCommand(TextWriter stdout, TextWriter stderr, TimeP
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
             stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine(Usage);
             return ExitCodes.BadInput;
         }
 

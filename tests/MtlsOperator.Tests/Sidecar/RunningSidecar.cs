@@ -24,13 +24,14 @@ internal sealed class RunningSidecar : IAsyncDisposable
 
     public string RuntimeDirectory { get; }
 
-    public static async Task<RunningSidecar> StartAsync(string proxy, string mount, string proxyBinary)
+    /// <summary>Starts the sidecar; the mount is re-read every <paramref name="recheck"/> (2 s unless given) besides file-system events.</summary>
+    public static async Task<RunningSidecar> StartAsync(string proxy, string mount, string proxyBinary, TimeSpan? recheck = null)
     {
         var options = new SupervisorOptions(proxy, mount, mount, System.IO.Directory.CreateTempSubdirectory("mtls-sidecar-run-").FullName, proxyBinary)
         {
             StatusAddress = "127.0.0.1",
             StatusPort = 0,
-            RecheckInterval = TimeSpan.FromSeconds(2),
+            RecheckInterval = recheck ?? TimeSpan.FromSeconds(2),
             ShutdownDelay = TimeSpan.Zero,
             DrainTimeout = TimeSpan.FromSeconds(5),
         };

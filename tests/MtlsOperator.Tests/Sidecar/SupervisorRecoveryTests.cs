@@ -61,9 +61,23 @@ public sealed class SupervisorRecoveryTests : IAsyncLifetime
         Assert.True((await probe.GetAsync(ProxyPki.Instance.Pinned, "api.test")).IsAdmitted);
     }
 
-    private string Project(int port)
+    [SkippableFact]
+    public async Task The_data_link_swap_alone_is_noticed_without_waiting_for_the_periodic_re_read()
     {
-        var files = CliRender.Files(ProxyKind.Haproxy, Scenarios.Pinned(ProxyKind.Haproxy), "recovery", _mount, port, _upstream!.Port)
+        Skip.If(_skipReason is not null, _skipReason);
+        var port = FreePort.Next();
+        Project(port);
+        await using var sidecar = await RunningSidecar.StartAsync("haproxy", _mount, ProxyBinary.Find("haproxy")!, recheck: TimeSpan.FromHours(1));
+        await sidecar.WaitAsync(r => r.State == SidecarState.Serving, "the first version is served", s_within);
+
+        var second = Project(port, Scenarios.Pinned(ProxyKind.Haproxy) with { Pins = [new ScenarioPin(PinForm.Sha1, ProxyPki.Instance.SecondPinned)] });
+
+        await sidecar.WaitAsync(r => r.ServedContentHash == second && r.Reloads == 1, "the swapped version is served (file-system event)", s_within);
+    }
+
+    private string Project(int port, ListenerScenario? scenario = null)
+    {
+        var files = CliRender.Files(ProxyKind.Haproxy, scenario ?? Scenarios.Pinned(ProxyKind.Haproxy), "recovery", _mount, port, _upstream!.Port)
             .ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value));
         KubeletSecretVolume.Project(_mount, files, DateTime.UtcNow);
         return OutputContentHash.Of(files);
