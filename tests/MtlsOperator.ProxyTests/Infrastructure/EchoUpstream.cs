@@ -74,9 +74,10 @@ public sealed class EchoUpstream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        await _loop;
+        // Close only (it stops too): the managed HttpListener's Stop releases the port, and a Close after it looks the
+        // endpoint up again and binds it anew, failing with "Address already in use" once a parallel test took the port.
         _listener.Close();
+        await _loop;
         _stop.Dispose();
     }
 }

@@ -133,7 +133,9 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
         Assert.Contains($"mtls_sidecar_served_config_info{{proxy=\"{proxy}\",hash=\"{withCrl.ServedContentHash}\"}} 1", metrics);
         Assert.Contains($"mtls_sidecar_rejected_configs_total{{proxy=\"{proxy}\"}} 1", metrics);
         Assert.Contains($"mtls_sidecar_config_rejected{{proxy=\"{proxy}\"}} 1", metrics);
-        Assert.Contains($"mtls_sidecar_reloads_total{{proxy=\"{proxy}\"}} 3", metrics);
+        // One reload per change at least (the operator may write a change in more than one step; each is a version).
+        Assert.True(withCrl.Reloads >= 3, withCrl.ToJson());
+        Assert.Contains($"mtls_sidecar_reloads_total{{proxy=\"{proxy}\"}} {withCrl.Reloads}", metrics);
         Assert.Contains($"mtls_sidecar_served_certificate_expiry_timestamp_seconds{{proxy=\"{proxy}\"}} {new DateTimeOffset(renewed.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()}", metrics);
 
         // 5. Fixed: the next good version is served and nothing is reported rejected any more.
@@ -141,7 +143,7 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
         await fx.ApplyAsync(Manifests.TlsSecret(Ns, "agent-tls", fixedCertificate));
         var recovered = await WaitServedAsync(fx, sidecar, "the fixed certificate is served", fixedCertificate);
         Assert.Null(recovered.RejectedContentHash);
-        Assert.Equal(4, recovered.Reloads);
+        Assert.True(recovered.Reloads > withCrl.Reloads, recovered.ToJson());
         await traffic.WaitForMoreAsync(3);
         AssertNoFailure(traffic, sidecar);
         output.WriteLine($"{proxy}: {traffic.Count} requests by the admitted client, none failed; {kubelet.Projections} projections");
