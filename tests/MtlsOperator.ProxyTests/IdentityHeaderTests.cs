@@ -1,3 +1,5 @@
+using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Rendering;
 using MtlsOperator.ProxyTests.Infrastructure;
 
 namespace MtlsOperator.ProxyTests;
@@ -34,7 +36,42 @@ public abstract class IdentityHeaderTests(ListenerFixture fixture)
         Expect.Admitted(listener, result);
         var received = EchoUpstream.HeadersIn(result.Body);
         Assert.Equal(ProxyPki.SubjectOf(Pki.Partner), received.GetValueOrDefault(Header.ToLowerInvariant()));
-        Assert.DoesNotContain(received, h => h.Key is "x_client_subject" or "x-ssl-client-dn" or "x-forwarded-client-cert" || h.Value.Contains("admin", StringComparison.Ordinal));
+        Assert.DoesNotContain(received, h => h.Key is "x_client_subject" or "x-ssl-client-dn" || h.Value.Contains("admin", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Upstream_receives_what_identifies_the_certificate_and_no_forged_copy_of_it()
+    {
+        var listener = fixture.Listener;
+        var client = Pki.Tricky;
+        var forged = ForwardedCertificate.Headers
+            .SelectMany(h => new[] { h, h.Replace('-', '_').ToUpperInvariant(), string.Concat(h.Select((c, i) => i % 2 == 0 ? char.ToLowerInvariant(c) : c)) })
+            .Distinct(StringComparer.Ordinal).ToDictionary(h => h, _ => "forged");
+
+        var result = await listener.GetAsync(client, headers: forged);
+
+        Expect.Admitted(listener, result);
+        var received = EchoUpstream.HeadersIn(result.Body);
+        var prints = CertificateFingerprints.Of(client);
+        Assert.Equal(ProxyPki.SubjectOf(client), received.GetValueOrDefault(ForwardedCertificate.Subject.ToLowerInvariant()));
+        Assert.Equal(DistinguishedName.Format(client.IssuerName), received.GetValueOrDefault(ForwardedCertificate.Issuer.ToLowerInvariant()));
+        Assert.Equal(client.SerialNumber.TrimStart('0'), received.GetValueOrDefault(ForwardedCertificate.Serial.ToLowerInvariant())?.TrimStart('0'), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(prints.Sha1, received.GetValueOrDefault(ForwardedCertificate.Sha1.ToLowerInvariant()));
+        var xfcc = received.GetValueOrDefault(ForwardedCertificate.Xfcc.ToLowerInvariant()) ?? "";
+        Assert.EndsWith($";Subject=\"{ProxyPki.SubjectOf(client)}\"", xfcc, StringComparison.Ordinal);
+        if (listener.Kind == ProxyKind.Haproxy)
+        {
+            Assert.Equal(prints.Sha256, received.GetValueOrDefault(ForwardedCertificate.Sha256.ToLowerInvariant()));
+            Assert.StartsWith($"Hash={prints.Sha256};", xfcc, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.False(received.ContainsKey(ForwardedCertificate.Sha256.ToLowerInvariant()), "nginx cannot compute it, so it must not pass a client's copy");
+            var pem = Uri.UnescapeDataString(xfcc["Cert=".Length..xfcc.IndexOf(";Subject=", StringComparison.Ordinal)]);
+            Assert.Equal(prints.Sha256, CertificateFingerprints.Of(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem)).Sha256);
+        }
+
+        Assert.DoesNotContain(received, h => h.Value.Contains("forged", StringComparison.Ordinal));
     }
 
     [SkippableFact]
@@ -51,7 +88,8 @@ public abstract class IdentityHeaderTests(ListenerFixture fixture)
         var received = EchoUpstream.HeadersIn(result.Body);
         Assert.Equal(ProxyPki.SubjectOf(Pki.Partner), received.GetValueOrDefault(Header.ToLowerInvariant()));
         var protectedNames = Engine.Rendering.IdentityHeaders.WellKnown.Append(Header).Select(Normalized).ToHashSet();
-        Assert.DoesNotContain(received, h => protectedNames.Contains(Normalized(h.Key)) && !string.Equals(h.Key, Header, StringComparison.OrdinalIgnoreCase));
+        var setByTheProxy = ForwardedCertificate.Headers.Append(Header).Select(Normalized).ToHashSet();
+        Assert.DoesNotContain(received, h => protectedNames.Contains(Normalized(h.Key)) && !setByTheProxy.Contains(h.Key));
         Assert.DoesNotContain(received, h => h.Value.Contains("admin", StringComparison.Ordinal));
     }
 

@@ -44,6 +44,13 @@ public sealed class ClientAuthPolicySpec
     [JsonPropertyName("forwardIdentityHeader")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ForwardIdentityHeader { get; set; }
+
+    /// <summary>Forward what identifies the verified client certificate: X-Client-Cert-Subject, -Issuer (RFC 2253), -Serial (hex),
+    /// -Sha1 and -Sha256 (lowercase hex of the DER certificate; SHA-256 not on nginx) and X-Forwarded-Client-Cert
+    /// (<c>Hash=...;Subject="..."</c>, on nginx <c>Cert=...;Subject="..."</c>). Every spelling of them a client sends is removed first.</summary>
+    [JsonPropertyName("forwardClientCertificate")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ForwardClientCertificate { get; set; }
 }
 
 /// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, or the certificate itself.</summary>

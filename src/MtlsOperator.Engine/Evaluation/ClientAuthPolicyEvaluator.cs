@@ -69,7 +69,10 @@ public sealed partial class ClientAuthPolicyEvaluator
         }
 
         var admission = new ClientAdmission(anchors!.CaBundlePem, crlPem, crlPem is null ? [] : anchors.CasWithoutCrl, pins.Entries, [.. rules],
-            spec.ForwardIdentityHeader);
+            spec.ForwardIdentityHeader)
+        {
+            ForwardClientCertificate = spec.ForwardClientCertificate == true,
+        };
         conditions.Set(ConditionTypes.Ready, true,
             status.Problems.Count == 0 ? ClientAuthPolicyReasons.Accepted : ClientAuthPolicyReasons.AcceptedWithProblems,
             AcceptedMessage(spec, pins.Entries.Length, rules.Count, revocation, crlPem is not null, status.Problems.Count));

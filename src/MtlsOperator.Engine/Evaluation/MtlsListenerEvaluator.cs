@@ -183,6 +183,7 @@ public sealed class MtlsListenerEvaluator
             admission.ForwardIdentityHeader)
         {
             CrlsRevokeOnlyLeaves = admission.CrlPem is { } crl && CrlScope.RevokesOnlyLeaves(admission.CaBundlePem, crl),
+            ForwardClientCertificate = admission.ForwardClientCertificate,
         };
 
         var refusals = renderer.FindUnenforceable(model);

@@ -15,4 +15,8 @@ public sealed record ClientAdmission(
     ImmutableArray<string> CasWithoutCrl,
     ImmutableArray<PinEntry> Pins,
     ImmutableArray<ClientMatchRule> Rules,
-    string? ForwardIdentityHeader);
+    string? ForwardIdentityHeader)
+{
+    /// <summary>Forward the <see cref="Rendering.ForwardedCertificate"/> headers.</summary>
+    public bool ForwardClientCertificate { get; init; }
+}

@@ -10,6 +10,11 @@ public static class IdentityHeaders
     public static readonly ImmutableArray<string> WellKnown =
     [
         "X-Client-Cert",
+        ForwardedCertificate.Subject,
+        ForwardedCertificate.Issuer,
+        ForwardedCertificate.Serial,
+        ForwardedCertificate.Sha1,
+        ForwardedCertificate.Sha256,
         "X-Client-DN",
         "X-Client-Verify",
         "X-Forwarded-Client-Cert",

@@ -30,6 +30,9 @@ public sealed record ListenerRenderModel(
     /// <c>only_verify_leaf_cert_crl</c>) tolerate <see cref="CasWithoutCrl"/>. False, the default, is the safe answer.</summary>
     public bool CrlsRevokeOnlyLeaves { get; init; }
 
+    /// <summary>Set the <see cref="ForwardedCertificate"/> headers for admitted requests.</summary>
+    public bool ForwardClientCertificate { get; init; }
+
     /// <summary>IP address to listen on; null listens on every IPv4 address (what a sidecar wants; tests bind loopback).</summary>
     public string? ListenAddress { get; init; }
 }

@@ -44,6 +44,7 @@ internal static class SampleModels
             new ClientMatchRule(null, "CN=O'Brien\\, Ltd,O=Corp", null, null),
         ],
         ForwardIdentityHeader = "X-Client-Subject",
+        ForwardClientCertificate = true,
     };
 
     public static ImmutableArray<CertificatePin> BothPins =>

@@ -82,6 +82,11 @@ public static class ListenerManifests
             yaml.Append("  forwardIdentityHeader: ").Append(header).Append('\n');
         }
 
+        if (scenario.ForwardClientCertificate)
+        {
+            yaml.Append("  forwardClientCertificate: true\n");
+        }
+
         if (!scenario.Pins.IsEmpty)
         {
             yaml.Append("  pins:\n");

@@ -50,6 +50,9 @@ public sealed record ListenerScenario(
     /// current CRL revoking <see cref="ProxyPki.Revoked"/>.</summary>
     public ImmutableArray<string> IssuingCaCrls { get; init; } = [];
 
+    /// <summary>The policy's <c>forwardClientCertificate</c>.</summary>
+    public bool ForwardClientCertificate { get; init; }
+
     /// <summary>More CA certificates (PEM) for the TrustBundle, e.g. a partner's root.</summary>
     public string? ExtraBundlePem { get; init; }
 }

@@ -39,6 +39,7 @@ public static class RenderedListener
             scenario.IdentityHeader)
         {
             ListenAddress = "127.0.0.1",
+            ForwardClientCertificate = scenario.ForwardClientCertificate,
         };
     }
 

@@ -48,7 +48,10 @@ public static class Scenarios
         ],
         CheckRevocation: true,
         RootCrlMissing: false,
-        IdentityHeader: ListenerScenario.IdentityHeaderName);
+        IdentityHeader: ListenerScenario.IdentityHeaderName)
+    {
+        ForwardClientCertificate = true,
+    };
 
     /// <summary>The partner rule (issuer: the Corp Issuing CA) with a partner's root in the bundle too; no CRLs.</summary>
     public static ListenerScenario PartnerRootInBundle(string partnerRootPem) => new(

@@ -98,14 +98,30 @@ internal static class EnvoyBootstrap
         // identity header, or of any header apps commonly trust from a TLS terminator, never reaches the upstream, even
         // when the verified subject is empty and the add is skipped. OVERWRITE replaces every value.
         routeConfig.Add("request_headers_to_remove", IdentityHeaders.StrippedFromClients(model).Select(h => (object)h.ToLowerInvariant()).ToList());
+        var added = new List<(string Name, string Value)>();
         if (model.ForwardIdentityHeader is { } header)
         {
-            routeConfig.Add("request_headers_to_add", new List<object>
-            {
-                new YamlMap()
-                    .Add("header", new YamlMap().Add("key", header.ToLowerInvariant()).Add("value", "%DOWNSTREAM_PEER_SUBJECT%"))
-                    .Add("append_action", new YamlEnum("OVERWRITE_IF_EXISTS_OR_ADD")),
-            });
+            added.Add((header, "%DOWNSTREAM_PEER_SUBJECT%"));
+        }
+
+        if (model.ForwardClientCertificate)
+        {
+            added.AddRange(
+            [
+                (ForwardedCertificate.Subject, "%DOWNSTREAM_PEER_SUBJECT%"),
+                (ForwardedCertificate.Issuer, "%DOWNSTREAM_PEER_ISSUER%"),
+                (ForwardedCertificate.Serial, "%DOWNSTREAM_PEER_SERIAL%"),
+                (ForwardedCertificate.Sha1, "%DOWNSTREAM_PEER_FINGERPRINT_1%"),
+                (ForwardedCertificate.Sha256, "%DOWNSTREAM_PEER_FINGERPRINT_256%"),
+                (ForwardedCertificate.Xfcc, "Hash=%DOWNSTREAM_PEER_FINGERPRINT_256%;Subject=\"%DOWNSTREAM_PEER_SUBJECT%\""),
+            ]);
+        }
+
+        if (added.Count > 0)
+        {
+            routeConfig.Add("request_headers_to_add", added.Select(h => (object)new YamlMap()
+                .Add("header", new YamlMap().Add("key", h.Name.ToLowerInvariant()).Add("value", h.Value))
+                .Add("append_action", new YamlEnum("OVERWRITE_IF_EXISTS_OR_ADD"))).ToList());
         }
 
         return new YamlMap()

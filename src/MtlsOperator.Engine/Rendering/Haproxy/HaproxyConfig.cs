@@ -9,6 +9,17 @@ internal static class HaproxyConfig
 {
     private const string SubjectFetch = "ssl_c_s_dn(,0,rfc2253)";
     private const string IssuerFetch = "ssl_c_i_dn(,0,rfc2253)";
+    private const string Sha256Fetch = "ssl_c_der,sha2(256),hex,lower";
+
+    private static readonly (string Name, string Value)[] CertificateHeaders =
+    [
+        (ForwardedCertificate.Subject, $"%[{SubjectFetch}]"),
+        (ForwardedCertificate.Issuer, $"%[{IssuerFetch}]"),
+        (ForwardedCertificate.Serial, "%[ssl_c_serial,hex]"),
+        (ForwardedCertificate.Sha1, "%[ssl_c_sha1,hex,lower]"),
+        (ForwardedCertificate.Sha256, $"%[{Sha256Fetch}]"),
+        (ForwardedCertificate.Xfcc, $"Hash=%[{Sha256Fetch}];Subject=\\\"%[{SubjectFetch}]\\\""),
+    ];
 
     public static string Write(ListenerRenderModel model, string crtListFile)
     {
@@ -41,6 +52,15 @@ internal static class HaproxyConfig
         {
             text.Line("    # Only admitted requests get here: the verified client subject (RFC 2253, non-ASCII as \\XX escapes).")
                 .Line($"    http-request set-header {header} \"%[{SubjectFetch}]\"");
+        }
+
+        if (model.ForwardClientCertificate)
+        {
+            text.Line("    # forwardClientCertificate: what identifies the verified client certificate (each header was removed from client input above).");
+            foreach (var (name, value) in CertificateHeaders)
+            {
+                text.Line($"    http-request set-header {name} \"{value}\"");
+            }
         }
 
         return text

@@ -7,6 +7,15 @@ namespace MtlsOperator.Engine.Rendering.Nginx;
 /// same client verification and admission, so whichever block SNI or Host selects enforces the same policy.</summary>
 internal static class NginxConfig
 {
+    private static readonly Dictionary<string, string> s_certificateHeaders = new()
+    {
+        [ForwardedCertificate.Subject] = "$ssl_client_s_dn",
+        [ForwardedCertificate.Issuer] = "$ssl_client_i_dn",
+        [ForwardedCertificate.Serial] = "$ssl_client_serial",
+        [ForwardedCertificate.Sha1] = "$ssl_client_fingerprint",
+        [ForwardedCertificate.Xfcc] = "\"Cert=$ssl_client_escaped_cert;Subject=\\\"$ssl_client_s_dn\\\"\"",
+    };
+
     private static readonly string[] s_tempModules = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"];
 
     public static string Write(ListenerRenderModel model)
@@ -113,7 +122,8 @@ internal static class NginxConfig
             .Line("            proxy_set_header Host $http_host;")
             .Line("            proxy_set_header Connection \"\";")
             .Line("            # Identity headers only this proxy may set: an empty value drops any copy a client sent.");
-        foreach (var name in IdentityHeaders.StrippedFromClients(model).Where(n => !string.Equals(n, model.ForwardIdentityHeader, StringComparison.OrdinalIgnoreCase)))
+        var set = model.ForwardClientCertificate ? s_certificateHeaders.Keys.Append(model.ForwardIdentityHeader ?? "") : [model.ForwardIdentityHeader ?? ""];
+        foreach (var name in IdentityHeaders.StrippedFromClients(model).Where(n => !set.Contains(n, StringComparer.OrdinalIgnoreCase)))
         {
             text.Line($"            proxy_set_header {name} \"\";");
         }
@@ -122,6 +132,16 @@ internal static class NginxConfig
         {
             text.Line("            # Replaces any client copy: the verified client subject (RFC 2253, non-ASCII as \\XX escapes).")
                 .Line($"            proxy_set_header {header} $ssl_client_s_dn;");
+        }
+
+        if (model.ForwardClientCertificate)
+        {
+            text.Line("            # forwardClientCertificate: what identifies the verified client certificate; stock nginx has no SHA-256 of it,")
+                .Line($"            # so {ForwardedCertificate.Sha256} is only removed, and the XFCC header carries the certificate itself (Cert=).");
+            foreach (var (name, value) in s_certificateHeaders)
+            {
+                text.Line($"            proxy_set_header {name} {value};");
+            }
         }
 
         text.Line("        }")

@@ -57,7 +57,7 @@ internal static class EnvoyScenarios
         ["forward-header"] = Model() with { ForwardIdentityHeader = "x-client-subject" },
         ["pins-sni-crl-header"] = Model(new CertificatePin(PinAlgorithm.Sha256, Sha256), new CertificatePin(PinAlgorithm.SpkiSha256, Spki)) with
         {
-            ServerCertificates = [Web, s_tenants], CrlFile = "ca.crl", ForwardIdentityHeader = "x-client-subject",
+            ServerCertificates = [Web, s_tenants], CrlFile = "ca.crl", ForwardIdentityHeader = "x-client-subject", ForwardClientCertificate = true,
         },
         ["rules-leaf-crl-dns-upstream"] = WithRules(Dns("agent.example.com"), Uri("spiffe://corp/ns/shop/sa/agent")) with
         {
