@@ -35,7 +35,7 @@ public sealed class CrlChoicePropertyTests
         {
             var result = CrlChoice.Choose(set.Crls, c => c);
             var complete = set.Crls.Where(c => c.Extensions.DeltaBase is null).ToList();
-            var winners = complete.Where(w => complete.All(c => c == w || After(w, c))).ToList();
+            var winners = complete.Where(w => complete.All(c => c == w || CrlRules.After(w, c))).ToList();
             if (complete.Count == 0)
             {
                 Assert.Null(result.Chosen);
@@ -49,7 +49,7 @@ public sealed class CrlChoicePropertyTests
                 var (a, b) = (result.Verdicts[0], result.Verdicts[1]);
                 Assert.Equal((2, CrlFate.Undecided, CrlFate.Undecided), (result.Verdicts.Length, a.Fate, b.Fate));
                 Assert.Equal((a.Crl, b.Crl), (b.Other, a.Other));
-                Assert.True(!After(a.Crl, b.Crl) || !After(b.Crl, a.Crl));
+                Assert.True(!CrlRules.After(a.Crl, b.Crl) || !CrlRules.After(b.Crl, a.Crl));
                 Assert.All(result.Verdicts, v => Assert.Null(v.Crl.Extensions.DeltaBase));
                 return;
             }
@@ -58,7 +58,7 @@ public sealed class CrlChoicePropertyTests
             Assert.Same(chosen, result.Chosen);
             foreach (var verdict in result.Verdicts.Where(v => v.Crl != chosen))
             {
-                Assert.Equal(ExpectedFate(verdict.Crl, chosen), verdict.Fate);
+                Assert.Equal(CrlRules.ExpectedFate(verdict.Crl, chosen, s_serials), verdict.Fate);
                 Assert.Same(chosen, verdict.Other);
             }
         }, iter: 2000);
@@ -77,28 +77,6 @@ public sealed class CrlChoicePropertyTests
                 Assert.Equal(listed.Verdicts.Select(v => (v.Crl, v.Fate)).ToHashSet(), shuffled.Verdicts.Select(v => (v.Crl, v.Fate)).ToHashSet());
             }
         }, iter: 2000);
-    }
-
-    // "a comes after b": CRL Number when both have one and they differ, else thisUpdate.
-    private static bool After(CertificateRevocationList a, CertificateRevocationList b) =>
-        a.Extensions.Number is { } x && b.Extensions.Number is { } y && x != y ? x > y : a.ThisUpdate > b.ThisUpdate;
-
-    private static CrlFate ExpectedFate(CertificateRevocationList crl, CertificateRevocationList chosen)
-    {
-        if (crl.Extensions.DeltaBase is null)
-        {
-            return CrlFate.Superseded;
-        }
-
-        if (crl.Extensions.Number is { } n && chosen.Extensions.Number is { } m && m >= n)
-        {
-            return CrlFate.DeltaIncluded;
-        }
-
-        // RFC 5280 5.2.4: base + delta revokes what the delta revokes, and what the base revokes unless the delta removes it.
-        var same = s_serials.All(s =>
-            (crl.RevokedSerials.Contains(s) || (chosen.RevokedSerials.Contains(s) && !crl.RemovedSerials.Contains(s))) == chosen.RevokedSerials.Contains(s));
-        return same ? CrlFate.DeltaChangesNothing : CrlFate.DeltaNotEnforceable;
     }
 
     private static string[] Serials(int mask) => [.. s_serials.Where((_, i) => (mask & (1 << i)) != 0)];
