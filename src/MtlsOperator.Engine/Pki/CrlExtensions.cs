@@ -95,11 +95,18 @@ public sealed record CrlExtensions(
         return all;
     }
 
+    // RFC 5280 5.2.3: CRL Numbers are non-negative and at most 20 octets; anything else is not a CRL a CA publishes (and would not fit status).
     private static BigInteger ReadInteger(ReadOnlyMemory<byte> value)
     {
         var reader = new AsnReader(value, AsnEncodingRules.DER);
-        var integer = reader.ReadInteger();
+        var content = reader.ReadIntegerBytes();
         reader.ThrowIfNotEmpty();
+        var integer = new BigInteger(content.Span, isUnsigned: false, isBigEndian: true);
+        if (integer.Sign < 0 || content.Length > 21 || (content.Length == 21 && content.Span[0] != 0))
+        {
+            throw new AsnContentException("a CRL Number must be a non-negative integer of at most 20 octets");
+        }
+
         return integer;
     }
 

@@ -113,6 +113,24 @@ public sealed class CrlExtensionsTests
         Assert.ThrowsAny<AsnContentException>(() => CertificateRevocationList.Parse(der));
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1461501637330902918203684832716283019655932542976")] // 2^160: 21 octets
+    public void Crl_number_outside_rfc_5280s_range_is_malformed(string number)
+    {
+        var der = HandBuiltCrl.Build(s_ca, new CrlContents { Number = BigInteger.Parse(number, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.ThrowsAny<AsnContentException>(() => CertificateRevocationList.Parse(der));
+    }
+
+    [Fact]
+    public void Largest_rfc_5280_crl_number_is_read()
+    {
+        var largest = BigInteger.Pow(2, 160) - 1;
+
+        Assert.Equal(largest, CertificateRevocationList.Parse(HandBuiltCrl.Build(s_ca, new CrlContents { Number = largest })).Extensions.Number);
+    }
+
     [SkippableFact]
     public void Delta_distribution_point_and_critical_extensions_made_by_openssl_ca_are_read()
     {
