@@ -126,7 +126,7 @@ public sealed class MatchRuleSpec
 }
 
 /// <summary>The policy as the operator understood it.</summary>
-public sealed class ClientAuthPolicyStatus
+public sealed class ClientAuthPolicyStatus : IResourceStatus
 {
     /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]

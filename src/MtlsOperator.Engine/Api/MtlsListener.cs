@@ -65,7 +65,7 @@ public sealed class MtlsListenerSpec
 }
 
 /// <summary>Which output is live and whether it is current.</summary>
-public sealed class MtlsListenerStatus
+public sealed class MtlsListenerStatus : IResourceStatus
 {
     /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]

@@ -59,7 +59,7 @@ public sealed class SelfSignedSpec
 }
 
 /// <summary>The certificate in use, as a person checks it.</summary>
-public sealed class ServerCertificateStatus
+public sealed class ServerCertificateStatus : IResourceStatus
 {
     /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]

@@ -42,7 +42,7 @@ public sealed class TrustBundleSpec
 }
 
 /// <summary>What the operator found in a trust bundle.</summary>
-public sealed class TrustBundleStatus
+public sealed class TrustBundleStatus : IResourceStatus
 {
     /// <summary>The metadata.generation this status describes; older than metadata.generation while a change is not yet evaluated.</summary>
     [JsonPropertyName("observedGeneration")]

@@ -15,6 +15,7 @@ public static class DataSourceReasons
     public const string CrossNamespaceReference = "CrossNamespaceReference";
     public const string SourceNotFound = "SourceNotFound";
     public const string InvalidSource = "InvalidSource";
+    public const string SourceTooLarge = "SourceTooLarge";
 }
 
 /// <summary>Resolves a <see cref="DataSource"/>: inline text, a Secret key (<c>data</c> or <c>stringData</c>) or a ConfigMap key
@@ -25,6 +26,19 @@ public static class DataSourceReader
     /// <param name="namespace">The namespace of the resource holding the reference; the only one it may read.</param>
     public static DataSourceResult Read(DataSource source, string entry, string @namespace, IResourceLookup lookup)
     {
+        var result = ReadUnbounded(source, entry, @namespace, lookup);
+        return result.Bytes is { Length: > InputLimits.MaxSourceBytes } bytes
+            ? Fail(DataSourceReasons.SourceTooLarge, $"{entry} holds {bytes.Length} bytes, more than the limit of {InputLimits.MaxSourceBytes} bytes (1 MiB) per source; split it across sources.")
+            : result;
+    }
+
+    private static DataSourceResult ReadUnbounded(DataSource source, string entry, string @namespace, IResourceLookup lookup)
+    {
+        if (source is null)
+        {
+            return Fail(DataSourceReasons.InvalidSource, $"{entry} is empty; give inline, secret or configMap.");
+        }
+
         var given = (source.Inline is not null ? 1 : 0) + (source.Secret is not null ? 1 : 0) + (source.ConfigMap is not null ? 1 : 0);
         if (given != 1)
         {

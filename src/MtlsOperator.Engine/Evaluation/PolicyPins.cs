@@ -79,14 +79,9 @@ internal static class PolicyPins
             return null;
         }
 
-        X509Certificate2 certificate;
-        try
+        if (CertificateDecoding.TryLoad(content.Objects[0].Span, out var problem) is not { } certificate)
         {
-            certificate = X509CertificateLoader.LoadCertificate(content.Objects[0].Span);
-        }
-        catch (CryptographicException)
-        {
-            findings.Add(entry, ClientAuthPolicyReasons.InvalidPin, $"{field} is not a valid X.509 certificate; give the client certificate in PEM or DER.", blocking: true);
+            findings.Add(entry, ClientAuthPolicyReasons.InvalidPin, $"{field} {problem}; give the client certificate in PEM or DER.", blocking: true);
             return null;
         }
 

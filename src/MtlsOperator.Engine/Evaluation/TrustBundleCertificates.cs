@@ -42,14 +42,14 @@ internal static class TrustBundleCertificates
 
             for (var k = 0; k < content.Objects.Count; k++)
             {
-                try
+                if (CertificateDecoding.TryLoad(content.Objects[k].Span, out var problem) is { } certificate)
                 {
-                    read.Add(new BundleCertificate(X509CertificateLoader.LoadCertificate(content.Objects[k].Span), entry, k));
+                    read.Add(new BundleCertificate(certificate, entry, k));
                 }
-                catch (CryptographicException)
+                else
                 {
                     findings.Add(entry, TrustBundleReasons.MalformedCertificate,
-                        $"{entry}: certificate {k + 1} is not a valid X.509 certificate; replace it with the CA certificate in PEM or DER.", blocking: true);
+                        $"{entry}: certificate {k + 1} {problem}; replace it with the CA certificate in PEM or DER.", blocking: true);
                 }
             }
         }

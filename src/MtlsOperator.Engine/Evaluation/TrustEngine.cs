@@ -22,13 +22,17 @@ public sealed class TrustEngine
     }
 
     public TrustEngine(IEnumerable<IProxyRenderer> renderers) =>
-        _listeners = new MtlsListenerEvaluator(_certificates.Evaluate, _policies.Evaluate, renderers);
+        _listeners = new MtlsListenerEvaluator(Evaluate, Evaluate, renderers);
 
-    // Each front door ends by deriving Stalled and Reconciling from Ready (HealthConditions), so all four kinds report them alike,
-    // and by cutting the status to the CRD's bounds (StatusBounds), so the API server never refuses it for size.
+    // Every front door is guarded (EvaluationGuard): a resource that cannot be evaluated gets Ready=False with the reason, and a
+    // listener sees its failed certificate or policy as not ready, like any other unusable dependency. Each ends by deriving
+    // Stalled and Reconciling from Ready (HealthConditions), so all four kinds report them alike, and by cutting the status to
+    // the CRD's bounds (StatusBounds), so the API server never refuses it for size.
     public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context)
     {
-        var result = GuardOutput(_bundles.Evaluate(bundle, context), bundle, context);
+        var result = EvaluationGuard.Run(bundle, bundle.Status?.Conditions, context.Now,
+            () => GuardOutput(_bundles.Evaluate(bundle, context), bundle, context),
+            conditions => new TrustBundleEvaluation(Failed(bundle.Status, bundle, conditions), null, null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, bundle.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
         return result;
@@ -37,7 +41,9 @@ public sealed class TrustEngine
     /// <summary>Its bootstrap Secret's ownership is checked by the evaluator itself, since it also decides whether to reuse it.</summary>
     public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context)
     {
-        var result = _certificates.Evaluate(certificate, context);
+        var result = EvaluationGuard.Run(certificate, certificate.Status?.Conditions, context.Now,
+            () => _certificates.Evaluate(certificate, context),
+            conditions => new ServerCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null, null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
         return result;
@@ -45,7 +51,9 @@ public sealed class TrustEngine
 
     public ClientAuthPolicyEvaluation Evaluate(ClientAuthPolicy policy, EvaluationContext context)
     {
-        var result = _policies.Evaluate(policy, context);
+        var result = EvaluationGuard.Run(policy, policy.Status?.Conditions, context.Now,
+            () => _policies.Evaluate(policy, context),
+            conditions => new ClientAuthPolicyEvaluation(Failed(policy.Status, policy, conditions), null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, policy.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
         return result;
@@ -53,7 +61,9 @@ public sealed class TrustEngine
 
     public MtlsListenerEvaluation Evaluate(MtlsListener listener, EvaluationContext context)
     {
-        var result = _listeners.Evaluate(listener, context);
+        var result = EvaluationGuard.Run(listener, listener.Status?.Conditions, context.Now,
+            () => _listeners.Evaluate(listener, context),
+            conditions => new MtlsListenerEvaluation(Failed(listener.Status, listener, conditions), null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, listener.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
         return result;
@@ -111,6 +121,15 @@ public sealed class TrustEngine
         }
 
         return new RenderResult(outputs, outcomes);
+    }
+
+    private static TStatus Failed<TStatus>(TStatus? previous, IKubernetesObject<V1ObjectMeta> resource, List<V1Condition> conditions)
+        where TStatus : class, IResourceStatus, new()
+    {
+        var status = EvaluationGuard.Keep(previous);
+        status.ObservedGeneration = resource.Metadata.Generation;
+        status.Conditions = conditions;
+        return status;
     }
 
     private static ResourceOutcome Outcome(IKubernetesObject<V1ObjectMeta> resource, object status, List<V1Condition> conditions) =>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace MtlsOperator.Engine.Pki;
@@ -24,13 +23,13 @@ public sealed record CertificateBundle(ImmutableArray<X509Certificate2> Certific
         var junk = ImmutableArray.CreateBuilder<string>();
         foreach (var der in content.Objects)
         {
-            if (TryLoad(der) is { } certificate)
+            if (CertificateDecoding.TryLoad(der.Span, out var problem) is { } certificate)
             {
                 certificates.Add(certificate);
             }
             else
             {
-                junk.Add($"certificate {certificates.Count + junk.Count + 1} is not a valid X.509 certificate");
+                junk.Add($"certificate {certificates.Count + junk.Count + 1} {problem}");
             }
         }
 
@@ -41,20 +40,4 @@ public sealed record CertificateBundle(ImmutableArray<X509Certificate2> Certific
     // Labels come from user input; keep only a short, printable form so a status message cannot be stuffed with arbitrary text.
     private static string DescribeLabel(string label) =>
         label.Length <= 40 && label.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_') ? label : "non-certificate";
-
-    private static X509Certificate2? TryLoad(ReadOnlyMemory<byte> der)
-    {
-        try
-        {
-            var certificate = X509CertificateLoader.LoadCertificate(der.Span);
-            // The loader defers parsing of some fields; read them now so a damaged certificate is rejected here, not mid-evaluation.
-            _ = (certificate.NotBefore, certificate.NotAfter, certificate.SerialNumber, certificate.SubjectName.RawData,
-                certificate.IssuerName.RawData, certificate.PublicKey.Oid.Value, certificate.Extensions.Count);
-            return certificate;
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-    }
 }

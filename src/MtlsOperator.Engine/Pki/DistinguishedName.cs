@@ -78,6 +78,7 @@ public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute
     public static bool TryParse(string text, bool allowWildcards, out DistinguishedName? name, out string? error) =>
         DnTextParser.TryParse(text, allowWildcards, out name, out error);
 
+
     private static DnAttribute DecodeValue(string type, ReadOnlyMemory<byte> encoded)
     {
         var reader = new AsnReader(encoded, AsnEncodingRules.BER);
@@ -105,9 +106,9 @@ public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute
                         return new DnAttribute(type, Encoding.Latin1.GetString(encoded.Span.Slice(offset, length)));
                 }
             }
-            catch (Exception e) when (e is AsnContentException or DecoderFallbackException)
+            catch (Exception e) when (e is AsnContentException or ArgumentException)
             {
-                // A mis-encoded string is shown the way OpenSSL shows values it cannot print: as hex of its DER.
+                // A mis-encoded string (including invalid UCS-4, which the strict decoder refuses) is shown the way OpenSSL shows values it cannot print: as hex of its DER.
             }
         }
 

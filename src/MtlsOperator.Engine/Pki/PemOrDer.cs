@@ -10,6 +10,9 @@ public static class PemOrDer
 {
     private const string BeginMarker = "-----BEGIN ";
 
+    /// <summary>PEM blocks one source may hold (README "Limits"); keeps the work per source bounded.</summary>
+    public const int MaxBlocks = 1000;
+
     /// <summary>Splits <paramref name="bytes"/> into the DER objects labelled <paramref name="label"/>.</summary>
     public static PemOrDerContent Read(byte[] bytes, string label)
     {
@@ -24,6 +27,12 @@ public static class PemOrDer
         }
 
         var text = Encoding.UTF8.GetString(bytes);
+        var begins = CountOccurrences(text, BeginMarker);
+        if (begins > MaxBlocks)
+        {
+            return Fail($"has {begins} PEM blocks, more than the limit of {MaxBlocks} per source; split it across sources");
+        }
+
         IReadOnlyList<PemBlock> blocks;
         try
         {
@@ -34,7 +43,6 @@ public static class PemOrDer
             return Fail("has a PEM block whose body is not valid base64");
         }
 
-        var begins = CountOccurrences(text, BeginMarker);
         if (blocks.Count < begins)
         {
             return Fail($"has {begins} BEGIN lines but only {blocks.Count} complete PEM blocks; a block is damaged " +

@@ -1,0 +1,43 @@
+namespace MtlsOperator.Engine.Evaluation;
+
+/// <summary>The documented bounds on what one resource may hold (README "Limits"). Each keeps evaluation time and memory bounded;
+/// an input over one is refused with <c>Ready=False</c>, reason <c>LimitExceeded</c>, and a message naming the limit.
+/// The CRD schemas carry the same numbers as <c>maxItems</c>/<c>maxLength</c> where they can.</summary>
+public static class InputLimits
+{
+    /// <summary>Bytes in one inline value or one referenced Secret/ConfigMap key (a Secret holds at most 1 MiB in Kubernetes).</summary>
+    public const int MaxSourceBytes = 1024 * 1024;
+
+    /// <summary>PEM blocks (certificates, CRLs, keys) in one source.</summary>
+    public const int MaxPemBlocksPerSource = Pki.PemOrDer.MaxBlocks;
+
+    /// <summary>Sources of one TrustBundle.</summary>
+    public const int MaxBundleSources = 64;
+
+    /// <summary>CRL sources of one TrustBundle.</summary>
+    public const int MaxCrls = 64;
+
+    /// <summary>Pins of one ClientAuthPolicy.</summary>
+    public const int MaxPins = 1000;
+
+    /// <summary>Match rules of one ClientAuthPolicy.</summary>
+    public const int MaxRules = 100;
+
+    /// <summary>Server certificates (SNI entries) of one MtlsListener.</summary>
+    public const int MaxServerCertificates = 64;
+
+    /// <summary>Hostnames of one ServerCertificate.</summary>
+    public const int MaxHostnames = 100;
+
+    /// <summary>Throws <see cref="InputLimitException"/> when <paramref name="count"/> is over <paramref name="limit"/>.</summary>
+    public static void Check(string field, int count, int limit, string what)
+    {
+        if (count > limit)
+        {
+            throw new InputLimitException($"{field} has {count} {what}, more than the limit of {limit}; split it across resources or remove some.");
+        }
+    }
+}
+
+/// <summary>An input over one of the <see cref="InputLimits"/>; its message names the field, the count and the limit.</summary>
+public sealed class InputLimitException(string message) : Exception(message);
