@@ -26,6 +26,10 @@ public static class EvaluationGuard
         {
             (reason, message) = (InvalidSpec, hole);
         }
+        else if (InputLimits.FirstExceeded(resource) is { } exceeded)
+        {
+            (reason, message) = (LimitExceeded, exceeded);
+        }
         else
         {
             try

@@ -1,3 +1,7 @@
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+
 namespace MtlsOperator.Engine.Evaluation;
 
 /// <summary>The documented bounds on what one resource may hold (README "Limits"). Each keeps evaluation time and memory bounded;
@@ -28,6 +32,21 @@ public static class InputLimits
 
     /// <summary>Hostnames of one ServerCertificate.</summary>
     public const int MaxHostnames = 100;
+
+    /// <summary>The first list of <paramref name="resource"/>'s spec longer than its limit, as a sentence naming field, count and limit; or null.</summary>
+    public static string? FirstExceeded(IKubernetesObject<V1ObjectMeta> resource) => resource switch
+    {
+        TrustBundle b => Over("spec.sources", b.Spec.Sources, MaxBundleSources) ?? Over("spec.crls", b.Spec.Crls, MaxCrls),
+        ClientAuthPolicy p => Over("spec.pins", p.Spec.Pins, MaxPins) ?? Over("spec.rules", p.Spec.Rules, MaxRules),
+        MtlsListener l => Over("spec.serverCertificateRefs", l.Spec.ServerCertificateRefs, MaxServerCertificates),
+        ServerCertificate c => Over("spec.hostnames", c.Spec.Hostnames, MaxHostnames),
+        _ => null,
+    };
+
+    private static string? Over<T>(string field, List<T>? list, int limit) =>
+        list is { Count: var count } && count > limit
+            ? $"{field} has {count} entries, more than the limit of {limit}; split it across resources or remove some."
+            : null;
 
     /// <summary>Throws <see cref="InputLimitException"/> when <paramref name="count"/> is over <paramref name="limit"/>.</summary>
     public static void Check(string field, int count, int limit, string what)

@@ -23,30 +23,40 @@ internal static class ManifestReader
         var warnings = new List<string>();
         foreach (var file in ExpandPaths(paths, errors))
         {
-            IReadOnlyList<JsonNode> documents;
-            try
+            var (text, readError) = ManifestFile.Read(file);
+            if (text is null)
             {
-                documents = ManifestYaml.ReadDocuments(File.ReadAllText(file));
-            }
-            catch (Exception e) when (e is YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or InvalidCastException)
-            {
-                errors.Add($"{file}: not readable as YAML: {e.Message.Split('\n')[0]}");
+                errors.Add($"{file}: {readError}");
                 continue;
             }
 
-            foreach (var (document, index) in documents.SelectMany(Flatten).Select((d, i) => (d, i)))
+            IReadOnlyList<JsonNode> documents;
+            try
+            {
+                documents = ManifestYaml.ReadDocuments(text);
+            }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                errors.Add($"{file}: line {e.Start.Line}: not readable as YAML: {e.Message.Split('\n')[0]}");
+                continue;
+            }
+
+            for (var index = 0; index < documents.Count; index++)
             {
                 try
                 {
-                    if (ToObject(document) is { } o)
+                    foreach (var item in Flatten(documents[index]))
                     {
-                        warnings.AddRange(UnknownFieldWarnings(file, document, o));
-                        o.Metadata ??= new V1ObjectMeta();
-                        o.Metadata.NamespaceProperty ??= defaultNamespace;
-                        objects.Add(o);
+                        if (ToObject(item) is { } o)
+                        {
+                            warnings.AddRange(UnknownFieldWarnings(file, item, o));
+                            o.Metadata ??= new V1ObjectMeta();
+                            o.Metadata.NamespaceProperty ??= defaultNamespace;
+                            objects.Add(o);
+                        }
                     }
                 }
-                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
                 {
                     errors.Add($"{file}: document {index + 1}: {e.Message.Split('\n')[0]}");
                 }
@@ -86,9 +96,17 @@ internal static class ManifestReader
     }
 
     private static IEnumerable<JsonNode> Flatten(JsonNode document) =>
-        document is JsonObject o && (string?)o["kind"] == "List" && o["items"] is JsonArray items
-            ? items.OfType<JsonNode>()
+        document is JsonObject o && StringField(o, "kind") == "List" && o["items"] is JsonArray items
+            ? items.Select(item => item ?? JsonValue.Create("null")!)
             : [document];
+
+    /// <summary>A top-level string field; a number, list or mapping where a string belongs is an error naming the field.</summary>
+    private static string? StringField(JsonObject o, string name) => o[name] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => throw new FormatException($"{name} must be a string"),
+    };
 
     private static IKubernetesObject<V1ObjectMeta>? ToObject(JsonNode document)
     {
@@ -97,8 +115,8 @@ internal static class ManifestReader
             throw new FormatException("a manifest must be a mapping with apiVersion and kind");
         }
 
-        var apiVersion = (string?)o["apiVersion"] ?? throw new FormatException("apiVersion is missing");
-        var kind = (string?)o["kind"] ?? throw new FormatException("kind is missing");
+        var apiVersion = StringField(o, "apiVersion") ?? throw new FormatException("apiVersion is missing");
+        var kind = StringField(o, "kind") ?? throw new FormatException("kind is missing");
         var json = o.ToJsonString();
         if (apiVersion == TrustBundle.GroupVersion)
         {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 
 namespace MtlsOperator.Cli;
@@ -20,15 +19,7 @@ internal static partial class ManifestYaml
     private static readonly string[] s_leadingKeys = ["apiVersion", "kind", "metadata"];
 
     /// <summary>Every non-empty document of a multi-document YAML text, as JSON. Throws <see cref="YamlException"/> on malformed YAML.</summary>
-    public static IReadOnlyList<JsonNode> ReadDocuments(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream.Documents
-            .Select(d => ToJson(d.RootNode))
-            .OfType<JsonNode>()
-            .ToList();
-    }
+    public static IReadOnlyList<JsonNode> ReadDocuments(string text) => YamlDocumentReader.Read(text);
 
     /// <summary>The JSON of one parsed YAML node, with the same scalar rules as <see cref="ReadDocuments"/>.</summary>
     public static JsonNode? FromYaml(YamlNode node) => ToJson(node);
@@ -47,24 +38,14 @@ internal static partial class ManifestYaml
         return ordered;
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    /// <summary>An untagged scalar as JSON: quoted ones are strings, plain ones follow the YAML 1.2 core schema, as kubectl applies it.</summary>
+    public static JsonNode? ScalarToJson(string value, ScalarStyle style)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c =>
-            KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", ToJson(c.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => ScalarToJson(scalar),
-        _ => null,
-    };
-
-    private static JsonNode? ScalarToJson(YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain)
+        if (style != ScalarStyle.Plain)
         {
             return JsonValue.Create(value);
         }
 
-        // YAML 1.2 core schema, as kubectl applies it to unquoted scalars.
         return value switch
         {
             "" or "~" or "null" or "Null" or "NULL" => null,

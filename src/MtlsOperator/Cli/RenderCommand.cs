@@ -51,7 +51,16 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
 
         if (options.Value("--out") is { } outDir)
         {
-            WriteFiles(result, outDir);
+            var writeErrors = OutputFolder.Write(result.Outputs.OfType<V1Secret>(), outDir);
+            foreach (var error in writeErrors)
+            {
+                stderr.WriteLine($"error: {error}");
+            }
+
+            if (writeErrors.Count > 0)
+            {
+                return ExitCodes.BadInput;
+            }
         }
         else
         {
@@ -105,18 +114,5 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
 
         node["status"] = JsonNode.Parse(KubernetesJson.Serialize(outcome.Status));
         return node;
-    }
-
-    private static void WriteFiles(RenderResult result, string outDir)
-    {
-        foreach (var secret in result.Outputs.OfType<V1Secret>())
-        {
-            var dir = Path.Combine(outDir, secret.Metadata.NamespaceProperty, secret.Metadata.Name);
-            Directory.CreateDirectory(dir);
-            foreach (var (key, value) in secret.Data ?? new Dictionary<string, byte[]>())
-            {
-                File.WriteAllBytes(Path.Combine(dir, key), value);
-            }
-        }
     }
 }

@@ -53,7 +53,6 @@ internal sealed class RunCommand(TextWriter stderr)
 
         var defaults = new OperatorOptions();
         OperatorOptions options;
-        KubernetesClientConfiguration config;
         try
         {
             options = defaults with
@@ -75,14 +74,15 @@ internal sealed class RunCommand(TextWriter stderr)
             {
                 throw new FormatException($"leader election needs --lease-duration ({options.LeaseDuration.TotalSeconds}s) > --renew-deadline ({options.RenewDeadline.TotalSeconds}s) > --retry-period ({options.RetryPeriod.TotalSeconds}s)");
             }
-
-            config = o.Value("--kubeconfig") is { } path
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                : KubernetesClientConfiguration.BuildDefaultConfig();
         }
-        catch (Exception e) when (e is FormatException or OverflowException or k8s.Exceptions.KubeConfigException or IOException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        if (Kubeconfig(o.Value("--kubeconfig")) is not { } config)
+        {
             return ExitCodes.BadInput;
         }
 
@@ -112,5 +112,34 @@ internal sealed class RunCommand(TextWriter stderr)
             ConfigurationName = o.Value("--webhook-configuration") ?? defaults.ConfigurationName,
             Sidecar = SidecarOptions.From(o),
         };
+    }
+
+    /// <summary>The client configuration from <paramref name="path"/> (read as a bounded regular file) or the default places, or null
+    /// after one line on stderr: a malformed kubeconfig is bad input, never a crash.</summary>
+    private KubernetesClientConfiguration? Kubeconfig(string? path)
+    {
+        try
+        {
+            if (path is null)
+            {
+                return KubernetesClientConfiguration.BuildDefaultConfig();
+            }
+
+            var (text, error) = ManifestFile.Read(path);
+            if (text is null)
+            {
+                stderr.WriteLine($"error: kubeconfig {path}: {error}");
+                return null;
+            }
+
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(stream);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The client's loader reports bad kubeconfigs with many exception types (YAML, format, key, null reference).
+            stderr.WriteLine($"error: kubeconfig {path ?? "(KUBECONFIG or ~/.kube/config or in-cluster)"} is not usable: {e.Message.Split('\n')[0]}");
+            return null;
+        }
     }
 }
