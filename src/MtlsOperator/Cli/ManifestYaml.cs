@@ -79,14 +79,31 @@ internal static partial class ManifestYaml
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex FloatPattern();
 
+    /// <summary>Multi-line text that a literal block gives back exactly: no whitespace at the start, no line ending in a space,
+    /// no tabs or other control characters but newlines, and at most one newline at the end.</summary>
+    private static bool FitsLiteralBlock(string text) =>
+        text.Contains('\n', StringComparison.Ordinal) && !char.IsWhiteSpace(text[0]) && !text.EndsWith("\n\n", StringComparison.Ordinal)
+        && !text.Contains(" \n", StringComparison.Ordinal) && !text.Any(c => char.IsControl(c) && c != '\n');
+
     /// <summary>Multi-line strings (PEM, proxy configs) as literal blocks, so they read as the files they are.</summary>
     private sealed class LiteralBlockEmitter(IEventEmitter next) : YamlDotNet.Serialization.EventEmitters.ChainedEventEmitter(next)
     {
         public override void Emit(YamlDotNet.Serialization.ScalarEventInfo eventInfo, IEmitter emitter)
         {
-            if (eventInfo.Source.Value is string text && text.Contains('\n', StringComparison.Ordinal) && !text.Contains(" \n", StringComparison.Ordinal) && !text.Contains('\t', StringComparison.Ordinal))
+            if (eventInfo.Source.Value is not string { Length: > 0 } text)
+            {
+                // Nothing to choose.
+            }
+            else if (FitsLiteralBlock(text))
             {
                 eventInfo.Style = ScalarStyle.Literal;
+            }
+            else if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.Any(char.IsControl)
+                || text.Contains(" *", StringComparison.Ordinal) || text.Contains(" &", StringComparison.Ordinal) || text.Contains(" !", StringComparison.Ordinal))
+            {
+                // A plain or literal scalar loses whitespace at its edges and cannot hold control characters; a double-quoted one keeps them.
+                // YamlDotNet also reads a plain key with " *", " &" or " !" inside as part of one longer scalar (found by the round-trip property).
+                eventInfo.Style = ScalarStyle.DoubleQuoted;
             }
 
             base.Emit(eventInfo, emitter);

@@ -26,7 +26,18 @@ internal sealed class YamlDocumentReader
 
     /// <summary>Every non-empty document of <paramref name="text"/>, as JSON.</summary>
     /// <exception cref="YamlException">Malformed YAML, or a limit above is exceeded.</exception>
-    public static IReadOnlyList<JsonNode> Read(string text) => new YamlDocumentReader(text).ReadAll();
+    public static IReadOnlyList<JsonNode> Read(string text)
+    {
+        try
+        {
+            return new YamlDocumentReader(text).ReadAll();
+        }
+        catch (Exception e) when (e is not YamlException and not OutOfMemoryException)
+        {
+            // YamlDotNet's scanner throws other exceptions on some malformed text (found by the property tests); it is still malformed YAML.
+            throw new YamlException($"the YAML cannot be parsed ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
 
     private List<JsonNode> ReadAll()
     {
