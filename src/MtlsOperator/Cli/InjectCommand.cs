@@ -171,18 +171,36 @@ internal sealed class InjectCommand(TextReader stdin, TextWriter stdout, TextWri
             {
                 foreach (var file in Directory.EnumerateFiles(path).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".yaml" or ".yml" or ".json").Order(StringComparer.Ordinal))
                 {
-                    yield return (file, File.ReadAllText(file));
+                    if (Bounded(file, errors) is { } text)
+                    {
+                        yield return (file, text);
+                    }
                 }
             }
             else if (File.Exists(path))
             {
-                yield return (path, File.ReadAllText(path));
+                if (Bounded(path, errors) is { } text)
+                {
+                    yield return (path, text);
+                }
             }
             else
             {
                 errors.Add($"{path}: no such file or directory");
             }
         }
+    }
+
+    /// <summary>The file's text when it is a regular file within the manifest size limit (<see cref="ManifestFile"/>); else an error.</summary>
+    private static string? Bounded(string file, List<string> errors)
+    {
+        var (text, error) = ManifestFile.Read(file);
+        if (text is null)
+        {
+            errors.Add($"{file}: {error}");
+        }
+
+        return text;
     }
 
     private int Fail(string message, bool usage)

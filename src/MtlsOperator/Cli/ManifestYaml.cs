@@ -21,9 +21,6 @@ internal static partial class ManifestYaml
     /// <summary>Every non-empty document of a multi-document YAML text, as JSON. Throws <see cref="YamlException"/> on malformed YAML.</summary>
     public static IReadOnlyList<JsonNode> ReadDocuments(string text) => YamlDocumentReader.Read(text);
 
-    /// <summary>The JSON of one parsed YAML node, with the same scalar rules as <see cref="ReadDocuments"/>.</summary>
-    public static JsonNode? FromYaml(YamlNode node) => ToJson(node);
-
     /// <summary>YAML text of a JSON value, keys in their JSON order, strings quoted only where YAML would misread them.</summary>
     public static string Write(JsonNode node) => s_serializer.Serialize(ToPlain(node is JsonObject o ? Reorder(o) : node));
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
-using YamlDotNet.RepresentationModel;
 
 namespace MtlsOperator.Cli;
 
@@ -15,28 +13,18 @@ internal static class SourceDocuments
     /// <summary>Every non-empty document; throws <see cref="YamlException"/> on malformed YAML.</summary>
     public static IReadOnlyList<SourceDocument> Read(string text)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-
-        // The representation model keeps no end positions of mappings; the parser's document events do. A document's
+        // The bounded reader (limits in YamlDocumentReader) gives each document's JSON and where its text ends; a document's
         // text runs from where the previous one ended to where it ends (leading comments travel with it).
-        var ends = new List<int>();
-        var parser = new Parser(new StringReader(text));
-        while (parser.MoveNext())
-        {
-            if (parser.Current is DocumentEnd end)
-            {
-                ends.Add((int)end.Start.Index);
-            }
-        }
-
         var documents = new List<SourceDocument>();
-        for (var i = 0; i < stream.Documents.Count && i < ends.Count; i++)
+        var start = 0;
+        foreach (var (json, end) in YamlDocumentReader.ReadWithEnds(text))
         {
-            if (ManifestYaml.FromYaml(stream.Documents[i].RootNode) is { } json)
+            if (json is not null)
             {
-                documents.Add(new SourceDocument(WithoutMarker(text[(i == 0 ? 0 : ends[i - 1])..ends[i]]), json));
+                documents.Add(new SourceDocument(WithoutMarker(text[start..end]), json));
             }
+
+            start = end;
         }
 
         return documents;

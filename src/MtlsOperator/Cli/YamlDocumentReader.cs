@@ -26,7 +26,11 @@ internal sealed class YamlDocumentReader
 
     /// <summary>Every non-empty document of <paramref name="text"/>, as JSON.</summary>
     /// <exception cref="YamlException">Malformed YAML, or a limit above is exceeded.</exception>
-    public static IReadOnlyList<JsonNode> Read(string text)
+    public static IReadOnlyList<JsonNode> Read(string text) => [.. ReadWithEnds(text).Select(d => d.Json).OfType<JsonNode>()];
+
+    /// <summary>Every document of <paramref name="text"/> (null for an empty one) with the index where its text ends.</summary>
+    /// <exception cref="YamlException">Malformed YAML, or a limit above is exceeded.</exception>
+    public static IReadOnlyList<(JsonNode? Json, int End)> ReadWithEnds(string text)
     {
         try
         {
@@ -39,19 +43,16 @@ internal sealed class YamlDocumentReader
         }
     }
 
-    private List<JsonNode> ReadAll()
+    private List<(JsonNode? Json, int End)> ReadAll()
     {
-        var documents = new List<JsonNode>();
+        var documents = new List<(JsonNode?, int)>();
         _parser.Consume<StreamStart>();
         while (_parser.TryConsume<DocumentStart>(out _))
         {
             _anchors.Clear();
             var root = ReadNode(depth: 0);
-            _parser.Consume<DocumentEnd>();
-            if (root is not null)
-            {
-                documents.Add(root);
-            }
+            var end = _parser.Consume<DocumentEnd>();
+            documents.Add((root, (int)end.Start.Index));
         }
 
         _parser.Consume<StreamEnd>();

@@ -80,12 +80,12 @@ public sealed class CertificateDecodingFuzzTests
     {
         _ = CertificateAuthorityFacts.IsCertificateAuthority(certificate);
         _ = CertificateAuthorityFacts.LacksKeyCertSign(certificate);
-        _ = CertificateAuthorityFacts.IsSelfIssued(certificate);
         _ = DistinguishedName.Format(certificate.SubjectName);
         _ = DistinguishedName.Format(certificate.IssuerName);
         _ = PresentedNames.Of(certificate).ForMatching;
         _ = CertificateFingerprints.Of(certificate);
-        _ = CertificateAuthorityFacts.IsSignedBy(certificate, certificate);
+        _ = CertificatePaths.IsSelfSigned(certificate);
+        _ = CertificatePaths.Build(certificate, [certificate], [], at: null);
     }
 
     /// <summary>One to three byte-level edits: flip, overwrite with an ASN.1-ish byte, insert, delete.</summary>
