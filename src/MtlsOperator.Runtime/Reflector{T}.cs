@@ -129,6 +129,7 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var gone = false;
         Exception? statusError = null;
+        Exception? undecodable = null;
 
         // Status lines never reach the event stream: the client reports them here, and the stream would keep
         // waiting for lines the server will not send, so the watch is cancelled at once.
@@ -146,7 +147,10 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
             }
             else
             {
-                logger.LogWarning("Skipped an undecodable {Kind} watch event: {Error}", client.Kind, error.Message);
+                // A line that is not an event is a stream cut mid-event (or garbage): skipping it would lose that change and
+                // call the end of the cut stream a normal close. End the watch as failed; it resumes from the last event read.
+                undecodable = error;
+                watch.Cancel();
             }
         }
 
@@ -154,8 +158,10 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
         var received = 0;
         var lastVersion = resourceVersion;
         WatchOutcome Outcome(WatchEnd end, Exception? error = null) =>
-            new(gone ? WatchEnd.Gone : statusError is not null ? WatchEnd.Error : end, lastVersion,
-                received > 0 || time.GetElapsedTime(started) >= options.MaxBackoff, error ?? statusError);
+            undecodable is not null
+                ? new(WatchEnd.Error, lastVersion, Healthy: false, undecodable)
+                : new(gone ? WatchEnd.Gone : statusError is not null ? WatchEnd.Error : end, lastVersion,
+                    received > 0 || time.GetElapsedTime(started) >= options.MaxBackoff, error ?? statusError);
 
         var events = client.WatchAsync(scope, options.Selector, resourceVersion, options.WatchTimeout, OnError, watch.Token)
             .GetAsyncEnumerator(watch.Token);

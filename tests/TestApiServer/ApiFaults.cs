@@ -8,6 +8,10 @@ public enum WatchDropMode
 
     /// <summary>End the response cleanly, as a server-side watch timeout does.</summary>
     EndStream,
+
+    /// <summary>Write the first half of an event, then end the response: what a client reading lines sees when a connection
+    /// dies mid-event behind a proxy that closes the response for it.</summary>
+    Truncate,
 }
 
 /// <summary>Fault switches a test flips at runtime (thread-safe): failed writes, latency, dropped and short watches, expired history.</summary>

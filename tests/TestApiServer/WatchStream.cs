@@ -32,9 +32,14 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
         using var timeout = new CancellationTokenSource(request.Timeout ?? Timeout.InfiniteTimeSpan);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping, dropToken, stallToken, timeout.Token);
         var bookmarks = request.Bookmarks ? SendBookmarksAsync(subscription, stop.Token) : Task.CompletedTask;
+
+        // Ending the watch (timeout, a fault) stops the wait for the next event, never a write: Kestrel aborts the connection
+        // when a write is cancelled, and a real API server ends a timed-out watch with a complete response. Only the client
+        // going away or the server stopping may cut a write short.
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
         try
         {
-            await StreamAsync(response, target.Resource, subscription, request, stop.Token);
+            await StreamAsync(response, target.Resource, subscription, request, stop.Token, writes.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -46,6 +51,10 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
             if (dropToken.IsCancellationRequested && faults.DropMode == WatchDropMode.Abort)
             {
                 context.Abort();
+            }
+            else if (dropToken.IsCancellationRequested && faults.DropMode == WatchDropMode.Truncate)
+            {
+                await response.Body.WriteAsync("{\"type\":\"MODIFIED\",\"object\":{\"kind\":"u8.ToArray(), context.RequestAborted);
             }
         }
         finally
@@ -69,7 +78,7 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
         }
     }
 
-    private async Task StreamAsync(HttpResponse response, ApiResource resource, WatchSubscription subscription, WatchRequest request, CancellationToken token)
+    private async Task StreamAsync(HttpResponse response, ApiResource resource, WatchSubscription subscription, WatchRequest request, CancellationToken token, CancellationToken writeToken)
     {
         var delivered = 0;
         await foreach (var item in subscription.Items.ReadAllAsync(token))
@@ -77,10 +86,10 @@ internal sealed class WatchStream(ObjectStore store, ApiFaults faults, TimeSpan 
             switch (item)
             {
                 case WatchItem.Bookmark bookmark:
-                    await WriteEventAsync(response, "BOOKMARK", BookmarkObject(resource, bookmark.Revision), token);
+                    await WriteEventAsync(response, "BOOKMARK", BookmarkObject(resource, bookmark.Revision), writeToken);
                     break;
                 case WatchItem.Change change when Translate(change.Event, request) is var (type, state):
-                    await WriteEventAsync(response, type, state, token);
+                    await WriteEventAsync(response, type, state, writeToken);
                     delivered++;
                     if (faults.CloseWatchesAfterEvents is { } limit && delivered >= limit)
                     {

@@ -134,6 +134,32 @@ public sealed class WatchTests : ApiServerTest
     }
 
     [Fact]
+    public async Task A_watch_that_times_out_while_its_writes_are_blocked_still_ends_with_a_complete_response()
+    {
+        // 16 MiB of events outgrow the socket buffers, so the server is blocked mid-write when the 1 s timeout fires; a server
+        // that cancels that write makes Kestrel reset the connection, and the client sees an I/O error instead of the end.
+        var created = await CreateBundleAsync(Bundle("a"));
+        var big = new string('x', 256 * 1024);
+        for (var i = 0; i < 64; i++)
+        {
+            await MergePatchBundleAsync("a", "{\"metadata\":{\"annotations\":{\"big\":\"" + big + i + "\"}}}");
+        }
+
+        await using var events = WatchBundles(resourceVersion: Version(created), timeoutSeconds: 1).GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync());
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+            }
+        });
+
+        Assert.Null(failure);
+    }
+
+    [Fact]
     public async Task Typed_watch_of_secrets_yields_typed_objects()
     {
         var watch = Client.CoreV1.WatchListNamespacedSecretAsync(Ns, allowWatchBookmarks: true);

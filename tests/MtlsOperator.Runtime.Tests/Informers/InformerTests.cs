@@ -169,6 +169,26 @@ public sealed class InformerTests(ITestOutputHelper output) : ApiServerTest
         await events.ContainAsync("Added late");
     }
 
+    [Theory]
+    [InlineData(WatchDropMode.Truncate, "error")]
+    [InlineData(WatchDropMode.Abort, "error")]
+    [InlineData(WatchDropMode.EndStream, "closed")]
+    public async Task A_watch_cut_mid_event_is_a_failure_and_only_a_complete_response_a_normal_close(WatchDropMode drop, string reason)
+    {
+        using var restarts = new MetricRecorder("mtls_operator.informer.watch_restarts", "kind", _kind);
+        var informer = Informer();
+        var events = new InformerEvents<TestResource>(informer);
+        await using var running = await RunningInformer.StartSyncedAsync(informer);
+        await WatchIsOpenAsync(events);
+
+        Server.Faults.DropAllWatches(drop);
+        await Eventually.TrueAsync(() => restarts.SumWhere("reason", reason) >= 1, $"the dropped watch was counted as {reason}");
+        await CreateBundleAsync(Bundle("after"));
+
+        await events.ContainAsync("Added after");
+        Assert.Equal(0, restarts.SumWhere("reason", reason == "closed" ? "error" : "closed"));
+    }
+
     [Fact]
     public async Task Failing_watch_requests_are_retried_until_the_server_recovers()
     {
