@@ -10,6 +10,8 @@ public static class ResourceReferences
     /// <summary>Suffix of the Secret holding a ServerCertificate's self-signed bootstrap certificate.</summary>
     public const string BootstrapSecretSuffix = "-bootstrap-tls";
 
+    /// <remarks>Reads the spec defensively (null spec, lists or items): the controller computes references before evaluating, so a hole
+    /// here must leave the resource to the engine, which reports it (<see cref="ResourceShape"/>), rather than fail every reconcile.</remarks>
     public static IReadOnlyList<ResourceKey> Of(IKubernetesObject<V1ObjectMeta> resource)
     {
         var ns = resource.Metadata.NamespaceProperty ?? "default";
@@ -30,8 +32,10 @@ public static class ResourceReferences
 
         switch (resource)
         {
+            case TrustBundle { Spec: null } or ServerCertificate { Spec: null } or ClientAuthPolicy { Spec: null } or MtlsListener { Spec: null }:
+                break;
             case TrustBundle b:
-                b.Spec.Sources.Concat(b.Spec.Crls).ToList().ForEach(AddSource);
+                (b.Spec.Sources ?? []).Concat(b.Spec.Crls ?? []).ToList().ForEach(AddSource);
 
                 // Its own output too: a same-named ConfigMap it does not own must be seen to be reported as a conflict.
                 Add(V1ConfigMap.KubeKind, TrustBundleEvaluator.OutputNameOf(b));
@@ -45,12 +49,12 @@ public static class ResourceReferences
 
                 break;
             case ClientAuthPolicy p:
-                Add(TrustBundle.KindName, p.Spec.TrustBundleRef.Name, p.Spec.TrustBundleRef.Namespace);
-                p.Spec.Pins.ForEach(pin => AddSource(pin.Certificate));
+                Add(TrustBundle.KindName, p.Spec.TrustBundleRef?.Name, p.Spec.TrustBundleRef?.Namespace);
+                (p.Spec.Pins ?? []).ForEach(pin => AddSource(pin?.Certificate));
                 break;
             case MtlsListener l:
-                Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef.Name, l.Spec.ClientAuthPolicyRef.Namespace);
-                l.Spec.ServerCertificateRefs.ForEach(r => Add(ServerCertificate.KindName, r.Name, r.Namespace));
+                Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef?.Name, l.Spec.ClientAuthPolicyRef?.Namespace);
+                (l.Spec.ServerCertificateRefs ?? []).ForEach(r => Add(ServerCertificate.KindName, r?.Name, r?.Namespace));
                 Add(V1Secret.KubeKind, ListenerSpecDefaults.OutputSecretName(l));
                 break;
         }
