@@ -45,6 +45,12 @@ public static class DataSourceReader
             return Fail(DataSourceReasons.InvalidSource, $"{entry} must set exactly one of inline, secret or configMap (it sets {given}).");
         }
 
+        if (source.Inline is { Length: > InputLimits.MaxInlineChars } tooLong)
+        {
+            return Fail(DataSourceReasons.SourceTooLarge, $"{entry}.inline holds {tooLong.Length} characters, more than the limit of {InputLimits.MaxInlineChars} (256 KiB); " +
+                "split it across sources or put it in a Secret or ConfigMap.");
+        }
+
         if (source.Inline is { } inline)
         {
             return new DataSourceResult(Encoding.UTF8.GetBytes(inline), null, null);

@@ -6,32 +6,36 @@ namespace MtlsOperator.Engine.Evaluation;
 
 /// <summary>The documented bounds on what one resource may hold (README "Limits"). Each keeps evaluation time and memory bounded;
 /// an input over one is refused with <c>Ready=False</c>, reason <c>LimitExceeded</c>, and a message naming the limit.
-/// The CRD schemas carry the same numbers as <c>maxItems</c>/<c>maxLength</c> where they can.</summary>
+/// The list bounds are <see cref="ApiLimits"/>, the numbers the CRD schemas carry as <c>maxItems</c>/<c>maxLength</c>, so what the
+/// API server admits and what <c>render</c> accepts from files are the same.</summary>
 public static class InputLimits
 {
-    /// <summary>Bytes in one inline value or one referenced Secret/ConfigMap key (a Secret holds at most 1 MiB in Kubernetes).</summary>
+    /// <summary>Bytes in one referenced Secret/ConfigMap key (a Secret holds at most 1 MiB in Kubernetes).</summary>
     public const int MaxSourceBytes = 1024 * 1024;
+
+    /// <summary>Characters of one inline PEM value (the schema's maxLength).</summary>
+    public const int MaxInlineChars = ApiLimits.InlinePem;
 
     /// <summary>PEM blocks (certificates, CRLs, keys) in one source.</summary>
     public const int MaxPemBlocksPerSource = Pki.PemOrDer.MaxBlocks;
 
     /// <summary>Sources of one TrustBundle.</summary>
-    public const int MaxBundleSources = 64;
+    public const int MaxBundleSources = ApiLimits.Sources;
 
     /// <summary>CRL sources of one TrustBundle.</summary>
-    public const int MaxCrls = 64;
+    public const int MaxCrls = ApiLimits.Crls;
 
     /// <summary>Pins of one ClientAuthPolicy.</summary>
-    public const int MaxPins = 1000;
+    public const int MaxPins = ApiLimits.Pins;
 
     /// <summary>Match rules of one ClientAuthPolicy.</summary>
-    public const int MaxRules = 100;
+    public const int MaxRules = ApiLimits.Rules;
 
     /// <summary>Server certificates (SNI entries) of one MtlsListener.</summary>
-    public const int MaxServerCertificates = 64;
+    public const int MaxServerCertificates = ApiLimits.ServerCertificateRefs;
 
     /// <summary>Hostnames of one ServerCertificate.</summary>
-    public const int MaxHostnames = 100;
+    public const int MaxHostnames = ApiLimits.Hostnames;
 
     /// <summary>The first list of <paramref name="resource"/>'s spec longer than its limit, as a sentence naming field, count and limit; or null.</summary>
     public static string? FirstExceeded(IKubernetesObject<V1ObjectMeta> resource) => resource switch

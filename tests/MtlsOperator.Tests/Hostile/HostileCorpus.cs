@@ -86,7 +86,8 @@ internal static class HostileCorpus
         SecretBundle("a DER SEQUENCE claiming 2 GB", [0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF, 0x02, 0x01, 0x01]),
         Bundle("random base64 in PEM armour", "-----BEGIN CERTIFICATE-----\n" + Convert.ToBase64String(RandomBytes(8, 900, first: 0x30), Base64FormattingOptions.InsertLineBreaks) + "\n-----END CERTIFICATE-----\n"),
         Bundle("1 MiB of BEGIN lines", string.Concat(Enumerable.Repeat("-----BEGIN CERTIFICATE-----\n", 1024 * 1024 / 28))),
-        Bundle("1,500 certificates in one source (over the block limit)", string.Concat(Enumerable.Repeat(HostileCertificates.GoodCa(), 1_500))),
+        SecretBundle("1,001 certificates in one Secret key (over the block limit)", Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(HostileCertificates.GoodCa(), 1_001)))),
+        Bundle("inline PEM over 256 KiB", string.Concat(Enumerable.Repeat(HostileCertificates.GoodCa(), 500))),
         Bundle("BEGIN without END, then a good certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n" + HostileCertificates.GoodCa()),
         Bundle("mismatched PEM labels", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n"),
         Bundle("CRL that is garbage", HostileCertificates.GoodCa(), crl: "-----BEGIN X509 CRL-----\nMAMCAQA=\n-----END X509 CRL-----\n"),
@@ -94,7 +95,7 @@ internal static class HostileCorpus
 
         // Sizes
         new("10,000 pins (over the limit)", dir => { File.WriteAllText(Path.Join(dir, "p.yaml"), Policy(Enumerable.Range(0, 10_000).Select(i => $"  - sha256: \"{i:x64}\"\n"))); return []; }),
-        new("1,000 pins (at the limit)", dir => { File.WriteAllText(Path.Join(dir, "p.yaml"), Policy(Enumerable.Range(0, 1_000).Select(i => $"  - sha256: \"{i:x64}\"\n"))); return []; }),
+        new("as many pins as the limit allows", dir => { File.WriteAllText(Path.Join(dir, "p.yaml"), Policy(Enumerable.Range(0, Engine.Api.ApiLimits.Pins).Select(i => $"  - sha256: \"{i:x64}\"\n"))); return []; }),
         new("10,000 rules (over the limit)", dir => { File.WriteAllText(Path.Join(dir, "p.yaml"), Policy([], Enumerable.Range(0, 10_000).Select(i => $"  - subject: \"CN=c{i}\"\n"))); return []; }),
         new("1,000 server certificates on one listener", dir =>
         {
