@@ -78,7 +78,6 @@ public sealed record DistinguishedName(ImmutableArray<ImmutableArray<DnAttribute
     public static bool TryParse(string text, bool allowWildcards, out DistinguishedName? name, out string? error) =>
         DnTextParser.TryParse(text, allowWildcards, out name, out error);
 
-
     private static DnAttribute DecodeValue(string type, ReadOnlyMemory<byte> encoded)
     {
         var reader = new AsnReader(encoded, AsnEncodingRules.BER);
