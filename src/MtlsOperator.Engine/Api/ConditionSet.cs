@@ -18,7 +18,7 @@ public sealed class ConditionSet
         _now = DateTime.SpecifyKind(new DateTime(now.UtcDateTime.Ticks - (now.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)), DateTimeKind.Utc);
     }
 
-    /// <summary>Sets (or replaces) one condition.</summary>
+    /// <summary>Sets (or replaces) one condition; reason and message are bounded as metav1.Condition requires (<see cref="ConditionLimits"/>).</summary>
     public ConditionSet Set(string type, bool status, string reason, string message)
     {
         var value = status ? "True" : "False";
@@ -29,8 +29,8 @@ public sealed class ConditionSet
         {
             Type = type,
             Status = value,
-            Reason = reason,
-            Message = message,
+            Reason = ConditionLimits.Reason(reason),
+            Message = ConditionLimits.Message(message),
             ObservedGeneration = _generation,
             LastTransitionTime = since,
         });

@@ -14,5 +14,8 @@ public static class ListenerReasons
     public const string ClientAuthPolicyNotReady = "ClientAuthPolicyNotReady";
     public const string PinNotEnforceable = "PinNotEnforceable";
     public const string PolicyNotEnforceable = "PolicyNotEnforceable";
+
+    /// <summary>The rendered configuration would exceed a limit of the proxy's config syntax, so the proxy would not start.</summary>
+    public const string ProxyLimitExceeded = "ProxyLimitExceeded";
     public const string OutputConflict = "OutputConflict";
 }

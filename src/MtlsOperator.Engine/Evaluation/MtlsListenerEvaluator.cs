@@ -193,6 +193,13 @@ public sealed class MtlsListenerEvaluator
                 $"{flavor.ToString().ToLowerInvariant()} cannot enforce ClientAuthPolicy {policy.Metadata.Name} exactly: {string.Join(" ", refusals)}");
         }
 
+        var exceeded = renderer.FindLimitsExceeded(model);
+        if (exceeded.Count > 0)
+        {
+            return Fail(ListenerReasons.ProxyLimitExceeded,
+                $"{flavor.ToString().ToLowerInvariant()} would refuse the configuration for ClientAuthPolicy {policy.Metadata.Name}: {string.Join(" ", exceeded)}");
+        }
+
         foreach (var (key, content) in renderer.Render(model))
         {
             files[key] = content;
@@ -251,9 +258,10 @@ public sealed class MtlsListenerEvaluator
         }
 
         var host = spec.UpstreamHost;
-        if (host is not null && !System.Text.RegularExpressions.Regex.IsMatch(host, "^[A-Za-z0-9.:-]+$"))
+        if (!string.IsNullOrWhiteSpace(host) && UpstreamHost.Classify(host) is null)
         {
-            problems.Add($"spec.upstreamHost \"{host}\" is not a hostname or IP address.");
+            problems.Add($"spec.upstreamHost \"{host}\" is not a DNS name or an IP address (an IPv4 dotted quad such as 10.0.0.7, " +
+                "an IPv6 address such as fd00::7 without brackets or zone, or a name such as app.payments.svc.cluster.local).");
         }
 
         return problems.Count == 0 ? null : new ListenerFailure(ListenerReasons.InvalidSpec, string.Join(" ", problems));

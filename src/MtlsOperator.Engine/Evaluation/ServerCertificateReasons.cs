@@ -19,6 +19,12 @@ public static class ServerCertificateReasons
     public const string HostnameMismatch = "HostnameMismatch";
     public const string MissingDigitalSignature = "MissingDigitalSignature";
     public const string MissingServerAuth = "MissingServerAuth";
+
+    /// <summary>A served certificate's key is below OpenSSL's default security level (RSA/DSA under 2048 bits, ECDSA under 224).</summary>
+    public const string WeakKey = "WeakKey";
+
+    /// <summary>A served certificate that is not self-signed is signed with SHA-1, MD5 or weaker.</summary>
+    public const string WeakSignature = "WeakSignature";
     public const string BootstrapPending = "BootstrapPending";
     public const string OutputConflict = "OutputConflict";
 

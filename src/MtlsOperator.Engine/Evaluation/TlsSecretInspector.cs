@@ -57,6 +57,7 @@ internal static class TlsSecretInspector
 
         var authorities = caCrt is null ? [] : CertificateBundle.Read(caCrt).Certificates;
         var chain = CertificatePaths.BuildServed(leaf, [.. bundle.Certificates, .. authorities]);
+        problems.AddRange(SecurityLevelProblems(source, chain));
         var unused = bundle.Certificates
             .Where(c => !chain.Path.Any(p => ReferenceEquals(p, c)))
             .Select(c => chain.Path.Any(p => p.RawData.AsSpan().SequenceEqual(c.RawData))
@@ -154,6 +155,30 @@ internal static class TlsSecretInspector
             yield return new CertificateProblem(ServerCertificateReasons.MissingServerAuth,
                 $"The certificate in {source} has an Extended Key Usage without serverAuth, so TLS clients will refuse it. " +
                 "Reissue it with Extended Key Usage serverAuth (1.3.6.1.5.5.7.3.1).");
+        }
+    }
+
+    /// <summary>Served certificates OpenSSL refuses at its default security level: the proxy would not start.</summary>
+    private static IEnumerable<CertificateProblem> SecurityLevelProblems(string source, CertificateChain chain)
+    {
+        const string Why = "OpenSSL at its default security level 2 (Debian, Ubuntu, RHEL) refuses it, so neither HAProxy nor nginx would start.";
+        for (var i = 0; i < chain.Served.Length; i++)
+        {
+            var certificate = chain.Served[i];
+            var which = i == 0 ? "The certificate" : $"The intermediate {Names.Of(certificate.SubjectName)} served with the certificate";
+            if (OpensslSecurityLevel.WeakKey(certificate) is { } key)
+            {
+                yield return new CertificateProblem(ServerCertificateReasons.WeakKey,
+                    $"{which} in {source} has {key}. {Why} Reissue it with an RSA key of at least 2048 bits or an ECDSA P-256 key " +
+                    "(do not lower the proxy's security level).");
+            }
+
+            if (OpensslSecurityLevel.WeakSignature(certificate) is { } digest)
+            {
+                yield return new CertificateProblem(ServerCertificateReasons.WeakSignature,
+                    $"{which} in {source} is signed with {digest}. {Why} Have its issuer sign it again with SHA-256 " +
+                    "(do not lower the proxy's security level).");
+            }
         }
     }
 

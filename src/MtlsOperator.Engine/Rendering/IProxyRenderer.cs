@@ -14,8 +14,12 @@ public interface IProxyRenderer
     /// <summary>Reasons this proxy cannot enforce the model exactly (fail closed); empty when it can.</summary>
     IReadOnlyList<string> FindUnenforceable(ListenerRenderModel model);
 
+    /// <summary>Limits of this proxy's config syntax that the model would exceed, each stating the limit and what to change;
+    /// empty when it fits. Checked after <see cref="FindUnenforceable"/>. Empty by default.</summary>
+    IReadOnlyList<string> FindLimitsExceeded(ListenerRenderModel model) => [];
+
     /// <summary>Deterministic files for the output Secret (at least <see cref="ConfigFileName"/>): same model, same bytes.
-    /// Call only when <see cref="FindUnenforceable"/> is empty.</summary>
+    /// Call only when <see cref="FindUnenforceable"/> and <see cref="FindLimitsExceeded"/> are empty.</summary>
     IReadOnlyDictionary<string, string> Render(ListenerRenderModel model);
 
     /// <summary>Extra keys the output Secret must hold as byte-for-byte copies of other keys (new key -> existing key),

@@ -60,9 +60,9 @@ public static partial class RenderInputCheck
             reasons.Add($"The listen address \"{address}\" is not an IP address.");
         }
 
-        if (!IPAddress.TryParse(model.UpstreamHost, out _) && !DnsName().IsMatch(model.UpstreamHost))
+        if (UpstreamHost.Classify(model.UpstreamHost) is null)
         {
-            reasons.Add($"The upstream host \"{model.UpstreamHost}\" is not a DNS name or IP address.");
+            reasons.Add($"The upstream host \"{model.UpstreamHost}\" is not a DNS name or an IP address (an IPv4 dotted quad or an IPv6 address without zone or brackets).");
         }
 
         if (!MountPath().IsMatch(model.MountPath) || model.MountPath.Split('/').Contains(".."))
@@ -154,9 +154,6 @@ public static partial class RenderInputCheck
     // \z, not $: in .NET '$' also matches before a final newline, which would let "name\n" into a config line.
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\z")]
     private static partial Regex KubernetesName();
-
-    [GeneratedRegex(@"^(?=.{1,253}\z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
-    private static partial Regex DnsName();
 
     [GeneratedRegex(@"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex SniName();

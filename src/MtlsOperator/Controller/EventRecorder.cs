@@ -58,7 +58,7 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
             },
             Type = type,
             Reason = reason,
-            Message = message.Length > 1024 ? message[..1021] + "..." : message,
+            Message = ConditionLimits.Message(message, 1024),
             FirstTimestamp = now,
             LastTimestamp = now,
             Count = 1,

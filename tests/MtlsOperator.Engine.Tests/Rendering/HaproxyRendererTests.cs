@@ -84,6 +84,8 @@ public class HaproxyRendererTests
     {
         var model = SampleModels.Pinned() with { Pins = [] };
         Assert.Contains(_renderer.FindUnenforceable(model), r => r.Contains("neither pins nor rules", StringComparison.Ordinal));
-        Assert.Contains("    http-request deny deny_status 403\n", _renderer.Render(model)["haproxy.cfg"], StringComparison.Ordinal);
+        var config = _renderer.Render(model)["haproxy.cfg"];
+        Assert.DoesNotContain("set-var(txn.mtls_admitted)", config, StringComparison.Ordinal);
+        Assert.Contains("    http-request deny deny_status 403 unless { var(txn.mtls_admitted) -m bool }\n", config, StringComparison.Ordinal);
     }
 }

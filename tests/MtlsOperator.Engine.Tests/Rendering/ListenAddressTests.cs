@@ -19,7 +19,7 @@ public class ListenAddressTests
 
     [Theory]
     [InlineData(null, "127.0.0.1", "listen 8443 ssl default_server;", "proxy_pass http://127.0.0.1:8080;")]
-    [InlineData("127.0.0.1", "app.internal", "listen 127.0.0.1:8443 ssl default_server;", "proxy_pass http://app.internal:8080;")]
+    [InlineData("127.0.0.1", "app.internal", "listen 127.0.0.1:8443 ssl default_server;", "proxy_pass http://$mtls_upstream_host:8080;")]
     [InlineData("::1", "::1", "listen [::1]:8443 ssl default_server;", "proxy_pass http://[::1]:8080;")]
     public void Nginx_listens_and_forwards_to_the_given_addresses(string? listen, string upstream, string directive, string proxyPass)
     {

@@ -63,12 +63,36 @@ internal static class HaproxyConfig
             }
         }
 
-        return text
-            .Line("    default_backend upstream")
+        text.Line("    default_backend upstream")
             .Line()
-            .Line("backend upstream")
-            .Line($"    server app {Address(model.UpstreamHost, model.UpstreamPort)}")
-            .ToString();
+            .Line("backend upstream");
+        WriteUpstreamServer(text, model);
+        return text.ToString();
+    }
+
+    /// <summary>HAProxy refuses to start when a server's name does not resolve, unless <c>init-addr</c> allows no address.</summary>
+    private static void WriteUpstreamServer(ConfigText text, ListenerRenderModel model)
+    {
+        var server = $"    server app {Address(model.UpstreamHost, model.UpstreamPort)}";
+        switch (UpstreamHost.Classify(model.UpstreamHost))
+        {
+            case UpstreamHostKind.Localhost:
+                text.Line("    # Resolved from /etc/hosts at start; without an address HAProxy still starts and answers 503.")
+                    .Line(server + " init-addr libc,none");
+                break;
+            case UpstreamHostKind.DnsName:
+                text.Line("    # Resolved at start (libc) and then every few seconds by the nameservers of /etc/resolv.conf, without its search")
+                    .Line("    # list: give a fully qualified name. Until the name resolves HAProxy runs and answers 503.")
+                    .Line(server + " init-addr libc,none resolvers mtls_dns")
+                    .Line()
+                    .Line("resolvers mtls_dns")
+                    .Line("    parse-resolv-conf")
+                    .Line("    hold valid 10s");
+                break;
+            default:
+                text.Line(server);
+                break;
+        }
     }
 
     private static void WriteBind(ConfigText text, ListenerRenderModel model, string crtListFile)
@@ -113,7 +137,8 @@ internal static class HaproxyConfig
 
     private static void WriteAdmission(ConfigText text, ListenerRenderModel model)
     {
-        text.Line("    # Admitted: a pinned certificate OR a rule whose issuer AND subject match. Everyone else: 403.");
+        text.Line("    # Admitted: a pinned certificate OR a rule whose issuer AND subject match. Everyone else: 403.")
+            .Line("    # HAProxy reads at most 64 words per line, so each alternative marks the request on its own line.");
         var alternatives = new List<string>();
         var pins = (model.Pins.IsDefault ? [] : model.Pins).Distinct().OrderBy(p => p.Algorithm).ThenBy(p => p.Value, StringComparer.Ordinal).ToList();
         foreach (var pin in pins)
@@ -151,9 +176,12 @@ internal static class HaproxyConfig
             }
         }
 
-        text.Line(alternatives.Count == 0
-            ? "    http-request deny deny_status 403"
-            : $"    http-request deny deny_status 403 unless {string.Join(" || ", alternatives)}");
+        foreach (var alternative in alternatives)
+        {
+            text.Line($"    http-request set-var(txn.mtls_admitted) bool(true) if {alternative}");
+        }
+
+        text.Line("    http-request deny deny_status 403 unless { var(txn.mtls_admitted) -m bool }");
     }
 
     /// <summary>HAProxy's address syntax; an empty host means every IPv4 address.</summary>

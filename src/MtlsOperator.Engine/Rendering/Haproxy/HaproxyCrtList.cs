@@ -4,12 +4,25 @@ namespace MtlsOperator.Engine.Rendering.Haproxy;
 /// <remarks>Lines carry no <c>[ssl options]</c>: those would override the bind line's client verification per certificate.</remarks>
 internal static class HaproxyCrtList
 {
+    /// <summary>HAProxy 2.6 reads at most 2048 words and 64 KiB per crt-list line; 200 names of at most 253 bytes stay under both.
+    /// A certificate with more names gets several lines, which HAProxy allows.</summary>
+    private const int NamesPerLine = 200;
+
     public static string Write(ListenerRenderModel model)
     {
         var text = new ConfigText();
         foreach (var route in SniRoute.Of(model))
         {
-            text.Line(string.Join(' ', route.Hostnames.Prepend(model.PathOf(route.Files.CertificateFile))));
+            var path = model.PathOf(route.Files.CertificateFile);
+            if (route.Hostnames.IsEmpty)
+            {
+                text.Line(path);
+            }
+
+            foreach (var chunk in route.Hostnames.Chunk(NamesPerLine))
+            {
+                text.Line(string.Join(' ', chunk.Prepend(path)));
+            }
         }
 
         return text.ToString();

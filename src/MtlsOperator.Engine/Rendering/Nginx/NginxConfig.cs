@@ -49,6 +49,14 @@ internal static class NginxConfig
             .Line("    underscores_in_headers off;")
             .Line("    ignore_invalid_headers on;")
             .Line();
+        if (UpstreamHost.Classify(model.UpstreamHost) == UpstreamHostKind.DnsName)
+        {
+            text.Line($"    # The upstream name is resolved at run time by the resolver the sidecar writes here from its /etc/resolv.conf;")
+                .Line("    # the [f] glob lets nginx start without the file (requests then get 502).")
+                .Line($"    include {NginxRuntimePaths.ResolverFileGlob(model)};")
+                .Line();
+        }
+
         WriteAdmissionMaps(text, model);
         foreach (var route in SniRoute.Of(model))
         {
@@ -69,26 +77,9 @@ internal static class NginxConfig
             text.Line($"        {value} 1;");
         }
 
-        text.Line("    }")
-            .Line("    # Key: issuer;subject as OpenSSL prints them in RFC 2253 form (';' inside a value is always escaped).")
-            .Line("    map \"$ssl_client_i_dn;$ssl_client_s_dn\" $mtls_rule_matched {")
-            .Line("        default 0;");
-        var rules = (model.Rules.IsDefault ? [] : model.Rules).Distinct()
-            .OrderBy(r => r.Issuer, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal);
-        foreach (var rule in rules)
-        {
-            var (issuer, subject) = RenderInputCheck.PatternsOf(rule);
-            if (issuer is null && subject is null)
-            {
-                continue;
-            }
-
-            var pattern = "^" + (issuer ?? DistinguishedNames.OpensslDnPattern.AnyName) + @"\x3b" + (subject ?? DistinguishedNames.OpensslDnPattern.AnyName) + "$";
-            text.Line($"        \"~{pattern.Replace(@"\", @"\\", StringComparison.Ordinal)}\" 1;");
-        }
-
-        text.Line("    }")
-            .Line("    map \"$mtls_pinned$mtls_rule_matched\" $mtls_admitted {")
+        text.Line("    }");
+        var ruleVariables = NginxRuleMaps.Write(text, model);
+        text.Line($"    map {NginxRuleMaps.AdmittedKey(ruleVariables.Prepend("$mtls_pinned"))} $mtls_admitted {{")
             .Line("        default 0;")
             .Line("        \"~1\" 1;")
             .Line("    }");
@@ -116,8 +107,9 @@ internal static class NginxConfig
             .Line("            return 403;")
             .Line("        }")
             .Line()
-            .Line("        location / {")
-            .Line($"            proxy_pass http://{Host(model.UpstreamHost)}:{model.UpstreamPort};")
+            .Line("        location / {");
+        WriteProxyPass(text, model);
+        text
             .Line("            proxy_http_version 1.1;")
             .Line("            proxy_set_header Host $http_host;")
             .Line("            proxy_set_header Connection \"\";")
@@ -146,6 +138,22 @@ internal static class NginxConfig
 
         text.Line("        }")
             .Line("    }");
+    }
+
+    /// <summary>nginx refuses to start when a literal <c>proxy_pass</c> host does not resolve; a host in a variable is resolved per
+    /// request by the <c>resolver</c> in <see cref="NginxRuntimePaths.ResolverFile"/>, which the sidecar writes (see docs/haproxy-nginx.md).</summary>
+    private static void WriteProxyPass(ConfigText text, ListenerRenderModel model)
+    {
+        if (UpstreamHost.Classify(model.UpstreamHost) == UpstreamHostKind.DnsName)
+        {
+            text.Line("            # Resolved per request, so nginx starts before the name resolves (502 until it does).")
+                .Line($"            set $mtls_upstream_host {model.UpstreamHost};")
+                .Line($"            proxy_pass http://$mtls_upstream_host:{model.UpstreamPort};");
+        }
+        else
+        {
+            text.Line($"            proxy_pass http://{Host(model.UpstreamHost)}:{model.UpstreamPort};");
+        }
     }
 
     /// <summary>nginx's own <c>*.example.com</c> also matches <c>a.b.example.com</c>; a TLS wildcard covers one label only.</summary>

@@ -26,6 +26,8 @@ public sealed class NginxRenderer : IProxyRenderer
         return reasons;
     }
 
+    public IReadOnlyList<string> FindLimitsExceeded(ListenerRenderModel model) => NginxRuleMaps.FindLimitsExceeded(model);
+
     public IReadOnlyDictionary<string, string> Render(ListenerRenderModel model) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(ConfigFileName, NginxConfig.Write(model))]);
 }

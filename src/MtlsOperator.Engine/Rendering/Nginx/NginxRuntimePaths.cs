@@ -14,4 +14,11 @@ public static class NginxRuntimePaths
 
     /// <summary>One temp directory per nginx module that buffers to disk; nginx creates the directory itself.</summary>
     public static string TempDirectory(ListenerRenderModel model, string module) => Prefix(model) + "-" + module;
+
+    /// <summary>Where the sidecar writes <c>resolver &lt;nameserver&gt;;</c> for an upstream given by DNS name: nginx has no way to read
+    /// <c>/etc/resolv.conf</c> itself, and the engine cannot know the pod's nameserver.</summary>
+    public static string ResolverFile(ListenerRenderModel model) => Prefix(model) + "-resolver.conf";
+
+    /// <summary><see cref="ResolverFile"/> as a glob: nginx includes a glob that matches nothing without error, a missing plain file not.</summary>
+    public static string ResolverFileGlob(ListenerRenderModel model) => ResolverFile(model)[..^1] + "[f]";
 }
