@@ -45,6 +45,11 @@ internal static class NginxConfig
 
         text.Line("    # 64-character keys (SHA-256 fingerprints, long DN patterns) need bigger map buckets.")
             .Line("    map_hash_bucket_size 128;")
+            .Line("    # Exact server names of up to 253 characters, however many, must fit nginx's server name hash.")
+            .Line("    server_names_hash_bucket_size 512;")
+            .Line($"    server_names_hash_max_size {ServerNameHashSize(model).ToString(System.Globalization.CultureInfo.InvariantCulture)};")
+            .Line("    # Identity header names of up to 128 characters must fit the proxy_set_header hash.")
+            .Line("    proxy_headers_hash_bucket_size 256;")
             .Line("    # Headers spelled with '_' are dropped, so no spelling of an identity header reaches the upstream.")
             .Line("    underscores_in_headers off;")
             .Line("    ignore_invalid_headers on;")
@@ -155,6 +160,10 @@ internal static class NginxConfig
             text.Line($"            proxy_pass http://{Host(model.UpstreamHost)}:{model.UpstreamPort};");
         }
     }
+
+    /// <summary>Enough hash buckets for every exact name (wildcards are regexes, not hashed): nginx refuses to start when they do not fit.</summary>
+    private static int ServerNameHashSize(ListenerRenderModel model) =>
+        Math.Max(512, 2 * SniRoute.Of(model).Sum(r => r.Hostnames.Count(h => !h.StartsWith("*.", StringComparison.Ordinal))));
 
     /// <summary>nginx's own <c>*.example.com</c> also matches <c>a.b.example.com</c>; a TLS wildcard covers one label only.</summary>
     private static string ServerName(string hostname) =>
