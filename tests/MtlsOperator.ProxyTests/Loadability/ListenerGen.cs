@@ -93,7 +93,7 @@ public static class ListenerGen
     /// <summary>(host, is invalid): literals, names that never resolve, and hosts the engine must refuse.</summary>
     private static readonly Gen<(string, bool)> s_upstream = Gen.Frequency(
         (3, Gen.OneOf("127.0.0.1", "::1", "localhost", "10.0.0.255", "fd00::a:7").Select(h => (h, false))),
-        (3, DnsName.Select(n => ("svc-" + n + ".invalid", false))),
+        (3, DnsName.Select(n => ("svc." + n + ".invalid", false))),
         (1, DnsName.Select(n => (n + ".", false))),
         (1, Gen.OneOf("1.2.3", "app;evil", "app example", "[::1]", "app:80", "-app", "0x7f.0.0.1", "fe80::1%eth0").Select(h => (h, true))));
 

@@ -1,7 +1,7 @@
 using System.Text;
 using MtlsOperator.Engine.Api;
 
-namespace MtlsOperator.Engine.Tests.Api;
+namespace MtlsOperator.Engine.Tests.Evaluation;
 
 /// <summary>Every condition fits metav1.Condition's bounds, so the API server never refuses a status write.</summary>
 public sealed class ConditionLimitsTests
