@@ -8,7 +8,7 @@ internal sealed class Findings
     private readonly List<(Problem Problem, bool Blocking)> _items = [];
 
     public void Add(string entry, string reason, string message, bool blocking) =>
-        _items.Add((new Problem { Entry = entry, Reason = reason, Message = message }, blocking));
+        _items.Add((new Problem { Entry = entry, Reason = reason, Message = ConditionLimits.Message(message) }, blocking));
 
     public bool HasBlocking => _items.Any(i => i.Blocking);
 

@@ -54,7 +54,7 @@ public sealed class UpstreamHostTests
     {
         var config = new HaproxyRenderer().Render(SampleModels.Pinned() with { UpstreamHost = "app.payments.svc.cluster.local" })["haproxy.cfg"];
 
-        Assert.Contains("    server app app.payments.svc.cluster.local:8080 init-addr libc,none resolvers mtls_dns\n", config, StringComparison.Ordinal);
+        Assert.Contains("    server app app.payments.svc.cluster.local:8080 init-addr libc,none resolvers mtls_dns resolve-prefer ipv4\n", config, StringComparison.Ordinal);
         Assert.Contains("resolvers mtls_dns\n    parse-resolv-conf\n", config, StringComparison.Ordinal);
     }
 
@@ -89,4 +89,23 @@ public sealed class UpstreamHostTests
         Assert.Contains(proxyPass, config, StringComparison.Ordinal);
         Assert.DoesNotContain("resolver", config, StringComparison.Ordinal);
     }
+}
+
+/// <summary>The resolver file a sidecar writes for nginx from the pod's resolv.conf.</summary>
+public sealed class NginxResolverTests
+{
+    [Fact]
+    public void Every_nameserver_of_resolv_conf_becomes_a_resolver_address()
+    {
+        const string ResolvConf = "search payments.svc.cluster.local svc.cluster.local\nnameserver 10.96.0.10\r\nnameserver\tfd00::a\noptions ndots:5\n";
+
+        Assert.EndsWith("resolver 10.96.0.10 [fd00::a] valid=10s;\n", NginxResolver.FileContent(ResolvConf), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("nameserver 10.0.0.1; include /etc/passwd\n")]
+    [InlineData("nameserver dns.example\n")]
+    public void Nothing_but_ip_addresses_reaches_the_config(string resolvConf) =>
+        Assert.EndsWith("resolver 127.0.0.1 valid=10s;\n", NginxResolver.FileContent(resolvConf), StringComparison.Ordinal);
 }

@@ -82,8 +82,8 @@ internal static class HaproxyConfig
                 break;
             case UpstreamHostKind.DnsName:
                 text.Line("    # Resolved at start (libc) and then every few seconds by the nameservers of /etc/resolv.conf, without its search")
-                    .Line("    # list: give a fully qualified name. Until the name resolves HAProxy runs and answers 503.")
-                    .Line(server + " init-addr libc,none resolvers mtls_dns")
+                    .Line("    # list: give a fully qualified name. Until the name resolves HAProxy runs and answers 503. IPv4 first, then IPv6.")
+                    .Line(server + " init-addr libc,none resolvers mtls_dns resolve-prefer ipv4")
                     .Line()
                     .Line("resolvers mtls_dns")
                     .Line("    parse-resolv-conf")

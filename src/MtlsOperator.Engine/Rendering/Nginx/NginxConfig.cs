@@ -146,7 +146,7 @@ internal static class NginxConfig
     }
 
     /// <summary>nginx refuses to start when a literal <c>proxy_pass</c> host does not resolve; a host in a variable is resolved per
-    /// request by the <c>resolver</c> in <see cref="NginxRuntimePaths.ResolverFile"/>, which the sidecar writes (see docs/haproxy-nginx.md).</summary>
+    /// request by the <c>resolver</c> in <see cref="NginxRuntimePaths.ResolverFile(ListenerRenderModel)"/>, which the sidecar writes (see docs/haproxy-nginx.md).</summary>
     private static void WriteProxyPass(ConfigText text, ListenerRenderModel model)
     {
         if (UpstreamHost.Classify(model.UpstreamHost) == UpstreamHostKind.DnsName)

@@ -17,8 +17,11 @@ public static class NginxRuntimePaths
 
     /// <summary>Where the sidecar writes <c>resolver &lt;nameserver&gt;;</c> for an upstream given by DNS name: nginx has no way to read
     /// <c>/etc/resolv.conf</c> itself, and the engine cannot know the pod's nameserver.</summary>
-    public static string ResolverFile(ListenerRenderModel model) => Prefix(model) + "-resolver.conf";
+    public static string ResolverFile(ListenerRenderModel model) => ResolverFile(model.Namespace, model.Name);
 
-    /// <summary><see cref="ResolverFile"/> as a glob: nginx includes a glob that matches nothing without error, a missing plain file not.</summary>
+    /// <summary>The resolver file of the listener <paramref name="name"/> in <paramref name="ns"/>.</summary>
+    public static string ResolverFile(string ns, string name) => Prefix(ns, name) + "-resolver.conf";
+
+    /// <summary><see cref="ResolverFile(ListenerRenderModel)"/> as a glob: nginx includes a glob that matches nothing without error, a missing plain file not.</summary>
     public static string ResolverFileGlob(ListenerRenderModel model) => ResolverFile(model)[..^1] + "[f]";
 }
