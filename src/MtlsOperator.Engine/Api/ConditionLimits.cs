@@ -9,7 +9,7 @@ public static class ConditionLimits
 {
     /// <summary>metav1.Condition <c>message</c> maxLength. Counted here in UTF-8 bytes, which is never less than the characters
     /// the API server counts.</summary>
-    public const int MaxMessageBytes = 32768;
+    public const int MaxMessageBytes = ApiLimits.Message;
 
     /// <summary>metav1.Condition <c>reason</c> maxLength.</summary>
     public const int MaxReasonLength = 1024;

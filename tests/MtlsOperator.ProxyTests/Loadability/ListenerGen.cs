@@ -1,14 +1,18 @@
 using System.Text;
 using CsCheck;
+using MtlsOperator.Engine.Api;
 
 namespace MtlsOperator.ProxyTests.Loadability;
 
-/// <summary>CsCheck generators of valid listeners with hostile-but-legal content: many rules, pins and SNI names, long and
+/// <summary>CsCheck generators of valid listeners, up to the API's documented limits (<see cref="ApiLimits"/>), with hostile-but-legal content: many rules, pins and SNI names, long and
 /// non-ASCII DN values with every special character, odd header names, extreme ports, unresolvable upstream names; and, now and
 /// then, one flaw the engine must refuse.</summary>
 public static class ListenerGen
 {
     private const string Lower = "abcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>SHA-1 pins fill the rest of <see cref="ApiLimits.Pins"/>, less these and one certificate pin.</summary>
+    private const int MaxSha256Pins = 20;
     private const string LabelChars = Lower + "0123456789-";
 
     /// <summary>Characters of DN values: plain, RFC 4514 specials (escaped when written) and non-ASCII of 2, 3 and 4 UTF-8 bytes.</summary>
@@ -37,7 +41,7 @@ public static class ListenerGen
         (40, Gen.Const(ServerFlaw.None)), (1, Gen.Const(ServerFlaw.WeakLeafKey)), (1, Gen.Const(ServerFlaw.Sha1Signature)), (1, Gen.Const(ServerFlaw.WeakIntermediate)));
 
     private static readonly Gen<GeneratedServer> s_server = Gen.Select(
-        Gen.Frequency((10, s_hostname.Array[1, 3]), (1, s_hostname.Array[150, 450])), s_flaw, (names, flaw) => new GeneratedServer(names, flaw));
+        Gen.Frequency((10, s_hostname.Array[1, 3]), (1, s_hostname.Array[50, ApiLimits.Hostnames])), s_flaw, (names, flaw) => new GeneratedServer(names, flaw));
 
     private static readonly Gen<string> s_hex40 = Gen.String[Gen.Char["0123456789abcdef"], 40, 40];
     private static readonly Gen<string> s_hex64 = Gen.String[Gen.Char["0123456789abcdef"], 64, 64];
@@ -51,9 +55,9 @@ public static class ListenerGen
     });
 
     private static readonly Gen<string[]> s_sha1Pins = Gen.Frequency(
-        (4, Spelled(s_hex40).Array[0, 3]), (1, Spelled(s_hex40).Array[40, 300]), (1, Gen.Const(Array.Empty<string>())));
+        (4, Spelled(s_hex40).Array[0, 3]), (1, Spelled(s_hex40).Array[40, ApiLimits.Pins - MaxSha256Pins - 1]), (1, Gen.Const(Array.Empty<string>())));
 
-    private static readonly Gen<string[]> s_sha256Pins = Gen.Frequency((5, Gen.Const(Array.Empty<string>())), (1, Spelled(s_hex64).Array[1, 20]));
+    private static readonly Gen<string[]> s_sha256Pins = Gen.Frequency((5, Gen.Const(Array.Empty<string>())), (1, Spelled(s_hex64).Array[1, MaxSha256Pins]));
 
     /// <summary>One attribute value as RFC 4514 text: 1-64 characters, specials escaped, optionally with unescaped <c>*</c> wildcards.</summary>
     private static Gen<string> Value(bool wildcards) =>
@@ -88,7 +92,7 @@ public static class ListenerGen
         (2, Dn(false).Select(i => new GeneratedRule(i, null))));
 
     private static readonly Gen<GeneratedRule[]> s_rules = Gen.Frequency(
-        (4, s_rule.Array[0, 4]), (2, s_rule.Array[20, 70]), (1, Gen.Const(Array.Empty<GeneratedRule>())));
+        (4, s_rule.Array[0, 4]), (2, s_rule.Array[20, ApiLimits.Rules]), (1, Gen.Const(Array.Empty<GeneratedRule>())));
 
     /// <summary>(host, is invalid): literals, names that never resolve, and hosts the engine must refuse.</summary>
     private static readonly Gen<(string, bool)> s_upstream = Gen.Frequency(
