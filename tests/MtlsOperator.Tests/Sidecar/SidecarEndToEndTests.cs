@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using k8s;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Serving;
 using MtlsOperator.ProxyTests.Infrastructure;
@@ -67,7 +68,7 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
     {
         Skip.If(_skipReason is not null, _skipReason);
         await using var fx = await OperatorFixture.StartAsync();
-        fx.StartOperator();
+        var host = fx.StartOperator();
         var admitted = _root.IssueClient("CN=admitted,O=Test");
         var unpinned = _root.IssueClient("CN=unpinned-later,O=Test");
         var revoked = _root.IssueClient("CN=revoked-later,O=Test");
@@ -114,10 +115,16 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
         Assert.False(refused.IsAdmitted, $"revoked client: {refused}");
         AssertNoFailure(traffic, sidecar);
 
-        // 4. A change the operator renders but the proxy refuses: a server key OpenSSL's security level rejects.
+        // 4. A version the proxy refuses: a server key OpenSSL's security level rejects. The operator refuses such a key itself
+        //    (ServerCertificate WeakKey, output untouched), so it reaches the mount only as a hand-written (or older operator's) output.
         var weak = _root.IssueServer(new LeafOptions { Key = TestKeyKind.Rsa1024, DnsNames = [Host] });
+        var beforeWeak = (await fx.TryGetSecretAsync(Ns, _name + "-mtls"))!;
         await fx.ApplyAsync(Manifests.TlsSecret(Ns, "agent-tls", weak));
-        var brokenHash = await WaitOutputAsync(fx, s => Serves(s.Data, weak));
+        await fx.WaitReadyAsync("servercertificates", "agent", "False");
+        Assert.Equal("WeakKey", (await fx.ReadyAsync("servercertificates", "agent"))?["reason"]?.GetValue<string>());
+        await fx.StopAsync(host);
+        Assert.Equal(OutputContentHash.Of(beforeWeak.Data), OutputContentHash.Of((await fx.TryGetSecretAsync(Ns, _name + "-mtls"))!.Data));
+        var brokenHash = await WriteOutputByHandAsync(fx, beforeWeak, weak);
         var stopwatch = Stopwatch.StartNew();
         var (rejectedReport, tookRejected) = await sidecar.WaitAsync(r => r.RejectedContentHash == brokenHash, "the broken version is reported rejected", s_withinSeconds);
         output.WriteLine($"{proxy}: broken version reported as rejected {tookRejected.TotalSeconds:0.0} s after it reached the API");
@@ -138,7 +145,8 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
         Assert.Contains($"mtls_sidecar_reloads_total{{proxy=\"{proxy}\"}} {withCrl.Reloads}", metrics);
         Assert.Contains($"mtls_sidecar_served_certificate_expiry_timestamp_seconds{{proxy=\"{proxy}\"}} {new DateTimeOffset(renewed.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()}", metrics);
 
-        // 5. Fixed: the next good version is served and nothing is reported rejected any more.
+        // 5. Fixed: the operator is back, the next good version is served and nothing is reported rejected any more.
+        fx.StartOperator();
         var fixedCertificate = _root.IssueServer(Host);
         await fx.ApplyAsync(Manifests.TlsSecret(Ns, "agent-tls", fixedCertificate));
         var recovered = await WaitServedAsync(fx, sidecar, "the fixed certificate is served", fixedCertificate);
@@ -180,16 +188,20 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
         output.TryGetValue("tls.crt", out var chain) && PemBlock.ReadAll(System.Text.Encoding.UTF8.GetString(chain)).FirstOrDefault() is { } leaf
         && leaf.Der.Span.SequenceEqual(certificate.RawData);
 
-    private async Task<string> WaitOutputAsync(OperatorFixture fx, Func<k8s.Models.V1Secret, bool> condition)
+    /// <summary>Puts <paramref name="certificate"/> and its key in the output Secret as an operator that did not check key strength
+    /// would have; returns the new content hash.</summary>
+    private async Task<string> WriteOutputByHandAsync(OperatorFixture fx, k8s.Models.V1Secret output, X509Certificate2 certificate)
     {
-        string? hash = null;
-        await OperatorFixture.Eventually(async () =>
+        var key = System.Text.Encoding.UTF8.GetBytes(PemExport.PrivateKey(certificate));
+        output.Data["tls.crt"] = System.Text.Encoding.UTF8.GetBytes(PemExport.Certificate(certificate));
+        output.Data["tls.key"] = key;
+        if (output.Data.ContainsKey("tls.crt.key"))
         {
-            var secret = await fx.TryGetSecretAsync(Ns, _name + "-mtls");
-            hash = secret is not null && condition(secret) ? OutputContentHash.Of(secret.Data) : null;
-            return hash is not null;
-        }, "the operator wrote the output", s_withinSeconds);
-        return hash!;
+            output.Data["tls.crt.key"] = key;
+        }
+
+        await fx.Client.CoreV1.ReplaceNamespacedSecretAsync(output, output.Metadata.Name, output.Metadata.NamespaceProperty);
+        return OutputContentHash.Of(output.Data);
     }
 
     private static void AssertNoFailure(SteadyTraffic traffic, RunningSidecar sidecar) =>
