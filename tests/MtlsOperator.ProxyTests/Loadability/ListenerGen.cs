@@ -86,10 +86,13 @@ public static class ListenerGen
         Gen.Frequency((8, Attribute(wildcards).Array[1, 1]), (1, Attribute(wildcards).Array[2, 3]))
             .Select(rdn => string.Join('+', rdn)).Array[1, 4].Select(rdns => string.Join(',', rdns));
 
+    /// <summary>An issuer rule means "issued by this CA of the bundle": the names of the two client CAs of <see cref="GeneratedWorld"/>.</summary>
+    private static readonly Gen<string> s_issuer = Gen.OneOf("CN=Corp Issuing CA,O=Corp", "CN=Corp Root,O=Corp");
+
     private static readonly Gen<GeneratedRule> s_rule = Gen.Frequency(
-        (6, Gen.Select(Dn(false), Dn(true), (i, s) => new GeneratedRule(i, s))),
+        (6, Gen.Select(s_issuer, Dn(true), (i, s) => new GeneratedRule(i, s))),
         (3, Dn(true).Select(s => new GeneratedRule(null, s))),
-        (2, Dn(false).Select(i => new GeneratedRule(i, null))));
+        (1, s_issuer.Select(i => new GeneratedRule(i, null))));
 
     private static readonly Gen<GeneratedRule[]> s_rules = Gen.Frequency(
         (4, s_rule.Array[0, 4]), (2, s_rule.Array[20, ApiLimits.Rules]), (1, Gen.Const(Array.Empty<GeneratedRule>())));
