@@ -51,8 +51,8 @@ public sealed class SelfSignedSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ValidityDays { get; set; }
 
-    /// <summary><c>ECDSA-P256</c> (default), <c>ECDSA-P384</c> or <c>RSA-2048</c>.</summary>
-    [AllowedValues("ECDSA-P256", "ECDSA-P384", "RSA-2048")]
+    /// <summary><c>ECDSA-P256</c> (default), <c>ECDSA-P384</c>, <c>RSA-2048</c>, <c>RSA-3072</c> or <c>RSA-4096</c>.</summary>
+    [AllowedValues("ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096")]
     [JsonPropertyName("keyAlgorithm")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? KeyAlgorithm { get; set; }

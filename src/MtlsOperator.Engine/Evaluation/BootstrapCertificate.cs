@@ -3,6 +3,7 @@ using System.Text;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Pki.Keys;
 
 namespace MtlsOperator.Engine.Evaluation;
 
@@ -29,9 +30,9 @@ internal static class BootstrapCertificate
                 "Delete or rename that Secret, or use it through spec.secretRef instead of spec.selfSigned.")), null);
         }
 
-        var algorithm = spec.SelfSigned?.KeyAlgorithm ?? BootstrapKeyAlgorithm.Default;
+        var algorithm = spec.SelfSigned?.KeyAlgorithm ?? KeyAlgorithm.Default;
         var current = existing is null ? null : TlsSecretInspector.InspectSecret(existing, spec.Hostnames, context.Now);
-        if (current is { IsServable: true, Leaf: { } leaf } && BootstrapKeyAlgorithm.Of(leaf) == algorithm && !DueForRenewal(leaf, expiryWarning, context.Now))
+        if (current is { IsServable: true, Leaf: { } leaf } && KeyAlgorithm.Of(leaf) == algorithm && !DueForRenewal(leaf, expiryWarning, context.Now))
         {
             return new CertificateSource(current, null);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Pki.Keys;
 
 namespace MtlsOperator.Engine.Evaluation;
 
@@ -37,9 +38,9 @@ internal static class ServerCertificateSpecCheck
                 problems.Add($"spec.selfSigned.validityDays {selfSigned.ValidityDays} must be between 1 and {MaxDays}.");
             }
 
-            if (selfSigned.KeyAlgorithm is { } algorithm && !BootstrapKeyAlgorithm.All.Contains(algorithm))
+            if (selfSigned.KeyAlgorithm is { } algorithm && !KeyAlgorithm.All.Contains(algorithm))
             {
-                problems.Add($"spec.selfSigned.keyAlgorithm \"{algorithm}\" is not one of {string.Join(", ", BootstrapKeyAlgorithm.All)}.");
+                problems.Add($"spec.selfSigned.keyAlgorithm \"{algorithm}\" is not one of {string.Join(", ", KeyAlgorithm.All)}.");
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MtlsOperator.Engine.Pki.Keys;
 
 namespace MtlsOperator.Engine.Pki;
 
@@ -16,17 +17,17 @@ public static class SelfSignedIssuer
     /// <summary>X.520 upper bound of a CN; longer first hostnames leave the subject without one (the SANs carry the names).</summary>
     private const int MaxCommonNameLength = 64;
 
+    /// <summary>A certificate for <paramref name="hostnames"/> with a new key of <paramref name="keyAlgorithm"/>; see
+    /// <see cref="Issue(ImmutableArray{string}, PrivateKey, DateTimeOffset, int)"/>.</summary>
+    public static SelfSignedCertificate Issue(ImmutableArray<string> hostnames, string keyAlgorithm, DateTimeOffset now, int validityDays) =>
+        Issue(hostnames, PrivateKey.Generate(keyAlgorithm), now, validityDays);
+
     /// <summary>A certificate for <paramref name="hostnames"/> (SANs; CN = first hostname) with Digital Signature and serverAuth,
-    /// valid from <paramref name="now"/> minus <see cref="Backdate"/> for <paramref name="validityDays"/> days.</summary>
-    public static SelfSignedCertificate Issue(ImmutableArray<string> hostnames, string keyAlgorithm, DateTimeOffset now, int validityDays)
+    /// valid from <paramref name="now"/> minus <see cref="Backdate"/> for <paramref name="validityDays"/> days, for
+    /// <paramref name="privateKey"/> (a key generated ahead, whose pin clients may already hold).</summary>
+    public static SelfSignedCertificate Issue(ImmutableArray<string> hostnames, PrivateKey privateKey, DateTimeOffset now, int validityDays)
     {
-        using AsymmetricAlgorithm key = keyAlgorithm switch
-        {
-            BootstrapKeyAlgorithm.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
-            BootstrapKeyAlgorithm.EcdsaP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
-            BootstrapKeyAlgorithm.Rsa2048 => RSA.Create(2048),
-            _ => throw new ArgumentOutOfRangeException(nameof(keyAlgorithm), keyAlgorithm, "unknown bootstrap key algorithm"),
-        };
+        using var key = privateKey.Open();
 
         var subject = new X500DistinguishedNameBuilder();
         if (hostnames[0].Length <= MaxCommonNameLength)
@@ -34,12 +35,7 @@ public static class SelfSignedIssuer
             subject.AddCommonName(hostnames[0]);
         }
 
-        var request = key switch
-        {
-            RSA rsa => new CertificateRequest(subject.Build(), rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-            ECDsa ec => new CertificateRequest(subject.Build(), ec, ec.KeySize > 256 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256),
-            _ => throw new InvalidOperationException("unreachable"),
-        };
+        var request = KeyAlgorithm.RequestFor(subject.Build(), key);
 
         var san = new SubjectAlternativeNameBuilder();
         foreach (var hostname in hostnames)
@@ -56,14 +52,7 @@ public static class SelfSignedIssuer
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] = (byte)((serial[0] & 0x7F) | 0x01);
-        using var certificate = request.Create(request.SubjectName, SignerFor(key), now - Backdate, now.AddDays(validityDays), serial);
-        return new SelfSignedCertificate(certificate.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n");
+        using var certificate = request.Create(request.SubjectName, KeyAlgorithm.SignerFor(key), now - Backdate, now.AddDays(validityDays), serial);
+        return new SelfSignedCertificate(certificate.ExportCertificatePem() + "\n", privateKey.Pem);
     }
-
-    private static X509SignatureGenerator SignerFor(AsymmetricAlgorithm key) => key switch
-    {
-        RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
-        ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
-        _ => throw new InvalidOperationException("unreachable"),
-    };
 }

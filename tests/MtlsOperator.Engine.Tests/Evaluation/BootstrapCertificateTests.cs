@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Pki.Keys;
 using static MtlsOperator.Engine.Tests.Evaluation.ServerCertificates;
 
 namespace MtlsOperator.Engine.Tests.Evaluation;
@@ -45,7 +46,7 @@ public sealed class BootstrapCertificateTests
         var leaf = CertificateOf(result.BootstrapSecret!);
         Assert.Equal("CN=api.example.com", result.Status.Subject);
         Assert.Equal(["api.example.com", "www.example.com"], result.Status.DnsNames);
-        Assert.Equal(BootstrapKeyAlgorithm.EcdsaP256, BootstrapKeyAlgorithm.Of(leaf));
+        Assert.Equal(KeyAlgorithm.EcdsaP256, KeyAlgorithm.Of(leaf));
         Assert.Equal(Now.AddMinutes(-5).UtcDateTime, leaf.NotBefore.ToUniversalTime(), TimeSpan.FromSeconds(1));
         Assert.Equal(Now.AddDays(20).UtcDateTime, leaf.NotAfter.ToUniversalTime(), TimeSpan.FromSeconds(1));
     }
@@ -94,17 +95,17 @@ public sealed class BootstrapCertificateTests
     {
         var first = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true);
 
-        var second = Run(SelfSigned(["api.example.com"], BootstrapKeyAlgorithm.EcdsaP384), Now, allowGeneration: true, first.BootstrapSecret!);
+        var second = Run(SelfSigned(["api.example.com"], KeyAlgorithm.EcdsaP384), Now, allowGeneration: true, first.BootstrapSecret!);
 
-        Assert.Equal(BootstrapKeyAlgorithm.EcdsaP384, BootstrapKeyAlgorithm.Of(CertificateOf(second.BootstrapSecret!)));
+        Assert.Equal(KeyAlgorithm.EcdsaP384, KeyAlgorithm.Of(CertificateOf(second.BootstrapSecret!)));
     }
 
     [Fact]
     public void Rsa_2048_is_generated_on_request()
     {
-        var result = Run(SelfSigned(["api.example.com"], BootstrapKeyAlgorithm.Rsa2048), Now, allowGeneration: true);
+        var result = Run(SelfSigned(["api.example.com"], KeyAlgorithm.Rsa2048), Now, allowGeneration: true);
 
-        Assert.Equal(BootstrapKeyAlgorithm.Rsa2048, BootstrapKeyAlgorithm.Of(CertificateOf(result.BootstrapSecret!)));
+        Assert.Equal(KeyAlgorithm.Rsa2048, KeyAlgorithm.Of(CertificateOf(result.BootstrapSecret!)));
     }
 
     [Fact]

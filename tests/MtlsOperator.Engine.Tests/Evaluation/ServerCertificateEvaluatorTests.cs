@@ -5,6 +5,7 @@ using k8s.Models;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Pki.Keys;
 using TestPki;
 using static MtlsOperator.Engine.Tests.Evaluation.ServerCertificates;
 
@@ -357,7 +358,7 @@ public sealed class ServerCertificateEvaluatorTests
     [Fact]
     public void Self_signed_certificate_in_a_secret_is_flagged_and_ready()
     {
-        var selfSigned = SelfSignedIssuer.Issue(["api.example.com"], BootstrapKeyAlgorithm.EcdsaP256, Now, 30);
+        var selfSigned = SelfSignedIssuer.Issue(["api.example.com"], KeyAlgorithm.EcdsaP256, Now, 30);
 
         var result = Evaluate(FromSecret("api.example.com"), TlsSecret(selfSigned.CertificatePem, selfSigned.KeyPem));
 
