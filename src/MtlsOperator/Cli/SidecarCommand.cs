@@ -10,11 +10,12 @@ internal sealed class SidecarCommand(TextWriter stdout, TextWriter stderr, TimeP
     public const string Usage = """
         usage: mtls-operator sidecar --proxy haproxy|nginx|envoy --mount DIR [--config-mount-path PATH] [--runtime-dir DIR]
                                      [--status-port 15021] [--status-address 0.0.0.0] [--proxy-binary PATH]
-                                     [--recheck-interval 10] [--shutdown-delay 5] [--drain-timeout 20]
+                                     [--resolv-conf /etc/resolv.conf] [--recheck-interval 10] [--shutdown-delay 5] [--drain-timeout 20]
           --mount             where the output Secret volume is mounted (never with subPath: kubelet does not update those)
           --config-mount-path the listener's spec.mountPath, which the rendered config names (default: --mount)
           --runtime-dir       writable directory (an emptyDir) for the checked copies the proxy runs (default /tmp/mtls-sidecar)
           --status-port       /status, /readyz, /healthz and /metrics (default 15021)
+          --resolv-conf       nameservers for nginx's resolver when the upstream is a DNS name (default /etc/resolv.conf)
           --recheck-interval  seconds between re-reads of the mount, besides file-system events (default 10)
           --shutdown-delay    after SIGTERM: seconds the proxy keeps serving while /readyz fails (default 5)
           --drain-timeout     then: seconds open connections may take to finish (default 20)
@@ -22,7 +23,7 @@ internal sealed class SidecarCommand(TextWriter stdout, TextWriter stderr, TimeP
 
     private static readonly string[] s_valued =
         ["--proxy", "--mount", "--config-mount-path", "--runtime-dir", "--status-port", "--status-address", "--proxy-binary",
-         "--recheck-interval", "--shutdown-delay", "--drain-timeout"];
+         "--resolv-conf", "--recheck-interval", "--shutdown-delay", "--drain-timeout"];
 
     public int Run(IReadOnlyList<string> args)
     {
@@ -49,6 +50,7 @@ internal sealed class SidecarCommand(TextWriter stdout, TextWriter stderr, TimeP
             {
                 StatusPort = o.Value("--status-port") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : defaults.StatusPort,
                 StatusAddress = o.Value("--status-address") ?? defaults.StatusAddress,
+                ResolvConf = o.Value("--resolv-conf") ?? defaults.ResolvConf,
                 RecheckInterval = Seconds(o.Value("--recheck-interval")) ?? defaults.RecheckInterval,
                 ShutdownDelay = Seconds(o.Value("--shutdown-delay")) ?? defaults.ShutdownDelay,
                 DrainTimeout = Seconds(o.Value("--drain-timeout")) ?? defaults.DrainTimeout,

@@ -12,8 +12,8 @@ internal sealed class SidecarHost(SupervisorOptions options, TimeProvider clock,
     {
         using IProxyDriver driver = options.Proxy switch
         {
-            "haproxy" => new HaproxyDriver(options, log),
-            "nginx" => new NginxDriver(options, log),
+            "haproxy" => new SignalReloadDriver(SignalReloadProxy.Haproxy, options, log),
+            "nginx" => new SignalReloadDriver(SignalReloadProxy.Nginx(options.ResolvConf), options, log),
             "envoy" => new EnvoyDriver(options, log),
             _ => throw new ArgumentException($"unknown proxy {options.Proxy}"),
         };

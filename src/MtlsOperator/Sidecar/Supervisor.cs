@@ -20,14 +20,14 @@ internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver,
     private MountedVersion? _running;
     private string? _runningDirectory;
 
-    /// <summary>What <c>/status</c> returns now.</summary>
+    /// <summary>What <c>/status</c> returns now. A proxy that died is reported at once, not when the supervisor next looks.</summary>
     public SidecarReport Report
     {
         get
         {
             lock (_lock)
             {
-                return _report;
+                return _report.State == SidecarState.Serving && !driver.IsRunning ? _report with { State = SidecarState.Failed } : _report;
             }
         }
     }
@@ -42,7 +42,7 @@ internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver,
         {
             lock (_lock)
             {
-                return !_stopping && _report.State == SidecarState.Serving;
+                return !_stopping && _report.State == SidecarState.Serving && driver.IsRunning;
             }
         }
     }
@@ -72,6 +72,11 @@ internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver,
         {
             await RestartCrashedAsync(cancellationToken).ConfigureAwait(false);
         }
+        else if (_running is not null && Report.State == SidecarState.Failed && await AcceptsAsync(_running, cancellationToken).ConfigureAwait(false))
+        {
+            // Loaded earlier but not accepting then (ports slow to free up): it accepts now.
+            Update(r => r with { State = SidecarState.Serving });
+        }
 
         if (MountReader.TryRead(options.Mount) is not { Files.Count: > 0 } mounted)
         {
@@ -98,6 +103,12 @@ internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver,
             return;
         }
 
+        if (WhyNotBindable(mounted) is { } taken)
+        {
+            Reject(mounted, taken);
+            return;
+        }
+
         _store.Promote(staged);
         var first = _running is null || !driver.IsRunning;
         if (await driver.LoadAsync(_store.Current, _running, mounted, cancellationToken).ConfigureAwait(false) is { } failed)
@@ -116,11 +127,12 @@ internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver,
             return;
         }
 
+        var accepts = await AcceptsAsync(mounted, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var notAfter = ServedCertificates.EarliestNotAfter(mounted.Files);
         Update(r => r with
         {
-            State = SidecarState.Serving,
+            State = accepts ? SidecarState.Serving : SidecarState.Failed,
             ServedContentHash = mounted.Hash,
             RejectedContentHash = null,
             RejectedError = null,
@@ -139,11 +151,40 @@ internal sealed class Supervisor(SupervisorOptions options, IProxyDriver driver,
     {
         Update(r => r with { State = SidecarState.Failed });
         Log($"{driver.Proxy} exited; starting it again on {_running!.Hash}");
-        if (await driver.LoadAsync(_store.Current, null, _running, cancellationToken).ConfigureAwait(false) is null)
+        if (await driver.LoadAsync(_store.Current, null, _running, cancellationToken).ConfigureAwait(false) is null
+            && await AcceptsAsync(_running, cancellationToken).ConfigureAwait(false))
         {
             Update(r => r with { State = SidecarState.Serving });
         }
     }
+
+    /// <summary>Serving means a client can connect: the proxy saying it loaded comes before its workers accept (after a crash
+    /// restart, notably). False when nothing accepts within the proxy timeout; true when the config names no listen address.</summary>
+    private async Task<bool> AcceptsAsync(MountedVersion version, CancellationToken cancellationToken)
+    {
+        if (EndpointOf(version) is not { } endpoint)
+        {
+            return true;
+        }
+
+        if (await ListenProbe.AcceptsAsync(endpoint, options.ProxyTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        Log($"{driver.Proxy} loaded {version.Hash} but accepts no connection on {endpoint.Host}:{endpoint.Port}");
+        return false;
+    }
+
+    /// <summary>Why the listen address of <paramref name="next"/> cannot be bound, when it is not the one the running proxy holds.</summary>
+    private string? WhyNotBindable(MountedVersion next)
+    {
+        var endpoint = EndpointOf(next);
+        return endpoint is null || (driver.IsRunning && _running is not null && EndpointOf(_running) == endpoint) ? null : ListenProbe.WhyNotBindable(endpoint);
+    }
+
+    private ListenEndpoint? EndpointOf(MountedVersion version) =>
+        version.Files.TryGetValue(driver.ConfigKey, out var config) ? ListenEndpoint.In(driver.ConfigKey, System.Text.Encoding.UTF8.GetString(config)) : null;
 
     private void Reject(MountedVersion version, string error)
     {

@@ -12,6 +12,9 @@ internal sealed record SupervisorOptions(string Proxy, string Mount, string Conf
 
     public int StatusPort { get; init; } = 15021;
 
+    /// <summary>The pod's resolver configuration, the nameservers nginx is given for an upstream DNS name.</summary>
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
+
     /// <summary>Backstop for a missed file-system event: the mount is re-read this often.</summary>
     public TimeSpan RecheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 

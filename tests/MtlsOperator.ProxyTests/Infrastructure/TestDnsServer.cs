@@ -9,14 +9,21 @@ namespace MtlsOperator.ProxyTests.Infrastructure;
 /// 127.0.0.1 (AAAA and other types: no answer). Just enough of RFC 1035 for the resolvers of HAProxy and nginx.</summary>
 public sealed class TestDnsServer : IAsyncDisposable
 {
-    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private volatile bool _published;
     private int _queries;
 
     public TestDnsServer(string name)
+        : this(name, new IPEndPoint(IPAddress.Loopback, 0))
     {
+    }
+
+    /// <summary>Listens on <paramref name="endpoint"/>: port 53 of a loopback address plays a nameserver a resolv.conf can name (it has no port syntax).</summary>
+    public TestDnsServer(string name, IPEndPoint endpoint)
+    {
+        _socket = new UdpClient(endpoint);
         Name = name.TrimEnd('.').ToLowerInvariant();
         _loop = Task.Run(ServeAsync);
     }

@@ -14,30 +14,8 @@ public sealed class ServedRolloutTests
 
     private static OperatorOptions Options() => OperatorFixture.TestOptions() with { SidecarPollPeriod = TimeSpan.FromMilliseconds(200), SidecarPollTimeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>An injected pod as kubelet reports it running: IP 127.0.0.1, the sidecar's status port at <paramref name="statusPort"/>.</summary>
-    private static async Task CreatePodAsync(OperatorFixture fx, string name, int statusPort, string listener = "agent")
-    {
-        var pod = new V1Pod
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = name,
-                Labels = new Dictionary<string, string> { ["mtls-operator.io/inject"] = "enabled" },
-                Annotations = new Dictionary<string, string> { ["mtls-operator.io/listener"] = listener },
-            },
-            Spec = new V1PodSpec
-            {
-                Containers =
-                [
-                    new V1Container { Name = "app", Image = "app" },
-                    new V1Container { Name = "mtls-proxy", Image = "sidecar", Ports = [new V1ContainerPort { Name = "mtls-status", ContainerPort = statusPort }] },
-                ],
-            },
-        };
-        var created = await fx.Client.CoreV1.CreateNamespacedPodAsync(pod, "apps");
-        created.Status = new V1PodStatus { Phase = "Running", PodIP = "127.0.0.1" };
-        await fx.Client.CoreV1.ReplaceNamespacedPodStatusAsync(created, name, "apps");
-    }
+    private static Task CreatePodAsync(OperatorFixture fx, string name, int statusPort, string listener = "agent") =>
+        InjectedPod.CreateAsync(fx.Client, "apps", name, listener, statusPort);
 
     private static async Task<string> ContentHashAsync(OperatorFixture fx)
     {

@@ -29,6 +29,10 @@ internal sealed class KubeletSecretVolume : IAsyncDisposable
 
     public string Directory { get; }
 
+    /// <summary>While true, no sync happens: the window (about a minute in a cluster) in which the Secret changed and the pod's
+    /// volume does not show it yet.</summary>
+    public bool Paused { get; set; }
+
     /// <summary>How many versions were projected (the first included).</summary>
     public int Projections => Volatile.Read(ref _projections);
 
@@ -86,6 +90,12 @@ internal sealed class KubeletSecretVolume : IAsyncDisposable
         {
             try
             {
+                if (Paused)
+                {
+                    await Task.Delay(syncPeriod, _stop.Token);
+                    continue;
+                }
+
                 var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: _stop.Token);
                 var payload = secret.Data ?? new Dictionary<string, byte[]>();
                 if (payload.Count > 0 && Project(Directory, payload, DateTime.UtcNow))

@@ -24,8 +24,12 @@ internal sealed class RunningSidecar : IAsyncDisposable
 
     public string RuntimeDirectory { get; }
 
-    /// <summary>Starts the sidecar; the mount is re-read every <paramref name="recheck"/> (2 s unless given) besides file-system events.</summary>
-    public static async Task<RunningSidecar> StartAsync(string proxy, string mount, string proxyBinary, TimeSpan? recheck = null)
+    /// <summary>The port of /status (what an injected pod's <c>mtls-status</c> container port names).</summary>
+    public int StatusPort => new Uri(_host.StatusUrl!).Port;
+
+    /// <summary>Starts the sidecar; the mount is re-read every <paramref name="recheck"/> (2 s unless given) besides file-system events;
+    /// <paramref name="resolvConf"/> plays the pod's /etc/resolv.conf (the machine's unless given).</summary>
+    public static async Task<RunningSidecar> StartAsync(string proxy, string mount, string proxyBinary, TimeSpan? recheck = null, string? resolvConf = null)
     {
         var options = new SupervisorOptions(proxy, mount, mount, System.IO.Directory.CreateTempSubdirectory("mtls-sidecar-run-").FullName, proxyBinary)
         {
@@ -35,6 +39,11 @@ internal sealed class RunningSidecar : IAsyncDisposable
             ShutdownDelay = TimeSpan.Zero,
             DrainTimeout = TimeSpan.FromSeconds(5),
         };
+        if (resolvConf is not null)
+        {
+            options = options with { ResolvConf = resolvConf };
+        }
+
         var sidecar = new RunningSidecar(options);
         await Controller.OperatorFixture.Eventually(() => Task.FromResult(sidecar._host.StatusUrl is not null || sidecar._run.IsCompleted), "the status port is bound");
         if (sidecar._run.IsFaulted)

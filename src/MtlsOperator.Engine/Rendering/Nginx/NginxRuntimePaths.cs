@@ -24,4 +24,22 @@ public static class NginxRuntimePaths
 
     /// <summary><see cref="ResolverFile(ListenerRenderModel)"/> as a glob: nginx includes a glob that matches nothing without error, a missing plain file not.</summary>
     public static string ResolverFileGlob(ListenerRenderModel model) => ResolverFile(model)[..^1] + "[f]";
+
+    /// <summary>The resolver file a rendered nginx.conf includes (its <see cref="ResolverFileGlob"/> line), for the sidecar to write
+    /// before nginx checks or starts it; null when the config includes none (an upstream given by IP address).</summary>
+    public static string? ResolverFileIncludedBy(string config)
+    {
+        const string Glob = "-resolver.con[f];";
+        foreach (var line in config.Split('\n'))
+        {
+            var words = line.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            if (words is ["include", var path] && path.StartsWith("/tmp/mtls-", StringComparison.Ordinal) && path.EndsWith(Glob, StringComparison.Ordinal)
+                && !path.Contains("..", StringComparison.Ordinal))
+            {
+                return path[..^Glob.Length] + "-resolver.conf";
+            }
+        }
+
+        return null;
+    }
 }
