@@ -8,7 +8,8 @@ public static class Program
     private const string Usage = """
         mtls-operator: declarative mutual-TLS trust for Kubernetes
           render -f PATH ...   print what the operator would write for these manifests (exit 0 Ready, 1 not Ready, 2 bad input)
-          thumbprint FILE ...  print thumbprints and pins of certificates
+          thumbprint FILE ...  print thumbprints and pins of certificates (--connect HOST:PORT: of those an endpoint serves)
+          check URL            verify a live endpoint: chain, name, trust, client admission, and whether it serves what -f renders
           inject [-f PATH ...] add the mTLS sidecar to annotated workloads in YAML (stdin or files), as the webhook does
           crds [--out DIR]     print (or write) the CustomResourceDefinitions
           run                  run the controller against a cluster
@@ -22,6 +23,7 @@ public static class Program
     {
         ["render"] = RenderCommand.Usage,
         ["thumbprint"] = ThumbprintCommand.Usage,
+        ["check"] = Cli.Check.CheckCommand.Usage,
         ["inject"] = InjectCommand.Usage,
         ["crds"] = CrdsCommand.Usage,
         ["run"] = RunCommand.Usage,
@@ -50,6 +52,7 @@ public static class Program
         {
             "render" => new RenderCommand(stdout, stderr, clock).Run(rest),
             "thumbprint" => new ThumbprintCommand(stdout, stderr).Run(rest),
+            "check" => new Cli.Check.CheckCommand(stdout, stderr, clock).Run(rest),
             "crds" => new CrdsCommand(stdout, stderr).Run(rest),
             "inject" => new InjectCommand(Console.In, stdout, stderr).Run(rest),
             "run" => new RunCommand(stderr).Run(rest),

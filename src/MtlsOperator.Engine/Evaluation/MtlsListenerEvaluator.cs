@@ -155,7 +155,7 @@ public sealed class MtlsListenerEvaluator
         var certificateFiles = ImmutableArray.CreateBuilder<ServerCertificateFiles>();
         for (var i = 0; i < identities.Count; i++)
         {
-            var stem = i == 0 ? "tls" : "sni-" + identities[i].Name;
+            var stem = ServerCertificateFiles.StemOf(i, identities[i].Name);
             certificateFiles.Add(new ServerCertificateFiles(identities[i].Name, identities[i].Hostnames, stem + ".crt", stem + ".key"));
             files[stem + ".crt"] = identities[i].ChainPem;
             files[stem + ".key"] = identities[i].KeyPem;

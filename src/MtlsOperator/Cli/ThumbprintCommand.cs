@@ -7,10 +7,19 @@ namespace MtlsOperator.Cli;
 /// <summary><c>thumbprint</c>: the identifiers of each certificate in PEM or DER files, in the spellings a ClientAuthPolicy accepts.</summary>
 internal sealed class ThumbprintCommand(TextWriter stdout, TextWriter stderr)
 {
-    public const string Usage = "usage: mtls-operator thumbprint FILE [FILE ...]   (PEM with one or more certificates, or DER)";
+    public const string Usage = """
+        usage: mtls-operator thumbprint FILE [FILE ...]   (PEM with one or more certificates, or DER)
+               mtls-operator thumbprint --connect HOST:PORT [--sni NAME] [--timeout DURATION]
+                 every certificate the endpoint serves (a load balancer's included), leaf first, with its pins
+        """;
 
     public int Run(IReadOnlyList<string> args)
     {
+        if (args.Any(a => a == "--connect" || a.StartsWith("--connect=", StringComparison.Ordinal)))
+        {
+            return new Check.ServedThumbprints(stdout, stderr).Run(args);
+        }
+
         if (args.Count == 0 || args.Any(a => a.StartsWith('-')))
         {
             stderr.WriteLine(Usage);
@@ -64,16 +73,7 @@ internal sealed class ThumbprintCommand(TextWriter stdout, TextWriter stderr)
     {
         var f = CertificateFingerprints.Of(c);
         stdout.WriteLine($"# {file}");
-        stdout.WriteLine($"subject:      {c.SubjectName.Name}");
-        stdout.WriteLine($"issuer:       {c.IssuerName.Name}");
-        stdout.WriteLine($"serial:       {c.SerialNumber}");
-        stdout.WriteLine($"notBefore:    {c.NotBefore.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}");
-        stdout.WriteLine($"notAfter:     {c.NotAfter.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}");
-        stdout.WriteLine($"sha1:         {CertificateFingerprints.WithColons(f.Sha1)}");
-        stdout.WriteLine($"              {f.Sha1}");
-        stdout.WriteLine($"sha256:       {CertificateFingerprints.WithColons(f.Sha256)}");
-        stdout.WriteLine($"              {f.Sha256}");
-        stdout.WriteLine($"spki-sha256:  sha256/{f.SpkiSha256}");
+        CertificateDescription.Write(stdout, c);
         stdout.WriteLine("# paste into ClientAuthPolicy spec.pins:");
         stdout.WriteLine($"#   - sha256: \"{f.Sha256}\"");
         stdout.WriteLine($"#   - spkiSha256: \"sha256/{f.SpkiSha256}\"");

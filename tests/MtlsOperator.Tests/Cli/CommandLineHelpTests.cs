@@ -8,6 +8,7 @@ public sealed class CommandLineHelpTests
     [Theory]
     [InlineData("render")]
     [InlineData("thumbprint")]
+    [InlineData("check")]
     [InlineData("inject")]
     [InlineData("crds")]
     [InlineData("run")]
