@@ -6,15 +6,16 @@ namespace MtlsOperator.Cli;
 internal sealed class CrdsCommand(TextWriter stdout, TextWriter stderr)
 {
     public const string Usage = """
-        usage: mtls-operator crds [--out DIR] [--chart CHART_DIR]
-          --out    write one file per CRD to DIR instead of printing them
-          --chart  also write them as Helm templates to CHART_DIR/templates/crds (behind crds.enabled / crds.keep)
-        Regenerate the repository's copies with: crds --out crds --chart charts/mtls-operator
+        usage: mtls-operator crds [--out DIR] [--chart CHART_DIR] [--api-reference FILE]
+          --out            write one file per CRD to DIR instead of printing them
+          --chart          also write them as Helm templates to CHART_DIR/templates/crds (behind crds.enabled / crds.keep)
+          --api-reference  also write the API reference (Markdown) generated from the same schemas to FILE
+        Regenerate the repository's copies with: crds --out crds --chart charts/mtls-operator --api-reference docs/api-reference.md
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var options = CommandLine.Parse(args, ["--out", "--chart"], []);
+        var options = CommandLine.Parse(args, ["--out", "--chart", "--api-reference"], []);
         if (options.Error is not null || options.Positionals.Count > 0)
         {
             stderr.WriteLine(options.Error ?? $"unexpected argument {options.Positionals[0]}");
@@ -23,6 +24,12 @@ internal sealed class CrdsCommand(TextWriter stdout, TextWriter stderr)
         }
 
         var crds = new CrdGenerator().GenerateAll();
+        if (options.Value("--api-reference") is { } reference)
+        {
+            var generator = new CrdGenerator();
+            File.WriteAllText(reference, ApiReference.Render(CrdCatalog.Kinds.Select(generator.Generate)));
+        }
+
         if (options.Value("--chart") is { } chart)
         {
             var templates = Path.Combine(chart, ChartCrdTemplate.Folder);
@@ -44,7 +51,7 @@ internal sealed class CrdsCommand(TextWriter stdout, TextWriter stderr)
             return ExitCodes.Ok;
         }
 
-        if (options.Value("--chart") is not null)
+        if (options.Value("--chart") is not null || options.Value("--api-reference") is not null)
         {
             return ExitCodes.Ok;
         }
