@@ -16,9 +16,10 @@ public sealed class MtlsListener : CustomResource<MtlsListenerSpec, MtlsListener
 /// <summary>Ports, identities, policy and proxy flavour of a listener.</summary>
 public sealed class MtlsListenerSpec
 {
-    /// <summary><c>envoy</c>, <c>haproxy</c> or <c>nginx</c>.</summary>
+    /// <summary>The proxy the output is rendered for: <c>Envoy</c>, <c>HAProxy</c> or <c>Nginx</c>. Deprecated: the lowercase
+    /// <c>envoy</c>, <c>haproxy</c>, <c>nginx</c>, accepted in v1alpha1 only.</summary>
     [Required]
-    [AllowedValues("envoy", "haproxy", "nginx")]
+    [AllowedValues(ProxyNames.Envoy, ProxyNames.HAProxy, ProxyNames.Nginx, ProxyNames.DeprecatedEnvoy, ProxyNames.DeprecatedHAProxy, ProxyNames.DeprecatedNginx)]
     [JsonPropertyName("proxy")]
     public string Proxy { get; set; } = "";
 

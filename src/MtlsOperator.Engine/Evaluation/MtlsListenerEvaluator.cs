@@ -78,7 +78,7 @@ public sealed class MtlsListenerEvaluator
         var flavor = Enum.GetValues<ProxyFlavor>().FirstOrDefault(f => string.Equals(f.ToString(), spec.Proxy, StringComparison.OrdinalIgnoreCase), (ProxyFlavor)(-1));
         if (!_renderers.TryGetValue(flavor, out var renderer))
         {
-            return Fail(ListenerReasons.UnknownProxy, $"spec.proxy \"{spec.Proxy}\" is not one of envoy, haproxy, nginx.");
+            return Fail(ListenerReasons.UnknownProxy, $"spec.proxy \"{spec.Proxy}\" is not one of Envoy, HAProxy, Nginx.");
         }
 
         if (ValidateShape(listener) is { } invalid)

@@ -7,9 +7,10 @@ using MtlsOperator.Engine.Api;
 
 namespace MtlsOperator.Cli;
 
-/// <summary>What a set of manifest files holds: the objects the engine understands, what could not be read, and what the API server
-/// would refuse although the engine reads it (fields the CRD does not declare).</summary>
-internal sealed record ManifestSet(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings);
+/// <summary>What a set of manifest files holds: the objects the engine understands, what could not be read, what the API server
+/// would refuse although the engine reads it (fields the CRD does not declare) or what is deprecated, and the documents of other
+/// kinds that were passed over (<c>FILE: apiVersion kind name</c>).</summary>
+internal sealed record ManifestSet(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings, IReadOnlyList<string> Skipped);
 
 /// <summary>Reads YAML/JSON manifests (files or directories, like <c>kubectl apply -f</c>) into typed objects.</summary>
 internal static class ManifestReader
@@ -21,6 +22,7 @@ internal static class ManifestReader
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         var errors = new List<string>();
         var warnings = new List<string>();
+        var skipped = new List<string>();
         foreach (var file in ExpandPaths(paths, errors))
         {
             var (text, readError) = ManifestFile.Read(file);
@@ -50,9 +52,15 @@ internal static class ManifestReader
                         if (ToObject(item) is { } o)
                         {
                             warnings.AddRange(UnknownFieldWarnings(file, item, o));
+                            warnings.AddRange(DeprecationWarnings(file, o));
                             o.Metadata ??= new V1ObjectMeta();
                             o.Metadata.NamespaceProperty ??= defaultNamespace;
                             objects.Add(o);
+                        }
+                        else
+                        {
+                            skipped.Add($"{file}: {Describe((JsonObject)item)}");
+                            warnings.AddRange(OtherVersionWarning(file, (JsonObject)item));
                         }
                     }
                 }
@@ -63,8 +71,22 @@ internal static class ManifestReader
             }
         }
 
-        return new ManifestSet(objects, errors, warnings);
+        return new ManifestSet(objects, errors, warnings, skipped);
     }
+
+    private static IEnumerable<string> DeprecationWarnings(string file, IKubernetesObject<V1ObjectMeta> o) =>
+        o is MtlsListener listener && ProxyNames.PreferredFor(listener.Spec?.Proxy) is { } preferred
+            ? [$"{file}: MtlsListener {o.Metadata?.Name}: spec.proxy \"{listener.Spec!.Proxy}\" is deprecated; write \"{preferred}\" (the lowercase spelling goes in the next API version)"]
+            : [];
+
+    /// <summary>A document of our group in a version this build does not read is passed over like any other kind, but said.</summary>
+    private static IEnumerable<string> OtherVersionWarning(string file, JsonObject document) =>
+        StringField(document, "apiVersion") is { } apiVersion && apiVersion.StartsWith(TrustBundle.Group + "/", StringComparison.Ordinal)
+            ? [$"{file}: {Describe(document)}: {apiVersion} is not a version this build reads ({TrustBundle.GroupVersion}); skipped"]
+            : [];
+
+    private static string Describe(JsonObject document) =>
+        $"{StringField(document, "apiVersion")} {StringField(document, "kind")} {(document["metadata"] as JsonObject)?["name"]}".TrimEnd();
 
     private static IEnumerable<string> UnknownFieldWarnings(string file, JsonNode document, IKubernetesObject<V1ObjectMeta> o) =>
         o.ApiVersion == TrustBundle.GroupVersion

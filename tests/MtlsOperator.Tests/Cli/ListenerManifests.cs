@@ -8,7 +8,7 @@ namespace MtlsOperator.Tests.Cli;
 /// <summary>A complete, valid set of manifests for one listener, built from certificates generated for the test.</summary>
 internal sealed class ListenerManifests
 {
-    public ListenerManifests(string proxy = "haproxy")
+    public ListenerManifests(string proxy = "HAProxy")
     {
         Proxy = proxy;
         Root = TestCertificateAuthority.CreateRoot("CN=Render Test Root,O=Test");

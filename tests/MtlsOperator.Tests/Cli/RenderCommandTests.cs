@@ -21,7 +21,7 @@ public sealed class RenderCommandTests : IDisposable
         var documents = ManifestYaml.ReadDocuments(stdout).ToList();
         var secret = documents.Single(d => (string?)d["kind"] == "Secret");
         Assert.Equal("agent-mtls", (string?)secret["metadata"]!["name"]);
-        Assert.NotNull(secret["data"]!["haproxy.cfg"]);
+        Assert.Contains("frontend", (string?)secret[SecretView.FilesField]!["haproxy.cfg"], StringComparison.Ordinal);
         var listener = documents.Single(d => (string?)d["kind"] == "MtlsListener");
         Assert.Equal("True", (string?)listener["status"]!["conditions"]![0]!["status"]);
         Assert.True(documents.IndexOf(secret) < documents.IndexOf(listener), "outputs come before statuses");
@@ -84,7 +84,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public void A_pin_nginx_cannot_enforce_is_refused_not_dropped()
     {
-        var manifests = new ListenerManifests("nginx");
+        var manifests = new ListenerManifests("Nginx");
         var input = Write("listener.yaml", manifests.Yaml());
 
         var (exit, _, stderr) = CliRunner.Run("render", "-f", input);

@@ -72,7 +72,7 @@ public sealed class CrdGeneratorTests
     public void Listener_proxy_is_an_enum_and_ports_are_ranged()
     {
         var spec = Version("mtlslisteners")["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!;
-        Assert.Equal(["envoy", "haproxy", "nginx"], spec["properties"]!["proxy"]!["enum"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["Envoy", "HAProxy", "Nginx", "envoy", "haproxy", "nginx"], spec["properties"]!["proxy"]!["enum"]!.AsArray().Select(v => (string?)v));
         Assert.Equal(65535, (long)spec["properties"]!["listenPort"]!["maximum"]!);
         Assert.Equal(8443, (long)spec["properties"]!["listenPort"]!["default"]!);
         Assert.Contains("clientAuthPolicyRef", spec["required"]!.AsArray().Select(v => (string?)v));

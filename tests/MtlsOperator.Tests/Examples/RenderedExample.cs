@@ -54,10 +54,10 @@ internal sealed class RenderedExample
     /// <summary>Every custom resource of the example (the documents that carry a computed status).</summary>
     public IEnumerable<JsonNode> Resources => Documents.Where(d => ((string?)d["apiVersion"])?.StartsWith("mtls-operator.io/", StringComparison.Ordinal) == true);
 
-    /// <summary>The decoded files of an output Secret, as the sidecar sees them.</summary>
+    /// <summary>The files of an output Secret as render's readable view shows them: decoded, private keys redacted.</summary>
     public IReadOnlyDictionary<string, string> SecretFiles(string name) =>
-        (Get("Secret", name)["data"]?.AsObject() ?? [])
-            .ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!)), StringComparer.Ordinal);
+        (Get("Secret", name)[SecretView.FilesField]?.AsObject() ?? [])
+            .ToDictionary(p => p.Key, p => (string)p.Value!, StringComparer.Ordinal);
 
     /// <summary>The certificates of a PEM text, in order.</summary>
     public static IReadOnlyList<X509Certificate2> Certificates(string pem)

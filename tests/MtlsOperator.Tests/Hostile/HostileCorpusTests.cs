@@ -55,7 +55,8 @@ public sealed partial class HostileCorpusTests : IDisposable
     [GeneratedRegex(@"^\s+at \S+\(", RegexOptions.Multiline)]
     private static partial Regex StackFrame();
 
-    /// <summary>"error: ..." for unreadable input, usage text, or "Kind namespace/name: Reason: message" for a resource that is not Ready.</summary>
-    [GeneratedRegex(@"^(error: \S.*|usage: .*|\s+.*|(TrustBundle|ServerCertificate|ClientAuthPolicy|MtlsListener) \S+/\S+: [A-Z][A-Za-z]+: \S.*)$")]
+    /// <summary>"error: ..." for unreadable input, "warning: ..." for what the API server would refuse or what is deprecated, usage text,
+    /// or "Kind namespace/name: Reason: message" for a resource that is not Ready.</summary>
+    [GeneratedRegex(@"^(error: \S.*|warning: \S.*|usage: .*|\s+.*|(TrustBundle|ServerCertificate|ClientAuthPolicy|MtlsListener) \S+/\S+: [A-Z][A-Za-z]+: \S.*)$")]
     private static partial Regex ProblemLine();
 }
