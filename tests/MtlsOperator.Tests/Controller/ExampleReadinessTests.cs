@@ -30,10 +30,10 @@ public sealed class ExampleReadinessTests
             var listener = (await fx.TryGetCustomAsync("mtlslisteners", ns, name))!;
             var output = await fx.TryGetSecretAsync(ns, (string)listener["status"]!["outputSecret"]!);
             Assert.NotNull(output);
-            var config = (string)listener["spec"]!["proxy"]! switch
+            var config = ((string)listener["spec"]!["proxy"]!).ToUpperInvariant() switch
             {
-                "envoy" => "envoy.yaml",
-                "haproxy" => "haproxy.cfg",
+                "ENVOY" => "envoy.yaml",
+                "HAPROXY" => "haproxy.cfg",
                 _ => "nginx.conf",
             };
             Assert.Contains(config, output.Data.Keys);
