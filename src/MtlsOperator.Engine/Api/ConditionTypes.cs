@@ -17,4 +17,8 @@ public static class ConditionTypes
 
     /// <summary>MtlsListener: every injected pod's sidecar serves the current output (status.contentHash).</summary>
     public const string Served = "Served";
+
+    /// <summary>MtlsListener with spec.upstreamTls: True when the proxy verifies the upstream's certificate, False when
+    /// insecureSkipVerify turned that off.</summary>
+    public const string UpstreamVerified = "UpstreamVerified";
 }

@@ -58,11 +58,52 @@ public sealed class MtlsListenerSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? MountPath { get; set; }
 
+    /// <summary>Re-encrypt to the app: TLS to upstreamHost:upstreamPort, with the upstream's certificate verified against its own
+    /// TrustBundle and name. Unset: plain HTTP to the upstream (an app in the same pod).</summary>
+    [JsonPropertyName("upstreamTls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UpstreamTlsSpec? UpstreamTls { get; set; }
+
     /// <summary>Name of the output Secret; defaults to <c>&lt;name&gt;-mtls</c>.</summary>
     [MaxLength(ApiLimits.Name)]
     [JsonPropertyName("outputSecretName")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? OutputSecretName { get; set; }
+}
+
+/// <summary>TLS from the proxy to the upstream: whom to trust, which name to verify, which certificate to present. Verification is
+/// never off unless <c>insecureSkipVerify</c> says so in words that cannot be missed; status then carries UpstreamVerified=False.</summary>
+[ExactlyOneOf("trustBundleRef", "insecureSkipVerify")]
+public sealed class UpstreamTlsSpec
+{
+    /// <summary>The phrase <see cref="InsecureSkipVerify"/> must hold to turn verification off.</summary>
+    public const string InsecureSkipVerifyPhrase = "IUnderstandThisDisablesUpstreamVerification";
+
+    /// <summary>The TrustBundle in the same namespace that the upstream's certificate must chain to (its own trust, not the clients').</summary>
+    [JsonPropertyName("trustBundleRef")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ObjectReference? TrustBundleRef { get; set; }
+
+    /// <summary>The name sent as SNI and that the upstream's certificate must carry (a DNS name; wildcards in the certificate are
+    /// honoured). Default: upstreamHost when it is a DNS name; required when upstreamHost is an IP address.</summary>
+    [MaxLength(ApiLimits.DnsName)]
+    [JsonPropertyName("serverName")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ServerName { get; set; }
+
+    /// <summary>A <c>kubernetes.io/tls</c> Secret in the same namespace (<c>tls.crt</c> leaf first, then intermediates; <c>tls.key</c>)
+    /// whose certificate the proxy presents to the upstream, for an upstream that itself requires mutual TLS.</summary>
+    [JsonPropertyName("clientCertificateSecretRef")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ObjectReference? ClientCertificateSecretRef { get; set; }
+
+    /// <summary>Only the exact value <c>IUnderstandThisDisablesUpstreamVerification</c>, instead of trustBundleRef: the proxy then accepts
+    /// ANY certificate from the upstream (anyone on the path can read and change the traffic). Status shows UpstreamVerified=False.</summary>
+    [AllowedValues(InsecureSkipVerifyPhrase)]
+    [MaxLength(ApiLimits.Word)]
+    [JsonPropertyName("insecureSkipVerify")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InsecureSkipVerify { get; set; }
 }
 
 /// <summary>Which output is live and whether it is current.</summary>

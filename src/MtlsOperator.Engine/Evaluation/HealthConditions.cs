@@ -24,6 +24,9 @@ public static class HealthConditions
         ListenerReasons.ServerCertificateNotReady,
         ListenerReasons.ClientAuthPolicyNotFound,
         ListenerReasons.ClientAuthPolicyNotReady,
+        UpstreamTls.UpstreamTlsReasons.TrustBundleNotFound,
+        UpstreamTls.UpstreamTlsReasons.TrustBundleNotReady,
+        UpstreamTls.UpstreamTlsReasons.ClientCertificateNotFound,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Reason of Stalled=False and Reconciling=False when the resource is Ready.</summary>

@@ -7,6 +7,7 @@ using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
 using MtlsOperator.Engine.Rendering;
 using MtlsOperator.Engine.Serving;
+using MtlsOperator.Engine.UpstreamTls;
 
 namespace MtlsOperator.Engine.Evaluation;
 
@@ -19,15 +20,18 @@ public sealed class MtlsListenerEvaluator
     private readonly Func<ServerCertificate, EvaluationContext, ServerCertificateEvaluation> _evaluateServerCertificate;
     private readonly Func<ClientAuthPolicy, EvaluationContext, ClientAuthPolicyEvaluation> _evaluatePolicy;
     private readonly ImmutableDictionary<ProxyFlavor, IProxyRenderer> _renderers;
+    private readonly Func<TrustBundle, EvaluationContext, TrustBundleEvaluation> _evaluateBundle;
 
     public MtlsListenerEvaluator(
         Func<ServerCertificate, EvaluationContext, ServerCertificateEvaluation> evaluateServerCertificate,
         Func<ClientAuthPolicy, EvaluationContext, ClientAuthPolicyEvaluation> evaluatePolicy,
-        IEnumerable<IProxyRenderer> renderers)
+        IEnumerable<IProxyRenderer> renderers,
+        Func<TrustBundle, EvaluationContext, TrustBundleEvaluation>? evaluateBundle = null)
     {
         _evaluateServerCertificate = evaluateServerCertificate;
         _evaluatePolicy = evaluatePolicy;
         _renderers = renderers.ToImmutableDictionary(r => r.Flavor);
+        _evaluateBundle = evaluateBundle ?? new TrustBundleEvaluator().Evaluate;
     }
 
     public MtlsListenerEvaluation Evaluate(MtlsListener listener, EvaluationContext context)
@@ -48,6 +52,11 @@ public sealed class MtlsListenerEvaluator
         }
 
         var liveGeneration = existing is null ? null : OutputOwnership.GenerationOf(existing.Metadata);
+        if (UpstreamTlsResolver.VerificationOf(listener.Spec) is { } verification)
+        {
+            conditions.Set(ConditionTypes.UpstreamVerified, verification.Verified, verification.Reason, verification.Message);
+        }
+
         var rendered = Render(listener, ns, outputName, context, status);
         if (rendered.Failure is { } failure)
         {
@@ -89,6 +98,12 @@ public sealed class MtlsListenerEvaluator
         if (FindCrossNamespace(listener, ns) is { } cross)
         {
             return (null, cross);
+        }
+
+        var (upstreamTls, upstreamFailure) = UpstreamTlsResolver.Resolve(spec, ns, context, _evaluateBundle);
+        if (upstreamFailure is not null)
+        {
+            return (null, upstreamFailure);
         }
 
         var policy = context.Lookup.FindClientAuthPolicy(ns, spec.ClientAuthPolicyRef.Name);
@@ -162,6 +177,11 @@ public sealed class MtlsListenerEvaluator
         }
 
         files["ca.crt"] = admission.CaBundlePem;
+        foreach (var (key, content) in upstreamTls?.Files ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            files[key] = content;
+        }
+
         if (admission.CrlPem is not null)
         {
             files["ca.crl"] = admission.CrlPem;
@@ -184,6 +204,7 @@ public sealed class MtlsListenerEvaluator
         {
             CrlsRevokeOnlyLeaves = admission.CrlPem is { } crl && CrlScope.RevokesOnlyLeaves(admission.CaBundlePem, crl),
             ForwardClientCertificate = admission.ForwardClientCertificate,
+            UpstreamTls = upstreamTls?.Model,
         };
 
         var refusals = renderer.FindUnenforceable(model);

@@ -56,6 +56,8 @@ public static class ResourceReferences
                 Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef?.Name, l.Spec.ClientAuthPolicyRef?.Namespace);
                 (l.Spec.ServerCertificateRefs ?? []).ForEach(r => Add(ServerCertificate.KindName, r?.Name, r?.Namespace));
                 Add(V1Secret.KubeKind, ListenerSpecDefaults.OutputSecretName(l));
+                Add(TrustBundle.KindName, l.Spec.UpstreamTls?.TrustBundleRef?.Name, l.Spec.UpstreamTls?.TrustBundleRef?.Namespace);
+                Add(V1Secret.KubeKind, l.Spec.UpstreamTls?.ClientCertificateSecretRef?.Name, l.Spec.UpstreamTls?.ClientCertificateSecretRef?.Namespace);
                 break;
         }
 

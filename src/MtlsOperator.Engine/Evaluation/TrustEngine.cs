@@ -22,7 +22,7 @@ public sealed class TrustEngine
     }
 
     public TrustEngine(IEnumerable<IProxyRenderer> renderers) =>
-        _listeners = new MtlsListenerEvaluator(Evaluate, Evaluate, renderers);
+        _listeners = new MtlsListenerEvaluator(Evaluate, Evaluate, renderers, Evaluate);
 
     // Every front door is guarded (EvaluationGuard): a resource that cannot be evaluated gets Ready=False with the reason, and a
     // listener sees its failed certificate or policy as not ready, like any other unusable dependency. Each ends by deriving

@@ -35,4 +35,7 @@ public sealed record ListenerRenderModel(
 
     /// <summary>IP address to listen on; null listens on every IPv4 address (what a sidecar wants; tests bind loopback).</summary>
     public string? ListenAddress { get; init; }
+
+    /// <summary>TLS to the upstream; null forwards plain HTTP.</summary>
+    public UpstreamTlsModel? UpstreamTls { get; init; }
 }

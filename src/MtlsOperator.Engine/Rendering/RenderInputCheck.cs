@@ -86,6 +86,12 @@ public static partial class RenderInputCheck
         }
 
         var keys = model.ServerCertificates.IsDefault ? [] : model.ServerCertificates.SelectMany(f => new[] { f.CertificateFile, f.KeyFile });
+        if (model.UpstreamTls is { } tls)
+        {
+            CheckUpstreamTls(tls, reasons);
+            keys = keys.Concat(new[] { tls.CaFile, tls.ClientCertificateFile, tls.ClientKeyFile }.OfType<string>());
+        }
+
         foreach (var key in keys.Append(model.CaFile).Concat(model.CrlFile is null ? [] : [model.CrlFile]))
         {
             if (!SecretKey().IsMatch(key) || key is "." or "..")
@@ -101,6 +107,19 @@ public static partial class RenderInputCheck
         else if (model.ForwardIdentityHeader is { } framing && s_framingHeaders.Contains(framing))
         {
             reasons.Add($"The identity header \"{framing}\" is an HTTP framing or routing header; overwriting it would corrupt requests. Choose a name such as X-Client-Subject.");
+        }
+    }
+
+    private static void CheckUpstreamTls(UpstreamTlsModel tls, List<string> reasons)
+    {
+        if (UpstreamHost.Classify(tls.ServerName) is not (UpstreamHostKind.DnsName or UpstreamHostKind.Localhost))
+        {
+            reasons.Add($"The upstream server name \"{tls.ServerName}\" is not a DNS name.");
+        }
+
+        if (tls.ClientCertificateFile is null != tls.ClientKeyFile is null)
+        {
+            reasons.Add("The certificate presented to the upstream needs both its certificate and its key file.");
         }
     }
 

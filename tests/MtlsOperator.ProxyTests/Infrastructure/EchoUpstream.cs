@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace MtlsOperator.ProxyTests.Infrastructure;
 
 /// <summary>The app behind the proxy: answers 200 with the request headers it received as JSON and records every request.</summary>
-public sealed class EchoUpstream : IAsyncDisposable
+public sealed class EchoUpstream : IUpstreamApp
 {
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();

@@ -54,6 +54,11 @@ public static class ListenerManifests
         }
 
         WritePolicy(yaml, scenario, listenerName);
+        if (scenario.UpstreamTls is { } upstream)
+        {
+            WriteUpstreamTrust(yaml, upstream, listenerName);
+        }
+
         Document(yaml, Api, "MtlsListener", listenerName)
             .Append("spec:\n")
             .Append("  proxy: ").Append(kind.Binary()).Append('\n')
@@ -67,10 +72,46 @@ public static class ListenerManifests
         }
 
         yaml.Append("  clientAuthPolicyRef:\n    name: ").Append(listenerName).Append('\n');
+        if (scenario.UpstreamTls is { } tls)
+        {
+            yaml.Append("  upstreamTls:\n    serverName: ").Append(Quote(tls.ServerName)).Append('\n');
+            if (tls.TrustedCaPem is not null)
+            {
+                yaml.Append("    trustBundleRef:\n      name: ").Append(listenerName).Append("-upstream\n");
+            }
+
+            if (tls.Insecure)
+            {
+                yaml.Append("    insecureSkipVerify: ").Append(Engine.Api.UpstreamTlsSpec.InsecureSkipVerifyPhrase).Append('\n');
+            }
+
+            if (tls.ClientCertificate is not null)
+            {
+                yaml.Append("    clientCertificateSecretRef:\n      name: ").Append(listenerName).Append("-upstream-client\n");
+            }
+        }
+
         return yaml.ToString();
     }
 
     private const string Api = "mtls-operator.io/v1alpha1";
+
+    /// <summary>The upstream's own TrustBundle and the Secret with the certificate the proxy presents to it.</summary>
+    private static void WriteUpstreamTrust(StringBuilder yaml, UpstreamTlsScenario upstream, string listenerName)
+    {
+        if (upstream.TrustedCaPem is { } ca)
+        {
+            Document(yaml, Api, "TrustBundle", listenerName + "-upstream").Append("spec:\n  sources:\n");
+            Block(yaml, "    - inline", ca);
+        }
+
+        if (upstream.ClientCertificate is { } client)
+        {
+            Document(yaml, "v1", "Secret", listenerName + "-upstream-client").Append("type: kubernetes.io/tls\nstringData:\n");
+            Block(yaml, "  tls.crt", PemExport.Certificate(client));
+            Block(yaml, "  tls.key", PemExport.PrivateKey(client));
+        }
+    }
 
     private static void WritePolicy(StringBuilder yaml, ListenerScenario scenario, string listenerName)
     {

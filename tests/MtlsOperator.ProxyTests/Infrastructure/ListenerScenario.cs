@@ -55,4 +55,11 @@ public sealed record ListenerScenario(
 
     /// <summary>More CA certificates (PEM) for the TrustBundle, e.g. a partner's root.</summary>
     public string? ExtraBundlePem { get; init; }
+
+    /// <summary>The listener's <c>spec.upstreamTls</c>; null forwards plain HTTP.</summary>
+    public UpstreamTlsScenario? UpstreamTls { get; init; }
 }
+
+/// <summary>A listener's <c>spec.upstreamTls</c>: the CA (PEM) its own TrustBundle holds, or <see cref="Insecure"/>; the server name;
+/// the certificate (with its key) the proxy presents upstream.</summary>
+public sealed record UpstreamTlsScenario(string? TrustedCaPem, string ServerName, X509Certificate2? ClientCertificate, bool Insecure = false);

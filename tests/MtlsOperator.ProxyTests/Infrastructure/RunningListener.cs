@@ -7,7 +7,7 @@ public sealed class RunningListener : IAsyncDisposable
     private const int PortAttempts = 3;
     private const string ProbeIdHeader = "X-Probe-Id";
 
-    private RunningListener(ProxyKind kind, ListenerScenario scenario, string name, int port, MountedSecret mount, EchoUpstream upstream, ProxyProcess proxy)
+    private RunningListener(ProxyKind kind, ListenerScenario scenario, string name, int port, MountedSecret mount, IUpstreamApp upstream, ProxyProcess proxy)
     {
         Kind = kind;
         Scenario = scenario;
@@ -24,16 +24,16 @@ public sealed class RunningListener : IAsyncDisposable
     public string Name { get; }
     public int Port { get; }
     public MountedSecret Mount { get; }
-    public EchoUpstream Upstream { get; }
+    public IUpstreamApp Upstream { get; }
     public ProxyProcess Proxy { get; }
     public TlsProbe Probe { get; }
 
     /// <summary>Renders the scenario's manifests through the CLI into a fresh mount and starts the proxy on a free port.
     /// <paramref name="alterFiles"/> changes the rendered files first, to show what a proxy does with files the engine would not write.</summary>
     public static async Task<RunningListener> StartAsync(ProxyKind kind, ListenerScenario scenario, CancellationToken cancellationToken,
-        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>>? alterFiles = null)
+        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>>? alterFiles = null, Func<IUpstreamApp>? startUpstream = null)
     {
-        var upstream = EchoUpstream.Start();
+        var upstream = startUpstream?.Invoke() ?? EchoUpstream.Start();
         var mount = new MountedSecret();
         string failures = "";
         for (var attempt = 0; attempt < PortAttempts; attempt++)

@@ -140,7 +140,45 @@ internal static class EnvoyBootstrap
             });
     }
 
-    private static YamlMap UpstreamCluster(ListenerRenderModel model) => new YamlMap()
+    private static YamlMap UpstreamCluster(ListenerRenderModel model)
+    {
+        var cluster = UpstreamEndpoint(model);
+        if (model.UpstreamTls is { } tls)
+        {
+            cluster.Add("transport_socket", new YamlMap()
+                .Add("name", EnvoyNames.TlsTransportSocket)
+                .Add("typed_config", UpstreamTlsContext(model, tls)));
+        }
+
+        return cluster;
+    }
+
+    /// <summary>TLS to the upstream. Without a validation context Envoy accepts any upstream certificate, so one is always set unless
+    /// the spec disabled verification in words (insecureSkipVerify); the name is a DNS SAN matcher (certificate wildcards honoured).</summary>
+    private static YamlMap UpstreamTlsContext(ListenerRenderModel model, UpstreamTlsModel tls)
+    {
+        var common = new YamlMap().Add("tls_params", new YamlMap().Add("tls_minimum_protocol_version", new YamlEnum("TLSv1_2")));
+        if (tls.ClientCertificateFile is not null)
+        {
+            common.Add("tls_certificate_sds_secret_configs", new List<object>
+            {
+                SdsSecretConfig(model, EnvoyNames.UpstreamTlsSecret, EnvoyNames.UpstreamTlsSecretFile),
+            });
+        }
+
+        if (tls.Verifies)
+        {
+            common.Add("validation_context_sds_secret_config",
+                SdsSecretConfig(model, EnvoyNames.UpstreamValidationSecret, EnvoyNames.UpstreamValidationSecretFile));
+        }
+
+        return new YamlMap()
+            .Add("@type", EnvoyNames.UpstreamTlsContextType)
+            .Add("common_tls_context", common)
+            .Add("sni", tls.ServerName);
+    }
+
+    private static YamlMap UpstreamEndpoint(ListenerRenderModel model) => new YamlMap()
         .Add("name", EnvoyNames.UpstreamCluster)
         // STATIC takes IP literals only; a host name (e.g. "localhost") needs DNS resolution.
         .Add("type", new YamlEnum(IPAddress.TryParse(model.UpstreamHost, out _) ? "STATIC" : "STRICT_DNS"))

@@ -7,6 +7,11 @@ internal static class EnvoyNames
     public const string ValidationSecretFile = "sds-validation.yaml";
     public const string ValidationSecret = "client-validation";
     public const string UpstreamCluster = "upstream";
+    public const string UpstreamValidationSecretFile = "sds-upstream-validation.yaml";
+    public const string UpstreamValidationSecret = "upstream-validation";
+    public const string UpstreamTlsSecretFile = "sds-upstream-tls.yaml";
+    public const string UpstreamTlsSecret = "upstream-client";
+    public const string UpstreamTlsContextType = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
 
     public const string TlsInspector = "envoy.filters.listener.tls_inspector";
     public const string TlsInspectorType = "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";

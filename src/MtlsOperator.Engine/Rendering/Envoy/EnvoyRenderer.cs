@@ -37,6 +37,19 @@ public sealed class EnvoyRenderer : IProxyRenderer
             files.Add(EnvoyNames.TlsSecretFile(route.Files), EnvoySecrets.TlsCertificate(model, route.Files));
         }
 
+        if (model.UpstreamTls is { } tls)
+        {
+            if (tls.Verifies)
+            {
+                files.Add(EnvoyNames.UpstreamValidationSecretFile, EnvoySecrets.UpstreamValidation(model, tls));
+            }
+
+            if (tls.ClientCertificateFile is not null)
+            {
+                files.Add(EnvoyNames.UpstreamTlsSecretFile, EnvoySecrets.UpstreamCertificate(model, tls));
+            }
+        }
+
         return files.ToImmutable();
     }
 }

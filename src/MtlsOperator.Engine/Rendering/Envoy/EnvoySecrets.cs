@@ -18,6 +18,29 @@ internal static class EnvoySecrets
                 .Add("private_key", File(model, certificate.KeyFile))
                 .Add("watched_directory", WatchedDirectory(model))));
 
+    /// <summary>The upstream's <c>CertificateValidationContext</c>: its own CAs and the one DNS name its certificate must carry.</summary>
+    public static string UpstreamValidation(ListenerRenderModel model, UpstreamTlsModel tls) =>
+        DiscoveryResponse(new YamlMap()
+            .Add("@type", EnvoyNames.SecretType)
+            .Add("name", EnvoyNames.UpstreamValidationSecret)
+            .Add("validation_context", new YamlMap()
+                .Add("trusted_ca", File(model, tls.CaFile!))
+                .Add("watched_directory", WatchedDirectory(model))
+                .Add("match_typed_subject_alt_names", new List<object>
+                {
+                    new YamlMap().Add("san_type", new YamlEnum("DNS")).Add("matcher", new YamlMap().Add("exact", tls.ServerName)),
+                })));
+
+    /// <summary>The certificate Envoy presents to the upstream.</summary>
+    public static string UpstreamCertificate(ListenerRenderModel model, UpstreamTlsModel tls) =>
+        DiscoveryResponse(new YamlMap()
+            .Add("@type", EnvoyNames.SecretType)
+            .Add("name", EnvoyNames.UpstreamTlsSecret)
+            .Add("tls_certificate", new YamlMap()
+                .Add("certificate_chain", File(model, tls.ClientCertificateFile!))
+                .Add("private_key", File(model, tls.ClientKeyFile!))
+                .Add("watched_directory", WatchedDirectory(model))));
+
     /// <summary>A discovery response holding the <c>CertificateValidationContext</c> every filter chain uses.</summary>
     public static string Validation(ListenerRenderModel model)
     {

@@ -21,7 +21,7 @@ internal static class HaproxyConfig
         (ForwardedCertificate.Xfcc, $"Hash=%[{Sha256Fetch}];Subject=\\\"%[{SubjectFetch}]\\\""),
     ];
 
-    public static string Write(ListenerRenderModel model, string crtListFile)
+    public static string Write(ListenerRenderModel model, string crtListFile, string upstreamErrorFile)
     {
         var text = new ConfigText()
             .Line($"# Rendered by mtls-operator for MtlsListener {model.Namespace}/{model.Name}. Do not edit: the operator overwrites this file.")
@@ -66,6 +66,12 @@ internal static class HaproxyConfig
         text.Line("    default_backend upstream")
             .Line()
             .Line("backend upstream");
+        if (model.UpstreamTls is not null)
+        {
+            text.Line("    # No verified TLS connection to the upstream: 502, as nginx answers (HAProxy's own would be 503).")
+                .Line($"    errorfile 503 {model.PathOf(upstreamErrorFile)}");
+        }
+
         WriteUpstreamServer(text, model);
         return text.ToString();
     }
@@ -73,7 +79,7 @@ internal static class HaproxyConfig
     /// <summary>HAProxy refuses to start when a server's name does not resolve, unless <c>init-addr</c> allows no address.</summary>
     private static void WriteUpstreamServer(ConfigText text, ListenerRenderModel model)
     {
-        var server = $"    server app {Address(model.UpstreamHost, model.UpstreamPort)}";
+        var server = $"    server app {Address(model.UpstreamHost, model.UpstreamPort)}" + UpstreamTlsOptions(text, model);
         switch (UpstreamHost.Classify(model.UpstreamHost))
         {
             case UpstreamHostKind.Localhost:
@@ -93,6 +99,36 @@ internal static class HaproxyConfig
                 text.Line(server);
                 break;
         }
+    }
+
+    /// <summary>The server options for TLS to the upstream (empty for plain HTTP), with a comment line saying what is checked.</summary>
+    private static string UpstreamTlsOptions(ConfigText text, ListenerRenderModel model)
+    {
+        if (model.UpstreamTls is not { } tls)
+        {
+            return "";
+        }
+
+        string options;
+        if (tls.CaFile is { } ca)
+        {
+            // verifyhost checks the name against the certificate's SANs (wildcards as RFC 6125); the chain must reach ca-file.
+            text.Line($"    # TLS to the upstream: its certificate must chain to {tls.CaFile} and carry the name {tls.ServerName}; otherwise 502, nothing forwarded.");
+            options = $" ssl verify required ca-file {model.PathOf(ca)} verifyhost {tls.ServerName} sni str({tls.ServerName}) ssl-min-ver TLSv1.2";
+        }
+        else
+        {
+            text.Line("    # TLS to the upstream WITHOUT verification (spec.upstreamTls.insecureSkipVerify): any certificate is accepted.");
+            options = $" ssl verify none sni str({tls.ServerName}) ssl-min-ver TLSv1.2";
+        }
+
+        if (tls.ClientCertificateFile is { } crt)
+        {
+            // The key is loaded from "<crt>.key" (ssl-load-extra-files key).
+            options += $" crt {model.PathOf(crt)}";
+        }
+
+        return options;
     }
 
     private static void WriteBind(ConfigText text, ListenerRenderModel model, string crtListFile)

@@ -19,15 +19,31 @@ public sealed class HaproxyRenderer : IProxyRenderer
     public IReadOnlyList<string> FindUnenforceable(ListenerRenderModel model) =>
         RenderInputCheck.Find(model, "HAProxy", SupportedPinAlgorithms);
 
-    public IReadOnlyDictionary<string, string> Render(ListenerRenderModel model) =>
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+    /// <summary>Key of the response HAProxy sends instead of its own 503 when the upstream cannot be reached over TLS: a 502, as nginx
+    /// answers, so "the upstream's certificate did not verify" reads the same on both (Envoy answers 503).</summary>
+    public const string UpstreamErrorFileName = "haproxy-upstream-error.http";
+
+    public IReadOnlyDictionary<string, string> Render(ListenerRenderModel model)
+    {
+        var files = new Dictionary<string, string>
         {
-            [ConfigFileName] = HaproxyConfig.Write(model, CrtListFileName),
+            [ConfigFileName] = HaproxyConfig.Write(model, CrtListFileName, UpstreamErrorFileName),
             [CrtListFileName] = HaproxyCrtList.Write(model),
-        });
+        };
+        if (model.UpstreamTls is not null)
+        {
+            // HAProxy sends an errorfile as written, status line included; it replaces only responses HAProxy makes itself, never the app's.
+            files[UpstreamErrorFileName] = "HTTP/1.0 502 Bad Gateway\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n" +
+                "The upstream could not be reached over verified TLS.\n";
+        }
+
+        return ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, files);
+    }
 
     /// <summary>HAProxy 2.6 has no per-certificate key path: it loads the key of <c>tls.crt</c> from <c>tls.crt.key</c>.</summary>
     public IReadOnlyDictionary<string, string> FileCopies(ListenerRenderModel model) =>
         SniRoute.Of(model).Where(r => HaproxyCrtList.KeyFileOf(r.Files) != r.Files.KeyFile)
-            .ToImmutableSortedDictionary(r => HaproxyCrtList.KeyFileOf(r.Files), r => r.Files.KeyFile, StringComparer.Ordinal);
+            .Select(r => (Copy: HaproxyCrtList.KeyFileOf(r.Files), Source: r.Files.KeyFile))
+            .Concat(model.UpstreamTls is { ClientCertificateFile: { } crt, ClientKeyFile: { } key } ? [(crt + ".key", key)] : [])
+            .ToImmutableSortedDictionary(c => c.Copy, c => c.Source, StringComparer.Ordinal);
 }

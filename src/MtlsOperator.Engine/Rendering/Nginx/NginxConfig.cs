@@ -149,15 +149,50 @@ internal static class NginxConfig
     /// request by the <c>resolver</c> in <see cref="NginxRuntimePaths.ResolverFile(ListenerRenderModel)"/>, which the sidecar writes (see docs/haproxy-nginx.md).</summary>
     private static void WriteProxyPass(ConfigText text, ListenerRenderModel model)
     {
+        var scheme = model.UpstreamTls is null ? "http" : "https";
         if (UpstreamHost.Classify(model.UpstreamHost) == UpstreamHostKind.DnsName)
         {
             text.Line("            # Resolved per request, so nginx starts before the name resolves (502 until it does).")
                 .Line($"            set $mtls_upstream_host {model.UpstreamHost};")
-                .Line($"            proxy_pass http://$mtls_upstream_host:{model.UpstreamPort};");
+                .Line($"            proxy_pass {scheme}://$mtls_upstream_host:{model.UpstreamPort};");
         }
         else
         {
-            text.Line($"            proxy_pass http://{Host(model.UpstreamHost)}:{model.UpstreamPort};");
+            text.Line($"            proxy_pass {scheme}://{Host(model.UpstreamHost)}:{model.UpstreamPort};");
+        }
+
+        WriteUpstreamTls(text, model);
+    }
+
+    /// <summary>nginx does not verify an upstream's certificate unless told to (<c>proxy_ssl_verify off</c> is its default), and
+    /// sends no SNI by default: both are set explicitly, and the name checked is <c>proxy_ssl_name</c>.</summary>
+    private static void WriteUpstreamTls(ConfigText text, ListenerRenderModel model)
+    {
+        if (model.UpstreamTls is not { } tls)
+        {
+            return;
+        }
+
+        text.Line("            proxy_ssl_protocols TLSv1.2 TLSv1.3;")
+            .Line($"            proxy_ssl_name {tls.ServerName};")
+            .Line("            proxy_ssl_server_name on;");
+        if (tls.CaFile is { } ca)
+        {
+            text.Line($"            # The upstream's certificate must chain to {ca} and carry {tls.ServerName}; otherwise 502, nothing forwarded.")
+                .Line("            proxy_ssl_verify on;")
+                .Line($"            proxy_ssl_trusted_certificate {model.PathOf(ca)};")
+                .Line("            proxy_ssl_verify_depth 10;");
+        }
+        else
+        {
+            text.Line("            # WITHOUT verification (spec.upstreamTls.insecureSkipVerify): any upstream certificate is accepted.")
+                .Line("            proxy_ssl_verify off;");
+        }
+
+        if (tls.ClientCertificateFile is { } crt && tls.ClientKeyFile is { } key)
+        {
+            text.Line($"            proxy_ssl_certificate {model.PathOf(crt)};")
+                .Line($"            proxy_ssl_certificate_key {model.PathOf(key)};");
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class EnvoyFieldNameTests
     [Fact]
     public void The_schema_walk_catches_an_unknown_type_url()
     {
-        var yaml = Files(Model())["envoy.yaml"].Replace("tls.v3.DownstreamTlsContext", "tls.v3.UpstreamTlsContext", StringComparison.Ordinal);
+        var yaml = Files(Model())["envoy.yaml"].Replace("tls.v3.DownstreamTlsContext", "tls.v3.DownstreamTlsContextV4", StringComparison.Ordinal);
 
         Assert.Contains(EnvoyV3Schema.Violations(Parse(yaml), "Bootstrap"), v => v.Contains("@type", StringComparison.Ordinal));
     }
@@ -63,5 +63,10 @@ internal static class EnvoyScenarios
         {
             UpstreamHost = "localhost", CrlFile = "ca.crl", CasWithoutCrl = ["CN=Corp Root,O=Corp"], CrlsRevokeOnlyLeaves = true,
         },
+        ["upstream-tls-client-certificate"] = Model() with
+        {
+            UpstreamHost = "app.internal", UpstreamTls = new UpstreamTlsModel("app.internal", "upstream-ca.crt", "upstream-client.crt", "upstream-client.key"),
+        },
+        ["upstream-tls-insecure"] = Model() with { UpstreamTls = new UpstreamTlsModel("app.internal", null, null, null) },
     };
 }

@@ -97,7 +97,7 @@ internal static class EnvoyV3Schema
         ["Cluster"] = new()
         {
             ["name"] = S, ["type"] = Enum("STATIC", "STRICT_DNS", "LOGICAL_DNS", "EDS", "ORIGINAL_DST"),
-            ["connect_timeout"] = S, ["load_assignment"] = Msg("ClusterLoadAssignment"),
+            ["connect_timeout"] = S, ["load_assignment"] = Msg("ClusterLoadAssignment"), ["transport_socket"] = Msg("TransportSocket"),
         },
         // api/envoy/config/endpoint/v3/endpoint.proto, endpoint_components.proto
         ["ClusterLoadAssignment"] = new() { ["cluster_name"] = S, ["endpoints"] = List("LocalityLbEndpoints") },
@@ -109,6 +109,7 @@ internal static class EnvoyV3Schema
         {
             ["common_tls_context"] = Msg("CommonTlsContext"), ["require_client_certificate"] = S,
         },
+        [Tls + "UpstreamTlsContext"] = new() { ["common_tls_context"] = Msg("CommonTlsContext"), ["sni"] = S },
         ["CommonTlsContext"] = new()
         {
             ["tls_params"] = Msg("TlsParameters"),
