@@ -52,10 +52,7 @@ public sealed class MtlsListenerEvaluator
         }
 
         var liveGeneration = existing is null ? null : OutputOwnership.GenerationOf(existing.Metadata);
-        if (UpstreamTlsResolver.VerificationOf(listener.Spec) is { } verification)
-        {
-            conditions.Set(ConditionTypes.UpstreamVerified, verification.Verified, verification.Reason, verification.Message);
-        }
+        UpstreamTlsResolver.SetVerification(conditions, listener.Spec);
 
         var rendered = Render(listener, ns, outputName, context, status);
         if (rendered.Failure is { } failure)

@@ -83,19 +83,29 @@ internal static class UpstreamTlsResolver
         return (new UpstreamTlsMaterial(model, files.ToImmutable()), null);
     }
 
-    /// <summary>The UpstreamVerified condition for a listener with spec.upstreamTls, read from the spec alone (so it is right even
-    /// while the listener cannot render); null without spec.upstreamTls.</summary>
-    public static (bool Verified, string Reason, string Message)? VerificationOf(MtlsListenerSpec spec) => spec.UpstreamTls switch
+    /// <summary>Sets UpstreamVerified on a listener with spec.upstreamTls, from the spec alone (so it is right even while the listener
+    /// cannot render); leaves <paramref name="conditions"/> alone without spec.upstreamTls.</summary>
+    public static void SetVerification(ConditionSet conditions, MtlsListenerSpec spec)
     {
-        null => null,
-        { InsecureSkipVerify: UpstreamTlsSpec.InsecureSkipVerifyPhrase, TrustBundleRef: null } => (false, UpstreamTlsReasons.VerificationDisabled,
-            "spec.upstreamTls.insecureSkipVerify is set: the proxy accepts ANY certificate from the upstream, so whoever is on the path to it can " +
-            "read and change the traffic. Set spec.upstreamTls.trustBundleRef to the upstream's CAs instead."),
-        { TrustBundleRef: { } bundle, InsecureSkipVerify: null } tls => (true, UpstreamTlsReasons.Verified,
-            $"The proxy verifies the upstream's certificate against TrustBundle {bundle.Name} and the name {ServerNameOf(spec, tls) ?? "(none)"}."),
-        _ => (false, ListenerReasons.InvalidSpec,
-            "spec.upstreamTls needs exactly one of trustBundleRef and insecureSkipVerify (with its exact phrase); the listener is not rendered until it has."),
-    };
+        switch (spec.UpstreamTls)
+        {
+            case null:
+                return;
+            case { InsecureSkipVerify: UpstreamTlsSpec.InsecureSkipVerifyPhrase, TrustBundleRef: null }:
+                conditions.Set(ConditionTypes.UpstreamVerified, false, UpstreamTlsReasons.VerificationDisabled,
+                    "spec.upstreamTls.insecureSkipVerify is set: the proxy accepts ANY certificate from the upstream, so whoever is on the path to it can " +
+                    "read and change the traffic. Set spec.upstreamTls.trustBundleRef to the upstream's CAs instead.");
+                return;
+            case { TrustBundleRef: { } bundle, InsecureSkipVerify: null } tls:
+                conditions.Set(ConditionTypes.UpstreamVerified, true, UpstreamTlsReasons.Verified,
+                    $"The proxy verifies the upstream's certificate against TrustBundle {bundle.Name} and the name {ServerNameOf(spec, tls) ?? "(none)"}.");
+                return;
+            default:
+                conditions.Set(ConditionTypes.UpstreamVerified, false, ListenerReasons.InvalidSpec,
+                    "spec.upstreamTls needs exactly one of trustBundleRef and insecureSkipVerify (with its exact phrase); the listener is not rendered until it has.");
+                return;
+        }
+    }
 
     private static List<string> ShapeProblems(MtlsListenerSpec spec, UpstreamTlsSpec tls)
     {
