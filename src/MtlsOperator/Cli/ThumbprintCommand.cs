@@ -9,7 +9,7 @@ internal sealed class ThumbprintCommand(TextWriter stdout, TextWriter stderr)
 {
     public const string Usage = """
         usage: mtls-operator thumbprint FILE [FILE ...]   (PEM with one or more certificates, or DER)
-               mtls-operator thumbprint --connect HOST:PORT [--sni NAME] [--timeout DURATION]
+               mtls-operator thumbprint --connect HOST:PORT [--sni NAME] [--tls 1.2|1.3] [--timeout DURATION]
                  every certificate the endpoint serves (a load balancer's included), leaf first, with its pins
         """;
 

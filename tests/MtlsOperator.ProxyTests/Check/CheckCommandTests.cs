@@ -105,6 +105,23 @@ public abstract class CheckCommandTests(ListenerFixture fixture) : IDisposable
         Assert.Contains("client refused", run.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>HAProxy refuses a TLS 1.2 client without a certificate inside the handshake, before .NET hands over the chain: it
+    /// is read from the plaintext Certificate message instead.</summary>
+    [SkippableFact]
+    public async Task A_client_refused_in_a_TLS12_handshake_still_sees_the_whole_served_chain()
+    {
+        var run = await CheckAsync("--sni", "api.test", "--ca", _files.ServerRoot(), "--tls", "1.2", "--json");
+        var connect = await CheckRun.RunAsync("thumbprint", "--connect", $"127.0.0.1:{Listener.Port.ToString(CultureInfo.InvariantCulture)}", "--sni", "api.test", "--tls", "1.2");
+
+        ExpectExit(16, run);
+        Assert.True((bool)run.Json["chainComplete"]!);
+        ExpectPins(Pki.DefaultServer, run.Json["servedChain"]![0]!);
+        ExpectPins(Pki.ServerIssuing.Certificate, run.Json["servedChain"]![1]!);
+        Assert.True((bool)run.Json["trust"]!["verified"]!);
+        ExpectExit(0, connect);
+        Assert.Contains("2 certificate(s) served", connect.Stdout, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task Verified_client_that_no_pin_admits_is_refused()
     {

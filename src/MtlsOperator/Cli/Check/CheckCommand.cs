@@ -125,7 +125,8 @@ internal sealed class CheckCommand(TextWriter stdout, TextWriter stderr, TimePro
         return Engine.Pki.PemBlock.LooksLikePem(File.ReadAllBytes(cert)) ? ClientIdentity.FromPem(cert, key) : ClientIdentity.FromPkcs12(cert, password);
     }
 
-    private static SslProtocols ProtocolsOf(string? version) => version switch
+    /// <summary>The <c>--tls</c> option: one version, or the platform's default (both).</summary>
+    public static SslProtocols ProtocolsOf(string? version) => version switch
     {
         null => SslProtocols.None,
         "1.2" => SslProtocols.Tls12,

@@ -15,6 +15,10 @@ internal static class EndpointProbe
 {
     private const int BodyStartLength = 512;
 
+    /// <summary>How much of the server's first bytes are kept for <see cref="TlsServerFlight"/>: a flight with a long chain of
+    /// RSA-4096 certificates is well under this.</summary>
+    private const int FlightLimit = 256 * 1024;
+
     /// <summary>Probes <paramref name="target"/>, all within <paramref name="timeout"/>. With a client certificate it takes two
     /// connections: the first only observes whether the server asks for a certificate and which CAs it names (.NET reports those
     /// only to a selection callback, and a callback-selected certificate is sent without its chain); the second presents the
@@ -65,7 +69,8 @@ internal static class EndpointProbe
             return Stopped(ProbeStop.TimedOut, ProbeStage.Connect, null);
         }
 
-        await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var recording = new RecordingStream(new NetworkStream(socket, ownsSocket: true), FlightLimit);
+        await using var tls = new SslStream(recording, leaveInnerStreamOpen: false);
         var seen = new HandshakeCapture();
         var options = new SslClientAuthenticationOptions
         {
@@ -97,7 +102,8 @@ internal static class EndpointProbe
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
-            return seen.Observation() with { Stop = ProbeStop.HandshakeFailed, StoppedAt = ProbeStage.Handshake, StopDetail = Describe(e) };
+            var failed = seen.Observation() with { Stop = ProbeStop.HandshakeFailed, StoppedAt = ProbeStage.Handshake, StopDetail = Describe(e) };
+            return failed.ChainComplete ? failed : WithPlaintextChain(failed, recording.Recorded);
         }
 
         var handshake = seen.Observation() with
@@ -162,6 +168,28 @@ internal static class EndpointProbe
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    /// <summary>A TLS 1.2 handshake refused before the chain reached the platform's callback: the chain as the server sent it in
+    /// the clear, when the recorded bytes hold it and it starts with the leaf already seen.</summary>
+    private static EndpointObservation WithPlaintextChain(EndpointObservation failed, ReadOnlySpan<byte> recorded)
+    {
+        var sent = TlsServerFlight.Certificates(recorded);
+        if (sent.IsEmpty)
+        {
+            return failed;
+        }
+
+        try
+        {
+            var chain = sent.Select(der => X509CertificateLoader.LoadCertificate(der.Span)).ToImmutableArray();
+            var sameLeaf = failed.ServedChain.IsEmpty || failed.ServedChain[0].RawData.AsSpan().SequenceEqual(chain[0].RawData);
+            return sameLeaf ? failed with { ServedChain = chain, ChainComplete = true } : failed;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return failed;
+        }
     }
 
     private static EndpointObservation Stopped(ProbeStop stop, ProbeStage stage, string? detail) =>

@@ -11,7 +11,7 @@ internal sealed class ServedThumbprints(TextWriter stdout, TextWriter stderr)
 {
     public int Run(IReadOnlyList<string> args)
     {
-        var options = CommandLine.Parse(args, ["--connect", "--sni", "--timeout"], []);
+        var options = CommandLine.Parse(args, ["--connect", "--sni", "--timeout", "--tls"], []);
         if (options.Error is not null || options.Positionals.Count > 0 || options.Value("--connect") is not { } endpoint)
         {
             stderr.WriteLine($"error: {options.Error ?? "--connect HOST:PORT takes no files"}");
@@ -21,8 +21,10 @@ internal sealed class ServedThumbprints(TextWriter stdout, TextWriter stderr)
 
         EndpointTarget target;
         TimeSpan timeout;
+        SslProtocols protocols;
         try
         {
+            protocols = CheckCommand.ProtocolsOf(options.Value("--tls"));
             target = EndpointTarget.FromHostPort(endpoint, options.Value("--sni"));
             timeout = options.Value("--timeout") is { } t ? Duration.Parse("--timeout", t) : TimeSpan.FromSeconds(10);
         }
@@ -32,7 +34,7 @@ internal sealed class ServedThumbprints(TextWriter stdout, TextWriter stderr)
             return ExitCodes.BadInput;
         }
 
-        var seen = EndpointProbe.ProbeAsync(target, null, request: false, SslProtocols.None, timeout, CancellationToken.None).GetAwaiter().GetResult();
+        var seen = EndpointProbe.ProbeAsync(target, null, request: false, protocols, timeout, CancellationToken.None).GetAwaiter().GetResult();
         if (seen.ServedChain.IsEmpty)
         {
             var failure = seen.Stop switch
@@ -49,7 +51,7 @@ internal sealed class ServedThumbprints(TextWriter stdout, TextWriter stderr)
         stdout.WriteLine($"# {target.Display} (SNI {target.ServerName ?? "none"}): {count} certificate(s) served, {seen.TlsVersion ?? "handshake not completed"} {seen.Cipher}".TrimEnd());
         if (!seen.ChainComplete)
         {
-            stdout.WriteLine("# only the leaf: the server ended the handshake (it requires a client certificate) before the chain could be read");
+            stdout.WriteLine("# only the leaf: the server ended the handshake before the chain could be read");
         }
 
         for (var i = 0; i < seen.ServedChain.Length; i++)
