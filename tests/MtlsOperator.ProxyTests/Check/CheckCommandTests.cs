@@ -155,6 +155,20 @@ public abstract class CheckCommandTests(ListenerFixture fixture) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Client_key_encrypted_with_a_password_is_opened_with_the_password_file()
+    {
+        var cert = _files.Pem("enc.crt", PemExport.Certificate(Pki.Pinned));
+        var key = _files.Pem("enc.key", PemExport.EncryptedPrivateKey(Pki.Pinned, "s3cret"));
+        var password = _files.Pem("enc-password.txt", "s3cret\n");
+
+        var run = await CheckAsync("--sni", "api.test", "--ca", _files.ServerRoot(), "--cert", cert, "--key", key, "--password-file", password);
+        var without = await CheckAsync("--sni", "api.test", "--ca", _files.ServerRoot(), "--cert", cert, "--key", key);
+
+        ExpectExit(0, run);
+        ExpectExit(2, without);
+    }
+
+    [SkippableFact]
     public async Task Unknown_server_name_gets_the_default_certificate_and_fails_as_wrong_name()
     {
         var run = await CheckAsync(["--sni", "unknown.test", "--ca", _files.ServerRoot(), "--json", .. AsPinned()]);

@@ -18,8 +18,8 @@ internal sealed class CheckCommand(TextWriter stdout, TextWriter stderr, TimePro
           --cert FILE            client certificate PEM (leaf first, then its chain; the key may be in it too), or PKCS#12
           --key FILE             client private key PEM
           --p12 FILE             client certificate and key as PKCS#12 (.p12/.pfx)
-          --password TEXT        PKCS#12 password (visible to other users in the process list: prefer --password-file)
-          --password-file FILE   PKCS#12 password, first line of FILE
+          --password TEXT        password of the PKCS#12 file or encrypted key (visible in the process list: prefer --password-file)
+          --password-file FILE   the same, first line of FILE
           -f PATH                the listener's manifests: say whether the endpoint serves what they render (repeatable)
           -n NAMESPACE           namespace for manifests that do not name one (default: default)
           --listener NAME        which MtlsListener of the manifests this endpoint is (default: the only one, or the one on PORT)
@@ -122,7 +122,7 @@ internal sealed class CheckCommand(TextWriter stdout, TextWriter stderr, TimePro
             return key is null ? null : throw new FormatException("--key needs --cert");
         }
 
-        return Engine.Pki.PemBlock.LooksLikePem(File.ReadAllBytes(cert)) ? ClientIdentity.FromPem(cert, key) : ClientIdentity.FromPkcs12(cert, password);
+        return Engine.Pki.PemBlock.LooksLikePem(File.ReadAllBytes(cert)) ? ClientIdentity.FromPem(cert, key, password) : ClientIdentity.FromPkcs12(cert, password);
     }
 
     /// <summary>The <c>--tls</c> option: one version, or the platform's default (both).</summary>

@@ -8,8 +8,9 @@ namespace MtlsOperator.Cli.Check;
 /// <summary>The client certificate a check presents: the leaf with its private key, and the CA certificates sent with it.</summary>
 internal sealed record ClientIdentity(X509Certificate2 Certificate, ImmutableArray<X509Certificate2> Chain)
 {
-    /// <summary>From PEM/DER files (<c>--cert</c> with the chain after the leaf, <c>--key</c>; the key may also be in the cert file).</summary>
-    public static ClientIdentity FromPem(string certificateFile, string? keyFile)
+    /// <summary>From PEM files (<c>--cert</c> with the chain after the leaf, <c>--key</c>; the key may also be in the cert file, and
+    /// may be an encrypted PKCS#8 key opened with <paramref name="password"/>).</summary>
+    public static ClientIdentity FromPem(string certificateFile, string? keyFile, string? password)
     {
         var bytes = File.ReadAllBytes(certificateFile);
         if (!PemBlock.LooksLikePem(bytes))
@@ -29,7 +30,10 @@ internal sealed record ClientIdentity(X509Certificate2 Certificate, ImmutableArr
         X509Certificate2 withKey;
         try
         {
-            withKey = X509Certificate2.CreateFromPem(PemBlock.ReadAll(text).First(b => b.Label == PemLabels.Certificate).ToPem(), keyText);
+            var leafPem = PemBlock.ReadAll(text).First(b => b.Label == PemLabels.Certificate).ToPem();
+            withKey = keyText.Contains("BEGIN ENCRYPTED PRIVATE KEY", StringComparison.Ordinal)
+                ? X509Certificate2.CreateFromEncryptedPem(leafPem, keyText, password ?? throw new FormatException($"{keyFile ?? certificateFile}: the key is encrypted: give --password-file or --password"))
+                : X509Certificate2.CreateFromPem(leafPem, keyText);
         }
         catch (CryptographicException e)
         {
