@@ -17,6 +17,7 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
           -f PATH                 manifest file or directory (*.yaml, *.yml, *.json; not recursive), repeatable
           -n NAMESPACE            namespace for objects that do not name one (default: default)
           --now TIME              evaluate at TIME (RFC 3339, e.g. 2026-12-01T10:00:00Z) instead of now: reproducible output
+                                  (except a self-signed bootstrap's key and certificate, generated anew on each run)
           --include-private-keys  print output Secrets in full (applyable, private keys included) instead of the readable
                                   view (files decoded, keys shown as <redacted: EC private key, 121 bytes>)
           --out DIR               write each output Secret's data, keys included, as DIR/<namespace>/<secret>/<key>

@@ -15,6 +15,7 @@ internal sealed class EnvoyDriver(SupervisorOptions options, TextWriter log) : I
     private const string Started = "starting main dispatch loop";
     private static readonly string[] s_failures = ["[critical]"];
     private readonly List<ProxyChild> _generations = [];
+    private volatile ProxyChild? _newest;
     private int _epoch = -1;
 
     public string Proxy => "envoy";
@@ -24,7 +25,8 @@ internal sealed class EnvoyDriver(SupervisorOptions options, TextWriter log) : I
     /// <summary>Envoy reads the live mount (SDS must see kubelet's swaps), so nothing is rewritten.</summary>
     public IReadOnlyCollection<string> RewrittenKeys { get; } = [];
 
-    public bool IsRunning => _generations.Count > 0 && !_generations[^1].HasExited;
+    /// <summary>Read from the status endpoint's thread too: through the newest generation's reference, never the list.</summary>
+    public bool IsRunning => _newest is { HasExited: false };
 
     /// <summary>The command line of restart epoch <paramref name="epoch"/> for a bootstrap at <paramref name="bootstrap"/>.</summary>
     public static IReadOnlyList<string> Arguments(string bootstrap, int epoch, TimeSpan drain) =>
@@ -54,6 +56,7 @@ internal sealed class EnvoyDriver(SupervisorOptions options, TextWriter log) : I
         _generations.RemoveAll(g => g.HasExited);
         var child = ProxyChild.Start(options.ProxyBinary, Arguments(Path.Combine(options.Mount, EnvoyChanges.Bootstrap), ++_epoch, options.DrainTimeout), log);
         _generations.Add(child);
+        _newest = child;
         var (ok, error) = await child.WaitForAsync(0, Started, s_failures, options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
         return ok ? null : error;
     }
@@ -71,6 +74,7 @@ internal sealed class EnvoyDriver(SupervisorOptions options, TextWriter log) : I
 
     public void Dispose()
     {
+        _newest = null;
         _generations.ForEach(g => g.Dispose());
         _generations.Clear();
     }

@@ -20,7 +20,21 @@ internal sealed class ProxyChild : IDisposable
 
     public int Pid => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Read by the status endpoint while the supervisor may be disposing this child: a disposed process has exited.</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
 
     public static ProxyChild Start(string executable, IEnumerable<string> arguments, TextWriter log)
     {

@@ -5,7 +5,8 @@ namespace MtlsOperator.Sidecar;
 /// between the proxies is in <see cref="SignalReloadProxy"/>.</summary>
 internal sealed class SignalReloadDriver(SignalReloadProxy proxy, SupervisorOptions options, TextWriter log) : IProxyDriver
 {
-    private ProxyChild? _child;
+    // Volatile: the status endpoint reads IsRunning from another thread than the supervisor that replaces the child.
+    private volatile ProxyChild? _child;
 
     public string Proxy => proxy.Name;
 
@@ -30,24 +31,25 @@ internal sealed class SignalReloadDriver(SignalReloadProxy proxy, SupervisorOpti
 
     public async Task<string?> LoadAsync(string current, MountedVersion? running, MountedVersion next, CancellationToken cancellationToken)
     {
-        if (!IsRunning)
+        if (_child is not { HasExited: false } child)
         {
-            _child?.Dispose();
-            _child = ProxyChild.Start(options.ProxyBinary, proxy.StartArguments(current), log);
-            var (started, output) = await _child.WaitForAsync(0, proxy.Loaded, proxy.Failures, options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
-            return started ? null : output;
+            Dispose();
+            var started = ProxyChild.Start(options.ProxyBinary, proxy.StartArguments(current), log);
+            _child = started;
+            var (ok, output) = await started.WaitForAsync(0, proxy.Loaded, proxy.Failures, options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
+            return ok ? null : output;
         }
 
-        var mark = _child!.Mark;
-        _child.Signal(proxy.ReloadSignal);
-        var (ok, error) = await _child.WaitForAsync(mark, proxy.Loaded, proxy.Failures, options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
-        if (ok)
+        var mark = child.Mark;
+        child.Signal(proxy.ReloadSignal);
+        var (loaded, error) = await child.WaitForAsync(mark, proxy.Loaded, proxy.Failures, options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
+        if (loaded)
         {
             // Until the old worker stops accepting, a new connection may still meet the old config: served means after that.
-            await _child.WaitForAsync(mark, proxy.OldWorkerStopped, [], options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
+            await child.WaitForAsync(mark, proxy.OldWorkerStopped, [], options.ProxyTimeout, cancellationToken).ConfigureAwait(false);
         }
 
-        return ok ? null : error;
+        return loaded ? null : error;
     }
 
     public async Task StopAsync(TimeSpan drain)
@@ -67,7 +69,9 @@ internal sealed class SignalReloadDriver(SignalReloadProxy proxy, SupervisorOpti
 
     public void Dispose()
     {
-        _child?.Dispose();
+        // Unpublished first, so a concurrent IsRunning sees no child rather than one being disposed.
+        var child = _child;
         _child = null;
+        child?.Dispose();
     }
 }
