@@ -10,6 +10,7 @@ public static class Program
           render -f PATH ...   print what the operator would write for these manifests (exit 0 Ready, 1 not Ready, 2 bad input)
           thumbprint FILE ...  print thumbprints and pins of certificates (--connect HOST:PORT: of those an endpoint serves)
           check URL            verify a live endpoint: chain, name, trust, client admission, and whether it serves what -f renders
+          csr NAME [-n NS]     print the certificate signing request of a spec.csr ServerCertificate (cluster, or -f manifests)
           inject [-f PATH ...] add the mTLS sidecar to annotated workloads in YAML (stdin or files), as the webhook does
           crds [--out DIR]     print (or write) the CustomResourceDefinitions
           run                  run the controller against a cluster
@@ -24,6 +25,7 @@ public static class Program
         ["render"] = RenderCommand.Usage,
         ["thumbprint"] = ThumbprintCommand.Usage,
         ["check"] = Cli.Check.CheckCommand.Usage,
+        ["csr"] = CsrCommand.Usage,
         ["inject"] = InjectCommand.Usage,
         ["crds"] = CrdsCommand.Usage,
         ["run"] = RunCommand.Usage,
@@ -53,6 +55,7 @@ public static class Program
             "render" => new RenderCommand(stdout, stderr, clock).Run(rest),
             "thumbprint" => new ThumbprintCommand(stdout, stderr).Run(rest),
             "check" => new Cli.Check.CheckCommand(stdout, stderr, clock).Run(rest),
+            "csr" => new CsrCommand(stdout, stderr, clock).Run(rest),
             "crds" => new CrdsCommand(stdout, stderr).Run(rest),
             "inject" => new InjectCommand(Console.In, stdout, stderr).Run(rest),
             "run" => new RunCommand(stderr).Run(rest),

@@ -83,6 +83,27 @@ public static class ApiLimits
     /// <summary>DNS names of the served certificate listed in status.</summary>
     public const int StatusDnsNames = 1000;
 
+    /// <summary>IP and email subjectAltNames of one certificate signing request, each.</summary>
+    public const int CsrAddresses = 32;
+
+    /// <summary>An IPv4 or IPv6 address in text form.</summary>
+    public const int IpAddress = 45;
+
+    /// <summary>An email address (PKCS #9 ub-emailaddress-length is 255; RFC 5321 caps a path at 254).</summary>
+    public const int EmailAddress = 254;
+
+    /// <summary>X.520 ub-common-name (also used for organization and unit names, which X.520 caps at 64).</summary>
+    public const int CommonName = 64;
+
+    /// <summary>X.520 ub-locality-name and ub-state-name.</summary>
+    public const int Locality = 128;
+
+    /// <summary>A PEM certificate signing request in status: an RSA-4096 request with every hostname at its longest fits.</summary>
+    public const int CsrPem = 64 * 1024;
+
+    /// <summary>Key pins published in a ServerCertificate's status: the current and the next key.</summary>
+    public const int StatusKeyPins = 2;
+
     /// <summary>Conditions on one resource.</summary>
     public const int Conditions = 16;
 }

@@ -13,8 +13,9 @@ public sealed class ServerCertificate : CustomResource<ServerCertificateSpec, Se
     public ServerCertificate() => Kind = KindName;
 }
 
-/// <summary>Hostnames and where the certificate comes from: a <c>kubernetes.io/tls</c> Secret or a self-signed bootstrap.</summary>
-[ExactlyOneOf("secretRef", "selfSigned")]
+/// <summary>Hostnames and where the certificate comes from: a <c>kubernetes.io/tls</c> Secret, a self-signed bootstrap, or a
+/// certificate signing request the operator generates with a key it keeps.</summary>
+[ExactlyOneOf("secretRef", "selfSigned", "csr")]
 public sealed class ServerCertificateSpec
 {
     /// <summary>FQDNs the certificate must cover; <c>*.example.com</c> wildcards allowed.</summary>
@@ -35,7 +36,12 @@ public sealed class ServerCertificateSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SelfSignedSpec? SelfSigned { get; set; }
 
-    /// <summary>How long before expiry the certificate is reported as expiring soon. Default 30.</summary>
+    /// <summary>Generate the private key here and a certificate signing request for a CA to sign; bring back the signed certificate.</summary>
+    [JsonPropertyName("csr")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CsrSpec? Csr { get; set; }
+
+    /// <summary>How long before expiry the certificate is reported as expiring soon, and (for selfSigned and csr) renewal starts. Default 30.</summary>
     [Range(0, 3650)]
     [JsonPropertyName("expiryWarningDays")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -125,4 +131,21 @@ public sealed class ServerCertificateStatus : IResourceStatus
     [Items(MaxLength = ApiLimits.DistinguishedName)]
     [JsonPropertyName("chain")]
     public List<string> Chain { get; set; } = [];
+
+    /// <summary>SPKI pins of the key in use and of the key generated ahead for the next certificate (selfSigned and csr), for
+    /// clients that pin the server: pin both and the rotation breaks no client.</summary>
+    [MaxLength(ApiLimits.StatusKeyPins)]
+    [JsonPropertyName("pins")]
+    public List<ServerKeyPin> Pins { get; set; } = [];
+
+    /// <summary>The ConfigMap holding the same pins for client configurations (<c>pins.json</c>, <c>spki-sha256.txt</c>, <c>pinnedpubkey.txt</c>).</summary>
+    [MaxLength(ApiLimits.Name)]
+    [JsonPropertyName("pinsConfigMapName")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PinsConfigMapName { get; set; }
+
+    /// <summary>The CSR flow's state, when spec.csr is set.</summary>
+    [JsonPropertyName("csr")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CsrStatus? Csr { get; set; }
 }

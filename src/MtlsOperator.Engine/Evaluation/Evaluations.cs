@@ -33,8 +33,15 @@ public sealed record TrustBundleEvaluation(TrustBundleStatus Status, V1ConfigMap
 /// <summary>A server identity fit to serve: leaf + chain PEM (leaf first) and its private key PEM.</summary>
 public sealed record ServerIdentity(string Name, ImmutableArray<string> Hostnames, string ChainPem, string KeyPem, DateTimeOffset NotAfter);
 
-/// <summary>Result of evaluating a <see cref="ServerCertificate"/>; <see cref="BootstrapSecret"/> is the self-signed Secret to write, if any.</summary>
-public sealed record ServerCertificateEvaluation(ServerCertificateStatus Status, ServerIdentity? Identity, V1Secret? BootstrapSecret);
+/// <summary>Result of evaluating a <see cref="ServerCertificate"/>: <see cref="KeySecret"/> is the operator's own key Secret to write
+/// (the self-signed bootstrap, or the CSR flow's keys), if it must be written; <see cref="PinsConfigMap"/> the pins ConfigMap, when
+/// there are pins to publish (the writer compares it with what is live).</summary>
+public sealed record ServerCertificateEvaluation(ServerCertificateStatus Status, ServerIdentity? Identity, V1Secret? KeySecret, V1ConfigMap? PinsConfigMap)
+{
+    /// <summary>What the shell writes, key Secret first (the pins and the status describe the keys it holds).</summary>
+    public IEnumerable<k8s.IKubernetesObject<V1ObjectMeta>> Outputs =>
+        new k8s.IKubernetesObject<V1ObjectMeta>?[] { KeySecret, PinsConfigMap }.OfType<k8s.IKubernetesObject<V1ObjectMeta>>();
+}
 
 /// <summary>Result of evaluating a <see cref="ClientAuthPolicy"/>; <see cref="Admission"/> is null when the policy must not be rendered.</summary>
 public sealed record ClientAuthPolicyEvaluation(ClientAuthPolicyStatus Status, ClientAdmission? Admission);

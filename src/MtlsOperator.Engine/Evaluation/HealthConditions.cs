@@ -18,6 +18,8 @@ public static class HealthConditions
         DataSourceReasons.SourceNotFound,
         ServerCertificateReasons.SecretNotFound,
         ServerCertificateReasons.BootstrapPending,
+        ServerCertificateReasons.AwaitingSignedCertificate,
+        ServerCertificateReasons.KeyPending,
         ClientAuthPolicyReasons.TrustBundleNotFound,
         ClientAuthPolicyReasons.TrustBundleNotReady,
         ListenerReasons.ServerCertificateNotFound,

@@ -10,6 +10,12 @@ public static class ResourceReferences
     /// <summary>Suffix of the Secret holding a ServerCertificate's self-signed bootstrap certificate.</summary>
     public const string BootstrapSecretSuffix = "-bootstrap-tls";
 
+    /// <summary>Suffix of the Secret holding a ServerCertificate's CSR-flow keys and requests.</summary>
+    public const string CsrKeySecretSuffix = "-csr-key";
+
+    /// <summary>Suffix of the ConfigMap publishing a ServerCertificate's key pins.</summary>
+    public const string PinsConfigMapSuffix = "-pins";
+
     /// <remarks>Reads the spec defensively (null spec, lists or items): the controller computes references before evaluating, so a hole
     /// here must leave the resource to the engine, which reports it (<see cref="ResourceShape"/>), rather than fail every reconcile.</remarks>
     public static IReadOnlyList<ResourceKey> Of(IKubernetesObject<V1ObjectMeta> resource)
@@ -46,6 +52,16 @@ public static class ResourceReferences
                 {
                     Add(V1Secret.KubeKind, c.Metadata.Name + BootstrapSecretSuffix);
                 }
+
+                if (c.Spec.Csr is { } csr)
+                {
+                    Add(V1Secret.KubeKind, c.Metadata.Name + CsrKeySecretSuffix);
+                    AddSource(csr.Certificate);
+                    AddSource(csr.Chain);
+                }
+
+                // Its pins ConfigMap too: a same-named ConfigMap it does not own must be seen to be left alone.
+                Add(V1ConfigMap.KubeKind, c.Metadata.Name + PinsConfigMapSuffix);
 
                 break;
             case ClientAuthPolicy p:

@@ -12,6 +12,12 @@ public static class ServerCertificateConditions
     /// <summary>True when the served certificate is self-signed.</summary>
     public const string SelfSigned = "SelfSigned";
 
+    /// <summary>CSR flow: True while the next key's request (status.csr.renewal) waits to be signed; present once a certificate is served.</summary>
+    public const string RenewalPending = "RenewalPending";
+
+    /// <summary>False when the pins cannot be published in their ConfigMap (a ConfigMap the operator does not own holds the name); present only then.</summary>
+    public const string PinsPublished = "PinsPublished";
+
     /// <summary>True when <c>tls.crt</c> holds blocks that are not part of the served chain; present only then.</summary>
     public const string UnusedCertificates = "UnusedCertificates";
 }

@@ -1,11 +1,13 @@
 using System.Text;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Pinning;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.SigningRequests;
 
 namespace MtlsOperator.Engine.Evaluation;
 
 /// <summary>Decides whether a ServerCertificate can be served, describes the certificate in its status, and provides the
-/// self-signed bootstrap Secret when one must be written.</summary>
+/// key Secret (self-signed bootstrap or CSR flow) and the pins ConfigMap when they must be written.</summary>
 public sealed class ServerCertificateEvaluator
 {
     private const string CertificateLabel = "CERTIFICATE";
@@ -20,32 +22,47 @@ public sealed class ServerCertificateEvaluator
         {
             conditions.Set(ConditionTypes.Ready, false, invalid.Reason, invalid.Message);
             status.Conditions = conditions.Build();
-            return new ServerCertificateEvaluation(status, null, null);
+            return new ServerCertificateEvaluation(status, null, null, null);
         }
 
         var expiryWarning = spec.ExpiryWarningDays is { } days ? TimeSpan.FromDays(days) : EvaluationContext.DefaultExpiryWarning;
-        var (inspection, bootstrap) = spec.SecretRef is { } reference
+        var flow = spec.SecretRef is not null ? CertificateFlow.SecretRef : spec.SelfSigned is not null ? CertificateFlow.SelfSigned : CertificateFlow.Csr;
+        var csr = flow == CertificateFlow.Csr ? CsrCertificate.Resolve(certificate, ns, context, expiryWarning) : null;
+        var (inspection, keySecret, next) = spec.SecretRef is { } reference
             ? new CertificateSource(FromSecret(ns, reference.Name, spec.Hostnames, context), null)
-            : BootstrapCertificate.Resolve(certificate, ns, context, expiryWarning);
+            : csr is not null ? new CertificateSource(csr.Inspection, csr.Write, csr.Next) : BootstrapCertificate.Resolve(certificate, ns, context, expiryWarning);
 
         Describe(status, inspection);
-        ServerCertificateWarnings.Set(conditions, inspection, expiryWarning, spec.SelfSigned is not null, context.Now);
+        status.Csr = csr?.Status;
+        ServerCertificateWarnings.Set(conditions, inspection, expiryWarning, flow, context.Now);
+        if (csr is not null)
+        {
+            CsrConditions.SetRenewal(conditions, inspection, csr.Status);
+        }
+
+        var pins = ServerCertificatePins.Publish(certificate, ns, status, conditions, inspection, csr?.Current, next, context.Lookup);
         if (!inspection.IsServable || inspection is not { Leaf: { } leaf, Chain: { } chain, Key: { } key })
         {
-            conditions.Set(ConditionTypes.Ready, false, inspection.Problems[0].Reason, string.Join(" ", inspection.Problems.Select(p => p.Message)));
+            var message = string.Join(" ", inspection.Problems.Select(p => p.Message));
+            conditions.Set(ConditionTypes.Ready, false, inspection.Problems[0].Reason, csr is null ? message : CsrConditions.WithNextStep(message, inspection));
             status.Conditions = conditions.Build();
-            return new ServerCertificateEvaluation(status, null, null);
+            return new ServerCertificateEvaluation(status, null, keySecret, pins);
         }
 
         var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
-        var kind = spec.SelfSigned is null ? "the certificate" : "a self-signed bootstrap certificate";
+        var kind = flow switch
+        {
+            CertificateFlow.SelfSigned => "a self-signed bootstrap certificate",
+            CertificateFlow.Csr => "the certificate signed for the operator's key",
+            _ => "the certificate",
+        };
         conditions.Set(ConditionTypes.Ready, true, ServerCertificateReasons.Valid,
             $"Serving {string.Join(", ", spec.Hostnames)} with {kind} for {Names.Of(leaf.SubjectName)}, valid until {TlsSecretInspector.Timestamp(notAfter)}.");
         status.Conditions = conditions.Build();
 
         var chainPem = PemBlock.Join(chain.Served.Select(c => new PemBlock(CertificateLabel, c.RawData)));
         var identity = new ServerIdentity(certificate.Metadata.Name, [.. spec.Hostnames], chainPem, key.ToPem(), notAfter);
-        return new ServerCertificateEvaluation(status, identity, bootstrap);
+        return new ServerCertificateEvaluation(status, identity, keySecret, pins);
     }
 
     private static TlsInspection FromSecret(string ns, string name, IReadOnlyList<string> hostnames, EvaluationContext context) =>

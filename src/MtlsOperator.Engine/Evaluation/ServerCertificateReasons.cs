@@ -26,6 +26,24 @@ public static class ServerCertificateReasons
     /// <summary>A served certificate that is not self-signed is signed with SHA-1, MD5 or weaker.</summary>
     public const string WeakSignature = "WeakSignature";
     public const string BootstrapPending = "BootstrapPending";
+
+    /// <summary>CSR flow: the request in status.csr.request waits for a CA to sign it and the certificate to be brought back.</summary>
+    public const string AwaitingSignedCertificate = "AwaitingSignedCertificate";
+
+    /// <summary>CSR flow: the certificate brought back is for none of the keys the operator generated (signed from another request).</summary>
+    public const string SignedForAnotherKey = "SignedForAnotherKey";
+
+    /// <summary>CSR flow: the certificate lacks an IP or email subjectAltName the request asked for.</summary>
+    public const string SubjectAltNameMissing = "SubjectAltNameMissing";
+
+    /// <summary>CSR flow: the key has not been generated yet (a listener read the ServerCertificate before its first reconcile).</summary>
+    public const string KeyPending = "KeyPending";
+
+    /// <summary>CSR flow (RenewalPending=True): the next key's request waits to be signed while the current certificate serves.</summary>
+    public const string RenewalRequested = "RenewalRequested";
+
+    /// <summary>CSR flow (RenewalPending=False): the served certificate is not due for renewal.</summary>
+    public const string RenewalNotDue = "RenewalNotDue";
     public const string OutputConflict = "OutputConflict";
 
     public const string ExpiringSoon = "ExpiringSoon";

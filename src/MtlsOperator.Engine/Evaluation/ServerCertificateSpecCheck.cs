@@ -2,6 +2,7 @@ using System.Globalization;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Pki.Keys;
+using MtlsOperator.Engine.SigningRequests;
 
 namespace MtlsOperator.Engine.Evaluation;
 
@@ -15,9 +16,10 @@ internal static class ServerCertificateSpecCheck
     {
         var spec = certificate.Spec;
         var problems = new List<string>();
-        if ((spec.SecretRef is null) == (spec.SelfSigned is null))
+        if ((spec.SecretRef is null ? 0 : 1) + (spec.SelfSigned is null ? 0 : 1) + (spec.Csr is null ? 0 : 1) != 1)
         {
-            problems.Add("Set exactly one of spec.secretRef (a kubernetes.io/tls Secret) or spec.selfSigned (a generated bootstrap certificate).");
+            problems.Add("Set exactly one of spec.secretRef (a kubernetes.io/tls Secret), spec.selfSigned (a generated bootstrap certificate) " +
+                "or spec.csr (a key the operator generates and a signing request for your CA).");
         }
 
         if (spec.SecretRef is { } reference && string.IsNullOrWhiteSpace(reference.Name))
@@ -38,10 +40,15 @@ internal static class ServerCertificateSpecCheck
                 problems.Add($"spec.selfSigned.validityDays {selfSigned.ValidityDays} must be between 1 and {MaxDays}.");
             }
 
-            if (selfSigned.KeyAlgorithm is { } algorithm && !KeyAlgorithm.All.Contains(algorithm))
+            if (selfSigned.KeyAlgorithm is { } algorithm && !KeyAlgorithm.IsKnown(algorithm))
             {
                 problems.Add($"spec.selfSigned.keyAlgorithm \"{algorithm}\" is not one of {string.Join(", ", KeyAlgorithm.All)}.");
             }
+        }
+
+        if (spec.Csr is { } csr)
+        {
+            problems.AddRange(CsrSpecCheck.Problems(csr, spec.Hostnames));
         }
 
         if (problems.Count > 0)

@@ -7,14 +7,14 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <summary>The warning conditions of a ServerCertificate (expiry, chain, self-signed, unused blocks); none of them changes <c>Ready</c>.</summary>
 internal static class ServerCertificateWarnings
 {
-    public static void Set(ConditionSet conditions, TlsInspection inspection, TimeSpan expiryWarning, bool bootstrap, DateTimeOffset now)
+    public static void Set(ConditionSet conditions, TlsInspection inspection, TimeSpan expiryWarning, CertificateFlow flow, DateTimeOffset now)
     {
         if (inspection is not { Leaf: { } leaf, Chain: { } chain })
         {
             return;
         }
 
-        SetExpiry(conditions, leaf.NotAfter, expiryWarning, bootstrap, now);
+        SetExpiry(conditions, leaf.NotAfter, expiryWarning, flow, now);
         if (chain.RootReached)
         {
             conditions.Set(ServerCertificateConditions.ChainComplete, true, ServerCertificateReasons.ChainComplete, chain.Path.Length == 1
@@ -31,7 +31,7 @@ internal static class ServerCertificateWarnings
 
         if (CertificatePaths.IsSelfSigned(leaf))
         {
-            var source = bootstrap ? "the generated bootstrap certificate" : "a self-signed certificate";
+            var source = flow == CertificateFlow.SelfSigned ? "the generated bootstrap certificate" : "a self-signed certificate";
             conditions.Set(ServerCertificateConditions.SelfSigned, true, ServerCertificateReasons.SelfSignedInUse,
                 $"The server presents {source}, which clients trust only if they pin it. Replace it with a CA-issued certificate: " +
                 "point spec.secretRef at a kubernetes.io/tls Secret (e.g. one cert-manager writes) instead of spec.selfSigned.");
@@ -49,12 +49,15 @@ internal static class ServerCertificateWarnings
         }
     }
 
-    private static void SetExpiry(ConditionSet conditions, DateTime notAfterLocal, TimeSpan expiryWarning, bool bootstrap, DateTimeOffset now)
+    private static void SetExpiry(ConditionSet conditions, DateTime notAfterLocal, TimeSpan expiryWarning, CertificateFlow flow, DateTimeOffset now)
     {
         var notAfter = new DateTimeOffset(notAfterLocal.ToUniversalTime());
-        var renew = bootstrap
-            ? "The operator renews the bootstrap certificate by itself."
-            : "Renew it: cert-manager does on its own schedule (check its Certificate); otherwise replace tls.crt and tls.key in the Secret.";
+        var renew = flow switch
+        {
+            CertificateFlow.SelfSigned => "The operator renews the bootstrap certificate by itself.",
+            CertificateFlow.Csr => "Have the CA sign status.csr.renewal.request (the next key's request) and bring the certificate back.",
+            _ => "Renew it: cert-manager does on its own schedule (check its Certificate); otherwise replace tls.crt and tls.key in the Secret.",
+        };
         if (now >= notAfter)
         {
             conditions.Set(ServerCertificateConditions.ExpiringSoon, true, ServerCertificateReasons.Expired,

@@ -38,12 +38,12 @@ public sealed class TrustEngine
         return result;
     }
 
-    /// <summary>Its bootstrap Secret's ownership is checked by the evaluator itself, since it also decides whether to reuse it.</summary>
+    /// <summary>Its key Secret's and pins ConfigMap's ownership is checked by the evaluator itself, since it also decides whether to reuse them.</summary>
     public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context)
     {
         var result = EvaluationGuard.Run(certificate, certificate.Status?.Conditions, context.Now,
             () => _certificates.Evaluate(certificate, context),
-            conditions => new ServerCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null, null));
+            conditions => new ServerCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null, null, null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
         return result;
@@ -69,7 +69,8 @@ public sealed class TrustEngine
         return result;
     }
 
-    /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: bootstrap certificates first, so listeners can use them.</summary>
+    /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: certificates first (their generated key
+    /// Secrets and pins ConfigMaps join the world), so listeners can use them.</summary>
     public RenderResult EvaluateAll(ResourceSnapshot snapshot, DateTimeOffset now)
     {
         var outputs = new List<IKubernetesObject<V1ObjectMeta>>();
@@ -81,10 +82,7 @@ public sealed class TrustEngine
             .ToList();
         foreach (var (_, result) in certificateResults)
         {
-            if (result.BootstrapSecret is { } s)
-            {
-                bootstrapped.Add(s);
-            }
+            bootstrapped.AddRange(result.Outputs);
         }
 
         var world = snapshot.With(bootstrapped);

@@ -81,7 +81,7 @@ internal sealed class RunCommand(TextWriter stderr)
             return ExitCodes.BadInput;
         }
 
-        if (Kubeconfig(o.Value("--kubeconfig")) is not { } config)
+        if (Kubeconfig(o.Value("--kubeconfig"), stderr) is not { } config)
         {
             return ExitCodes.BadInput;
         }
@@ -116,7 +116,7 @@ internal sealed class RunCommand(TextWriter stderr)
 
     /// <summary>The client configuration from <paramref name="path"/> (read as a bounded regular file) or the default places, or null
     /// after one line on stderr: a malformed kubeconfig is bad input, never a crash.</summary>
-    private KubernetesClientConfiguration? Kubeconfig(string? path)
+    internal static KubernetesClientConfiguration? Kubeconfig(string? path, TextWriter stderr)
     {
         try
         {

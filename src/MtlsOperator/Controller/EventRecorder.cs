@@ -11,6 +11,7 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
 {
     public const string Component = "mtls-operator";
     public const string ExpiringSoonCondition = "ExpiringSoon";
+    public const string RenewalPendingCondition = "RenewalPending";
 
     public async Task RecordTransitionsAsync(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition> after, CancellationToken cancellationToken)
     {
@@ -26,6 +27,13 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
         if (expiring is not null && !wasExpiring)
         {
             await EmitAsync(resource, "Warning", "CertificateExpiring", expiring.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        var renewal = after.FirstOrDefault(c => c.Type == RenewalPendingCondition && c.Status == "True");
+        var wasRenewing = before?.Any(c => c.Type == RenewalPendingCondition && c.Status == "True") ?? false;
+        if (renewal is not null && !wasRenewing)
+        {
+            await EmitAsync(resource, "Normal", renewal.Reason, renewal.Message, cancellationToken).ConfigureAwait(false);
         }
 
         var crlExpiring = after.FirstOrDefault(c => c.Type == ConditionTypes.CrlExpiringSoon && c.Status == "True");

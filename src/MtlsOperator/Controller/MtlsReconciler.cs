@@ -52,14 +52,18 @@ internal sealed class MtlsReconciler(
             return null;
         }
 
-        switch (outcome.Output)
+        // In order: a ServerCertificate's key Secret before its pins and status, which describe the keys it holds.
+        foreach (var output in outcome.Outputs)
         {
-            case V1Secret secret:
-                await outputs.ApplyAsync(secret, resource, cancellationToken).ConfigureAwait(false);
-                break;
-            case V1ConfigMap configMap:
-                await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false);
-                break;
+            switch (output)
+            {
+                case V1Secret secret:
+                    await outputs.ApplyAsync(secret, resource, cancellationToken).ConfigureAwait(false);
+                    break;
+                case V1ConfigMap configMap:
+                    await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
         }
 
         await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
@@ -77,8 +81,8 @@ internal sealed class MtlsReconciler(
         return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate((TimeSpan?)s_maxRecheck, Min);
     }
 
-    /// <summary>What one evaluation asks of the shell: an output to apply (if any), the status, and the moments worth a re-check.</summary>
-    private sealed record Outcome(object? Output, IReadOnlyList<V1Condition>? Before, object Status, IReadOnlyList<V1Condition> After, DateTime? Expiry, IReadOnlyList<DateTime?> RecheckAt);
+    /// <summary>What one evaluation asks of the shell: outputs to apply (in order), the status, and the moments worth a re-check.</summary>
+    private sealed record Outcome(IReadOnlyList<object> Outputs, IReadOnlyList<V1Condition>? Before, object Status, IReadOnlyList<V1Condition> After, DateTime? Expiry, IReadOnlyList<DateTime?> RecheckAt);
 
     private Outcome? Evaluate(IKubernetesObject<V1ObjectMeta> resource, EvaluationContext context)
     {
@@ -90,27 +94,30 @@ internal sealed class MtlsReconciler(
                 var crlWarning = TrustBundleEvaluator.CrlWarningOf(bundle.Spec);
                 // A CRL entering its warning window, and passing nextUpdate, are both worth a look although nothing is written.
                 DateTime?[] crlMoments = [.. r.Status.Crls.SelectMany(c => new[] { c.NextUpdate - crlWarning, c.NextUpdate })];
-                return new(r.Output, bundle.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.EarliestExpiry, [r.Status.EarliestExpiry, .. crlMoments]);
+                return new(Some(r.Output), bundle.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.EarliestExpiry, [r.Status.EarliestExpiry, .. crlMoments]);
             }
 
             case ServerCertificate certificate:
             {
                 var r = engine.Evaluate(certificate, context);
                 var warning = TimeSpan.FromDays(certificate.Spec.ExpiryWarningDays ?? EvaluationContext.DefaultExpiryWarning.TotalDays);
-                return new(r.BootstrapSecret, certificate.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter, [r.Status.NotAfter - warning, r.Status.NotAfter]);
+                // Renewal (bootstrap, CSR flow) starts within the warning window but no earlier than two thirds into the lifetime.
+                var lead = r.Status.NotBefore is { } from && r.Status.NotAfter is { } to && (to - from) / 3 < warning ? (to - from) / 3 : warning;
+                return new([.. r.Outputs], certificate.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter,
+                    [r.Status.NotAfter - warning, r.Status.NotAfter - lead, r.Status.NotAfter]);
             }
 
             case ClientAuthPolicy policy:
             {
                 var r = engine.Evaluate(policy, context);
-                return new(null, policy.Status?.Conditions, r.Status, r.Status.Conditions, null, []);
+                return new([], policy.Status?.Conditions, r.Status, r.Status.Conditions, null, []);
             }
 
             case MtlsListener listener:
             {
                 var r = engine.Evaluate(listener, context);
                 Engine.Rollout.ListenerRollout.Apply(listener, r.Status, podsOf(listener.Metadata.NamespaceProperty, listener.Metadata.Name), context.Now);
-                return new(r.Output, listener.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.Expires, [r.Status.Expires]);
+                return new(Some(r.Output), listener.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.Expires, [r.Status.Expires]);
             }
 
             default:
@@ -138,6 +145,8 @@ internal sealed class MtlsReconciler(
         var wait = new DateTimeOffset(DateTime.SpecifyKind(m, DateTimeKind.Utc)) - now;
         return wait <= TimeSpan.Zero ? s_maxRecheck : (wait < s_maxRecheck ? wait + TimeSpan.FromSeconds(1) : s_maxRecheck);
     }
+
+    private static IReadOnlyList<object> Some(object? output) => output is null ? [] : [output];
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a < b ? a : b);
 }

@@ -24,7 +24,7 @@ public sealed class BootstrapCertificateTests
 
         var result = Run(certificate, Now, allowGeneration: true);
 
-        var secret = result.BootstrapSecret!;
+        var secret = result.KeySecret!;
         Assert.Equal("web-bootstrap-tls", secret.Metadata.Name);
         Assert.Equal(Namespace, secret.Metadata.NamespaceProperty);
         Assert.Equal("kubernetes.io/tls", secret.Type);
@@ -43,7 +43,7 @@ public sealed class BootstrapCertificateTests
     {
         var result = Run(SelfSigned(["api.example.com", "www.example.com"], validityDays: 20), Now, allowGeneration: true);
 
-        var leaf = CertificateOf(result.BootstrapSecret!);
+        var leaf = CertificateOf(result.KeySecret!);
         Assert.Equal("CN=api.example.com", result.Status.Subject);
         Assert.Equal(["api.example.com", "www.example.com"], result.Status.DnsNames);
         Assert.Equal(KeyAlgorithm.EcdsaP256, KeyAlgorithm.Of(leaf));
@@ -65,7 +65,7 @@ public sealed class BootstrapCertificateTests
 
     [Fact]
     public void Without_an_owner_uid_the_secret_has_no_owner_reference() =>
-        Assert.Null(Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true).BootstrapSecret!.Metadata.OwnerReferences);
+        Assert.Null(Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true).KeySecret!.Metadata.OwnerReferences);
 
     [Fact]
     public void Existing_fitting_secret_is_reused_without_a_write()
@@ -73,9 +73,9 @@ public sealed class BootstrapCertificateTests
         var certificate = SelfSigned(["api.example.com"]);
         var first = Run(certificate, Now, allowGeneration: true);
 
-        var second = Run(certificate, Now.AddDays(1), allowGeneration: true, first.BootstrapSecret!);
+        var second = Run(certificate, Now.AddDays(1), allowGeneration: true, first.KeySecret!);
 
-        Assert.Null(second.BootstrapSecret);
+        Assert.Null(second.KeySecret);
         Assert.Equal(first.Identity!.ChainPem, second.Identity!.ChainPem);
         Assert.Equal("True", Ready(second).Status);
     }
@@ -85,9 +85,9 @@ public sealed class BootstrapCertificateTests
     {
         var first = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true);
 
-        var second = Run(SelfSigned(["api.example.com", "new.example.com"]), Now, allowGeneration: true, first.BootstrapSecret!);
+        var second = Run(SelfSigned(["api.example.com", "new.example.com"]), Now, allowGeneration: true, first.KeySecret!);
 
-        Assert.Equal(["api.example.com", "new.example.com"], PresentedNames.Of(CertificateOf(second.BootstrapSecret!)).DnsNames.ToArray());
+        Assert.Equal(["api.example.com", "new.example.com"], PresentedNames.Of(CertificateOf(second.KeySecret!)).DnsNames.ToArray());
     }
 
     [Fact]
@@ -95,9 +95,9 @@ public sealed class BootstrapCertificateTests
     {
         var first = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true);
 
-        var second = Run(SelfSigned(["api.example.com"], KeyAlgorithm.EcdsaP384), Now, allowGeneration: true, first.BootstrapSecret!);
+        var second = Run(SelfSigned(["api.example.com"], KeyAlgorithm.EcdsaP384), Now, allowGeneration: true, first.KeySecret!);
 
-        Assert.Equal(KeyAlgorithm.EcdsaP384, KeyAlgorithm.Of(CertificateOf(second.BootstrapSecret!)));
+        Assert.Equal(KeyAlgorithm.EcdsaP384, KeyAlgorithm.Of(CertificateOf(second.KeySecret!)));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class BootstrapCertificateTests
     {
         var result = Run(SelfSigned(["api.example.com"], KeyAlgorithm.Rsa2048), Now, allowGeneration: true);
 
-        Assert.Equal(KeyAlgorithm.Rsa2048, KeyAlgorithm.Of(CertificateOf(result.BootstrapSecret!)));
+        Assert.Equal(KeyAlgorithm.Rsa2048, KeyAlgorithm.Of(CertificateOf(result.KeySecret!)));
     }
 
     [Fact]
@@ -114,10 +114,10 @@ public sealed class BootstrapCertificateTests
         var first = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true);
 
         var later = Now.AddDays(61);
-        var renewed = Run(SelfSigned(["api.example.com"]), later, allowGeneration: true, first.BootstrapSecret!);
+        var renewed = Run(SelfSigned(["api.example.com"]), later, allowGeneration: true, first.KeySecret!);
 
-        Assert.NotNull(renewed.BootstrapSecret);
-        Assert.Equal(later.AddDays(90).UtcDateTime, CertificateOf(renewed.BootstrapSecret!).NotAfter.ToUniversalTime(), TimeSpan.FromSeconds(1));
+        Assert.NotNull(renewed.KeySecret);
+        Assert.Equal(later.AddDays(90).UtcDateTime, CertificateOf(renewed.KeySecret!).NotAfter.ToUniversalTime(), TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -126,11 +126,11 @@ public sealed class BootstrapCertificateTests
         var certificate = SelfSigned(["api.example.com"], validityDays: 9);
         var first = Run(certificate, Now, allowGeneration: true);
 
-        var again = Run(certificate, Now.AddDays(5), allowGeneration: true, first.BootstrapSecret!);
-        var due = Run(certificate, Now.AddDays(7), allowGeneration: true, first.BootstrapSecret!);
+        var again = Run(certificate, Now.AddDays(5), allowGeneration: true, first.KeySecret!);
+        var due = Run(certificate, Now.AddDays(7), allowGeneration: true, first.KeySecret!);
 
-        Assert.Null(again.BootstrapSecret);
-        Assert.NotNull(due.BootstrapSecret);
+        Assert.Null(again.KeySecret);
+        Assert.NotNull(due.KeySecret);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class BootstrapCertificateTests
         Assert.Equal(("False", ServerCertificateReasons.BootstrapPending), (ready.Status, ready.Reason));
         Assert.Contains("web-bootstrap-tls has not been generated yet", ready.Message, StringComparison.Ordinal);
         Assert.Null(result.Identity);
-        Assert.Null(result.BootstrapSecret);
+        Assert.Null(result.KeySecret);
     }
 
     [Fact]
@@ -150,10 +150,10 @@ public sealed class BootstrapCertificateTests
     {
         var first = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true);
 
-        var result = Run(SelfSigned(["api.example.com"]), Now.AddDays(80), allowGeneration: false, first.BootstrapSecret!);
+        var result = Run(SelfSigned(["api.example.com"]), Now.AddDays(80), allowGeneration: false, first.KeySecret!);
 
         Assert.Equal("True", Ready(result).Status);
-        Assert.Null(result.BootstrapSecret);
+        Assert.Null(result.KeySecret);
         Assert.Equal("True", Condition(result, ServerCertificateConditions.ExpiringSoon).Status);
     }
 
@@ -162,7 +162,7 @@ public sealed class BootstrapCertificateTests
     {
         var first = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true);
 
-        var result = Run(SelfSigned(["other.example.com"]), Now, allowGeneration: false, first.BootstrapSecret!);
+        var result = Run(SelfSigned(["other.example.com"]), Now, allowGeneration: false, first.KeySecret!);
 
         Assert.Equal(ServerCertificateReasons.BootstrapPending, Ready(result).Reason);
         Assert.Contains("no longer fits (HostnameMismatch)", Ready(result).Message, StringComparison.Ordinal);
@@ -177,6 +177,6 @@ public sealed class BootstrapCertificateTests
         var result = Run(SelfSigned(["api.example.com"]), Now, allowGeneration: true, foreign);
 
         Assert.Equal(("False", ServerCertificateReasons.OutputConflict), (Ready(result).Status, Ready(result).Reason));
-        Assert.Null(result.BootstrapSecret);
+        Assert.Null(result.KeySecret);
     }
 }

@@ -239,7 +239,7 @@ public sealed class MtlsListenerEvaluatorTests
     private ServerCertificateEvaluation EvaluateCertificate(ServerCertificate certificate, EvaluationContext context)
     {
         Assert.False(context.AllowBootstrapGeneration);
-        return new(new ServerCertificateStatus(), _identities.GetValueOrDefault(certificate.Metadata.Name), null);
+        return new(new ServerCertificateStatus(), _identities.GetValueOrDefault(certificate.Metadata.Name), null, null);
     }
 
     private ClientAuthPolicyEvaluation EvaluatePolicy(ClientAuthPolicy policy, EvaluationContext context) =>

@@ -31,7 +31,7 @@ public sealed class ServerCertificateEvaluatorTests
         }
 
         Assert.Null(result.Identity);
-        Assert.Null(result.BootstrapSecret);
+        Assert.Null(result.KeySecret);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class ServerCertificateEvaluatorTests
         Assert.Equal(new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), result.Identity.NotAfter);
         Assert.Equal("True", Condition(result, ServerCertificateConditions.ChainComplete).Status);
         Assert.Equal("False", Condition(result, ServerCertificateConditions.SelfSigned).Status);
-        Assert.Null(result.BootstrapSecret);
+        Assert.Null(result.KeySecret);
     }
 
     [Fact]

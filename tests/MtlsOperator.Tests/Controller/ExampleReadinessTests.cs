@@ -10,6 +10,7 @@ public sealed class ExampleReadinessTests
         "03-partner-two-way-ssl",
         "04-multi-tenant-sni",
         "05-self-signed-bootstrap",
+        "07-csr-flow",
     };
 
     [Theory]

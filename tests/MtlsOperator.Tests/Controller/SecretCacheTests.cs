@@ -21,7 +21,8 @@ public sealed class SecretCacheTests
 
         var cache = host.Cache!;
         Assert.Equal(["apps/agent-mtls", "apps/agent-tls"], cache.Secrets.Cache.List().Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Order());
-        Assert.Equal(["apps/corp-ca"], cache.ConfigMaps.Cache.List().Select(c => $"{c.Metadata.NamespaceProperty}/{c.Metadata.Name}"));
+        // The bundle's CA ConfigMap and the ServerCertificate's pins, both the operator's own.
+        Assert.Equal(["apps/agent-pins", "apps/corp-ca"], cache.ConfigMaps.Cache.List().Select(c => $"{c.Metadata.NamespaceProperty}/{c.Metadata.Name}").Order());
     }
 
     private static async Task CreateUnrelatedAsync(OperatorFixture fx, string prefix, int count)

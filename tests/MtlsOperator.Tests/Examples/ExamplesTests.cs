@@ -191,6 +191,47 @@ public sealed class ExamplesTests
     }
 
     [Fact]
+    public void Csr_example_serves_the_certificate_the_corporate_ca_signed_for_the_operators_key_with_its_chain()
+    {
+        var example = RenderedExample.Of("07-csr-flow");
+        var keys = example.Input("operator-secrets.yaml").Single(d => (string?)d["metadata"]!["name"] == "payments-api-csr-key");
+        var key = MtlsOperator.Engine.Pki.Keys.PrivateKey.Read((string)keys["stringData"]!["tls.key"]!)!;
+
+        Assert.True(example.Exit == 0, example.NotReadySummary());
+        var served = RenderedExample.Certificates(example.SecretFiles("payments-api-mtls")["tls.crt"]);
+        Assert.Equal(["CN=Example Corp Issuing CA, O=Example Corp, C=US"], served.Skip(1).Select(c => c.Subject));
+        Assert.True(key.Owns(served[0].PublicKey.ExportSubjectPublicKeyInfo()));
+        Assert.Equal(["payments.example.com", "api.payments.example.com"], DnsNames(served[0]));
+        var status = example.Get("ServerCertificate", "payments-api")["status"]!;
+        Assert.Equal((string?)keys["stringData"]!["tls.csr"], (string?)status["csr"]!["request"]);
+        Assert.Equal([key.SpkiSha256, MtlsOperator.Engine.Pki.Keys.PrivateKey.Read((string)keys["stringData"]!["next.key"]!)!.SpkiSha256],
+            status["pins"]!.AsArray().Select(p => (string)p!["spkiSha256"]!));
+        Assert.Contains("emailAddress=pki-team@example.com", served[0].Subject.Replace("E=", "emailAddress=", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Csr_example_without_the_signed_certificate_awaits_it_and_the_listener_renders_nothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("csr-example-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(ExampleFolders.PathOf("07-csr-flow"), "mtls.yaml"), Path.Combine(folder, "mtls.yaml"));
+            File.Copy(Path.Combine(ExampleFolders.PathOf("07-csr-flow"), "pki-secrets.yaml"), Path.Combine(folder, "pki-secrets.yaml"));
+
+            var example = RenderedExample.Render(folder);
+
+            Assert.Equal(1, example.Exit);
+            Assert.Equal("AwaitingSignedCertificate", (string?)example.Ready("ServerCertificate", "payments-api")["reason"]);
+            Assert.Contains("BEGIN CERTIFICATE REQUEST", (string?)example.Get("ServerCertificate", "payments-api")["status"]!["csr"]!["request"], StringComparison.Ordinal);
+            Assert.Null(example.Find("Secret", "payments-api-mtls"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Broken_pin_blocks_the_listener_and_names_the_entry()
     {
         var example = RenderedExample.Of("06-broken-pin-in-wrong-field");
