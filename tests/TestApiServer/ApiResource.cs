@@ -48,6 +48,9 @@ public sealed record ApiResource(string Group, string Version, string Plural, st
     /// <summary>admissionregistration.k8s.io/v1 MutatingWebhookConfiguration (cluster-scoped; stored, never called).</summary>
     public static ApiResource MutatingWebhookConfigurations { get; } = new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false, false, false);
 
+    /// <summary>certificates.k8s.io/v1 CertificateSigningRequest (cluster-scoped, with status; nothing approves or signs them: tests do).</summary>
+    public static ApiResource CertificateSigningRequests { get; } = new("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", false, true, false);
+
     /// <summary>The built-in kinds every server serves from the start.</summary>
-    public static IReadOnlyList<ApiResource> BuiltIns { get; } = [Secrets, ConfigMaps, CoreEvents, Namespaces, Leases, Events, Pods, MutatingWebhookConfigurations];
+    public static IReadOnlyList<ApiResource> BuiltIns { get; } = [Secrets, ConfigMaps, CoreEvents, Namespaces, Leases, Events, Pods, MutatingWebhookConfigurations, CertificateSigningRequests];
 }

@@ -7,6 +7,10 @@ namespace MtlsOperator.Engine.Evaluation;
 /// (true when evaluating a ServerCertificate itself; false when a listener merely consumes one).</param>
 public sealed record EvaluationContext(IResourceLookup Lookup, DateTimeOffset Now, bool AllowBootstrapGeneration = true)
 {
+    /// <summary>Signers the controller may submit Kubernetes CertificateSigningRequests to (spec.csr.signingRequest); null allows any
+    /// (offline render, which shows what the controller would do once allowed).</summary>
+    public IReadOnlySet<string>? AllowedSigners { get; init; }
+
     /// <summary>Default window before expiry in which a certificate is reported as expiring soon.</summary>
     public static readonly TimeSpan DefaultExpiryWarning = TimeSpan.FromDays(30);
 }

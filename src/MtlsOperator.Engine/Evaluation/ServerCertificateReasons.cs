@@ -36,6 +36,9 @@ public static class ServerCertificateReasons
     /// <summary>CSR flow: the certificate lacks an IP or email subjectAltName the request asked for.</summary>
     public const string SubjectAltNameMissing = "SubjectAltNameMissing";
 
+    /// <summary>CSR flow: spec.csr.signingRequest names a signer the operator is not allowed to submit to.</summary>
+    public const string SignerNotAllowed = "SignerNotAllowed";
+
     /// <summary>CSR flow: the key has not been generated yet (a listener read the ServerCertificate before its first reconcile).</summary>
     public const string KeyPending = "KeyPending";
 

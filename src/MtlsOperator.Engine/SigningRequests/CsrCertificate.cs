@@ -98,11 +98,14 @@ internal static class CsrCertificate
             nextRequest = SigningRequestPem.Fits(nextRequest, next, content) ? nextRequest! : SigningRequestPem.Build(next, content);
         }
 
-        var keys = next is null ? null : new CsrKeys(current, currentRequest, next, nextRequest!, stored.Certificate);
+        // Only the CertificateSigningRequest path stores the certificate itself (the API server deletes issued CSR objects after an hour).
+        var keys = next is null ? null : new CsrKeys(current, currentRequest, next, nextRequest!, csr.SigningRequest is null ? null : stored.Certificate);
         var write = keys is not null && context.AllowBootstrapGeneration && !keys.StoredIn(existing) ? keys.ToSecret(certificate, ns) : null;
 
+        var submitted = csr.SigningRequest is { } signingRequest && (context.AllowedSigners?.Contains(signingRequest.SignerName) ?? true);
         inspection ??= signed switch
         {
+            { Bytes: null } when csr.SigningRequest is { } refused && !submitted => TlsInspection.Failed(SignerNotAllowed(refused.SignerName)),
             { Problem: { } problem } => TlsInspection.Failed(problem),
             { Bytes: null } => TlsInspection.Failed(Awaiting(certificate, ns, csr, signed.Missing)),
             _ when forCurrent => Inspect(signed, current, spec, context.Now),
@@ -114,11 +117,18 @@ internal static class CsrCertificate
             Request = currentRequest,
             KeyAlgorithm = current.Algorithm,
             KeySecretName = name,
+            // Submitted until a certificate for it serves; afterwards only a renewal is submitted.
+            SigningRequestName = submitted && !inspection.IsServable ? KubernetesSigningRequest.NameFor(ns, certificate.Metadata.Name, currentRequest) : null,
         };
         if (inspection is { IsServable: true, Leaf: { } leaf } && next is not null && nextRequest is not null
             && (RenewalWindow.IsDue(leaf, expiryWarning, context.Now) || current.Algorithm != algorithm))
         {
-            status.Renewal = new CsrRenewalStatus { Request = nextRequest, CurrentNotAfter = leaf.NotAfter.ToUniversalTime() };
+            status.Renewal = new CsrRenewalStatus
+            {
+                Request = nextRequest,
+                CurrentNotAfter = leaf.NotAfter.ToUniversalTime(),
+                SigningRequestName = submitted ? KubernetesSigningRequest.NameFor(ns, certificate.Metadata.Name, nextRequest) : null,
+            };
         }
 
         return new CsrResolution(inspection, write, status, current, next);
@@ -144,6 +154,11 @@ internal static class CsrCertificate
             $"kubectl get servercertificate {name} -n {ns} -o jsonpath='{{.status.csr.request}}'). {bring} " +
             "The private key stays in the operator's Secret; the certificate is checked against it, the hostnames and the usages before it is served.");
     }
+
+    private static CertificateProblem SignerNotAllowed(string signer) => new(ServerCertificateReasons.SignerNotAllowed,
+        $"The operator is not allowed to submit CertificateSigningRequests to signer {signer}: it submits only to the signers an " +
+        "administrator listed (chart value signingRequests.signerNames, flag --signing-request-signers). Ask for it to be listed, or have " +
+        "the CA sign status.csr.request and bring the certificate through spec.csr.certificate instead.");
 
     private static TlsInspection Inspect(SignedSource signed, PrivateKey key, ServerCertificateSpec spec, DateTimeOffset now)
     {

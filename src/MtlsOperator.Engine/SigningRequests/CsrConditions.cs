@@ -31,7 +31,7 @@ internal static class CsrConditions
     /// <summary>A refusal's message with what to do next, unless it says so already.</summary>
     public static string WithNextStep(string message, TlsInspection inspection) =>
         inspection.Problems[0].Reason is ServerCertificateReasons.AwaitingSignedCertificate or ServerCertificateReasons.SignedForAnotherKey
-            or ServerCertificateReasons.KeyPending or ServerCertificateReasons.OutputConflict
+            or ServerCertificateReasons.KeyPending or ServerCertificateReasons.OutputConflict or ServerCertificateReasons.SignerNotAllowed
             ? message
             : message + " The certificate was not taken; the last good one stays in the listeners. Have the CA sign status.csr.request " +
               "(or status.csr.renewal.request) again with what is missing, and bring the new certificate.";

@@ -20,7 +20,7 @@ internal sealed record CsrKeys(PrivateKey Current, string CurrentRequest, Privat
     public const string CurrentRequestData = "tls.csr";
     public const string NextKeyData = "next.key";
     public const string NextRequestData = "next.csr";
-    public const string CertificateData = "tls.crt";
+    public const string CertificateData = KubernetesSigningRequest.StoredCertificateKey;
 
     /// <summary>Name of the Secret the keys live in.</summary>
     public static string SecretName(ServerCertificate certificate) => certificate.Metadata.Name + ResourceReferences.CsrKeySecretSuffix;

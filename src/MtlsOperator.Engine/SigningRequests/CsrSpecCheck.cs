@@ -13,9 +13,6 @@ internal static partial class CsrSpecCheck
     private static readonly string[] s_builtInSigners =
         ["kubernetes.io/kube-apiserver-client", "kubernetes.io/kube-apiserver-client-kubelet", "kubernetes.io/kubelet-serving", "kubernetes.io/legacy-unknown"];
 
-    /// <summary>Whether the controller submits Kubernetes CertificateSigningRequests (spec.csr.signingRequest).</summary>
-    private const bool SigningRequestsSupported = false;
-
     /// <summary>Every problem of <paramref name="csr"/>, each a sentence naming the field and what to change.</summary>
     public static IEnumerable<string> Problems(CsrSpec csr, IReadOnlyList<string> hostnames)
     {
@@ -85,12 +82,6 @@ internal static partial class CsrSpecCheck
         if (csr.Certificate is not null && csr.SigningRequest is not null)
         {
             yield return "Set at most one of spec.csr.certificate (you bring the signed certificate) or spec.csr.signingRequest (a Kubernetes signer returns it).";
-        }
-
-        if (csr.SigningRequest is not null && !SigningRequestsSupported)
-        {
-            yield return "spec.csr.signingRequest (a Kubernetes CertificateSigningRequest) is not supported by this operator version yet; " +
-                "bring the signed certificate through spec.csr.certificate instead.";
         }
 
         if (csr.SigningRequest is { } request)

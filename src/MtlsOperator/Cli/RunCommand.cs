@@ -10,7 +10,7 @@ namespace MtlsOperator.Cli;
 internal sealed class RunCommand(TextWriter stderr)
 {
     public const string Usage = """
-        usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--health-port 8080] [--workers 2]
+        usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--signing-request-signers a/b,c/d] [--health-port 8080] [--workers 2]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
                                  [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s]
                                  [--log-level trace|debug|info|warning|error]
@@ -18,6 +18,7 @@ internal sealed class RunCommand(TextWriter stderr)
                                  [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
                                  [--sidecar-pull-policy POLICY] [--sidecar-status-port PORT]
           --namespaces   watch only these namespaces (default: all)
+          --signing-request-signers a/b,c/d   signers spec.csr.signingRequest may submit Kubernetes CertificateSigningRequests to (default: none)
           --health-port  port of /healthz, /readyz and /metrics (default 8080)
           --leader-elect hold a Lease so only one replica reconciles (default true); lease namespace defaults to
                          $POD_NAMESPACE, identity to $POD_NAME
@@ -35,7 +36,7 @@ internal sealed class RunCommand(TextWriter stderr)
 
     public int Run(IReadOnlyList<string> args)
     {
-        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period",
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period",
             "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
@@ -58,6 +59,7 @@ internal sealed class RunCommand(TextWriter stderr)
             options = defaults with
             {
                 Namespaces = (o.Value("--namespaces") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                SigningRequestSigners = (o.Value("--signing-request-signers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 HealthPort = o.Value("--health-port") is { } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : defaults.HealthPort,
                 Workers = o.Value("--workers") is { } w ? int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : defaults.Workers,
                 LeaderElection = o.Value("--leader-elect") is not { } le || bool.Parse(le),

@@ -31,13 +31,16 @@ internal sealed class ControllerRun
         _logger = loggers.CreateLogger("controller");
         Cache = new ClusterCache(client, options, _references, loggers, time);
         Sidecars = new Rollout.SidecarStatusPoller(Cache.Pods, options.SidecarPollTimeout, options.SidecarPollPeriod, options.SidecarPollConcurrency, Enqueue, time, loggers.CreateLogger("rollout"));
+        var events = new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events"));
         _reconciler = new MtlsReconciler(
             Cache,
             _references,
             new TrustEngine(),
             new OutputWriter(client, Cache, loggers.CreateLogger("outputs")),
             new StatusWriter(client),
-            new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events")),
+            events,
+            new SigningRequestSync(client, Cache, events, options.SigningRequestPollPeriod, loggers.CreateLogger("signing-requests")),
+            options.SigningRequestSigners.ToHashSet(StringComparer.Ordinal),
             metrics,
             time,
             EnqueueDependents,

@@ -44,6 +44,10 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
         }
     }
 
+    /// <summary>Records one Event the caller decided is a transition (e.g. a CertificateSigningRequest denied).</summary>
+    public Task RecordAsync(IKubernetesObject<V1ObjectMeta> resource, string type, string reason, string message, CancellationToken cancellationToken) =>
+        EmitAsync(resource, type, reason, message, cancellationToken);
+
     private async Task EmitAsync(IKubernetesObject<V1ObjectMeta> resource, string type, string reason, string message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -15,6 +15,8 @@ internal sealed class MtlsReconciler(
     OutputWriter outputs,
     StatusWriter statuses,
     EventRecorder events,
+    SigningRequestSync signingRequests,
+    IReadOnlySet<string> allowedSigners,
     OperatorMetrics metrics,
     TimeProvider time,
     Action<ResourceKey> fetchedFromServer,
@@ -45,7 +47,7 @@ internal sealed class MtlsReconciler(
             fetchedFromServer(fetched);
         }
 
-        var context = new EvaluationContext(cache, time.GetUtcNow());
+        var context = new EvaluationContext(cache, time.GetUtcNow()) { AllowedSigners = allowedSigners };
         if (Evaluate(resource, context) is not { } outcome)
         {
             logger.LogWarning("No reconciler for {Key}", key);
@@ -78,7 +80,11 @@ internal sealed class MtlsReconciler(
             metrics.RecordCrls(key, bundleStatus.Crls);
         }
 
-        return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate((TimeSpan?)s_maxRecheck, Min);
+        // Kubernetes CertificateSigningRequests are cluster-scoped and not watched: a pending one is read again after a while.
+        var poll = resource is ServerCertificate certificate && outcome.Status is ServerCertificateStatus certificateStatus
+            ? await signingRequests.SyncAsync(certificate, certificateStatus, cancellationToken).ConfigureAwait(false)
+            : null;
+        return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate(Min(s_maxRecheck, poll), Min);
     }
 
     /// <summary>What one evaluation asks of the shell: outputs to apply (in order), the status, and the moments worth a re-check.</summary>

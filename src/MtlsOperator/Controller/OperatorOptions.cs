@@ -54,6 +54,13 @@ public sealed record OperatorOptions
     /// <summary>The mutating admission webhook this operator serves; null serves none.</summary>
     public Webhook.WebhookOptions? Webhook { get; init; }
 
+    /// <summary>Signers spec.csr.signingRequest may name (an allowlist: the operator's identity must not let every namespace
+    /// request certificates from every signer); empty submits none (ServerCertificates naming one are SignerNotAllowed).</summary>
+    public IReadOnlyList<string> SigningRequestSigners { get; init; } = [];
+
+    /// <summary>How often a submitted Kubernetes CertificateSigningRequest (spec.csr.signingRequest) is read while it is pending.</summary>
+    public TimeSpan SigningRequestPollPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A watch silent for this long (no event, no bookmark) is restarted.</summary>
     public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromMinutes(5.5);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using TestPki;
@@ -129,69 +128,45 @@ public static class ListenerManifests
             yaml.Append("  forwardClientCertificate: true\n");
         }
 
-        WritePins(yaml, scenario.Pins, "  ");
-        WriteRules(yaml, scenario.Rules, "  ");
-        if (!scenario.Paths.IsEmpty)
+        if (!scenario.Pins.IsEmpty)
         {
-            yaml.Append("  paths:\n");
-            foreach (var path in scenario.Paths)
+            yaml.Append("  pins:\n");
+            foreach (var pin in scenario.Pins)
             {
-                yaml.Append("    - prefix: ").Append(Quote(path.Prefix)).Append('\n');
-                WritePins(yaml, path.Pins, "      ");
-                WriteRules(yaml, path.Rules, "      ");
-            }
-        }
-    }
-
-    private static void WritePins(StringBuilder yaml, ImmutableArray<ScenarioPin> pins, string indent)
-    {
-        if (pins.IsEmpty)
-        {
-            return;
-        }
-
-        yaml.Append(indent).Append("pins:\n");
-        foreach (var pin in pins)
-        {
-            var prints = Engine.Pki.CertificateFingerprints.Of(pin.Client);
-            var item = indent + "  - ";
-            switch (pin.Form)
-            {
-                case PinForm.Sha1:
-                    // The spelling of certificate consoles: uppercase with colons; the operator normalizes it.
-                    yaml.Append(item).Append("sha1: ").Append(Quote(Engine.Pki.CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
-                    break;
-                case PinForm.Sha256:
-                    yaml.Append(item).Append("sha256: ").Append(prints.Sha256).Append('\n');
-                    break;
-                case PinForm.SpkiSha256:
-                    yaml.Append(item).Append("spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
-                    break;
-                default:
-                    yaml.Append(item).Append("certificate:\n");
-                    Block(yaml, indent + "      inline", PemExport.Certificate(pin.Client));
-                    break;
-            }
-        }
-    }
-
-    private static void WriteRules(StringBuilder yaml, ImmutableArray<Engine.Policy.ClientMatchRule> rules, string indent)
-    {
-        if (rules.IsEmpty)
-        {
-            return;
-        }
-
-        yaml.Append(indent).Append("rules:\n");
-        foreach (var rule in rules)
-        {
-            var prefix = indent + "  - ";
-            foreach (var (field, value) in new[] { ("issuer", rule.Issuer), ("subject", rule.Subject), ("dnsName", rule.DnsName), ("uri", rule.Uri) })
-            {
-                if (value is not null)
+                var prints = Engine.Pki.CertificateFingerprints.Of(pin.Client);
+                switch (pin.Form)
                 {
-                    yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
-                    prefix = indent + "    ";
+                    case PinForm.Sha1:
+                        // The spelling of certificate consoles: uppercase with colons; the operator normalizes it.
+                        yaml.Append("    - sha1: ").Append(Quote(Engine.Pki.CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
+                        break;
+                    case PinForm.Sha256:
+                        yaml.Append("    - sha256: ").Append(prints.Sha256).Append('\n');
+                        break;
+                    case PinForm.SpkiSha256:
+                        yaml.Append("    - spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
+                        break;
+                    default:
+                        yaml.Append("    - certificate:\n");
+                        Block(yaml, "        inline", PemExport.Certificate(pin.Client));
+                        break;
+                }
+            }
+        }
+
+        if (!scenario.Rules.IsEmpty)
+        {
+            yaml.Append("  rules:\n");
+            foreach (var rule in scenario.Rules)
+            {
+                var prefix = "    - ";
+                foreach (var (field, value) in new[] { ("issuer", rule.Issuer), ("subject", rule.Subject), ("dnsName", rule.DnsName), ("uri", rule.Uri) })
+                {
+                    if (value is not null)
+                    {
+                        yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
+                        prefix = "      ";
+                    }
                 }
             }
         }

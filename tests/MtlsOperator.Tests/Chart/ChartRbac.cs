@@ -62,6 +62,12 @@ internal static class ChartRbac
         RequireBinding(webhookFile, Single(webhookFile, "RoleBinding"), "Role", (string)webhookRole["metadata"]!["name"]!, ".");
         grants.Add(new RbacGrant("webhook ClusterRole", null, Rules(webhookClusterRole, webhookFile)));
         grants.Add(new RbacGrant("webhook Role", releaseNamespace, Rules(webhookRole, webhookFile)));
+
+        // signingRequests.signerNames: Kubernetes CertificateSigningRequests (cluster-scoped) for spec.csr.signingRequest.
+        var signingFile = HelmChart.Template("templates/signing-requests-rbac.yaml");
+        var signingClusterRole = Single(signingFile, "ClusterRole");
+        RequireBinding(signingFile, Single(signingFile, "ClusterRoleBinding"), "ClusterRole", (string)signingClusterRole["metadata"]!["name"]!, ".");
+        grants.Add(new RbacGrant("signing-requests ClusterRole", null, Rules(signingClusterRole)));
         return grants;
     }
 

@@ -17,6 +17,9 @@ internal static class OperatorApiCalls
 
         /// <summary>The webhook's MutatingWebhookConfiguration (cluster-scoped), by name.</summary>
         WebhookConfiguration,
+
+        /// <summary>A cluster-scoped object of any name (CertificateSigningRequests).</summary>
+        Cluster,
     }
 
     public static IReadOnlyList<(string Group, string Resource, string Verb, Scope Scope, string MadeBy)> All { get; } = Build();
@@ -67,6 +70,10 @@ internal static class OperatorApiCalls
         calls.Add(("", "secrets", "update", Scope.WebhookSecret, "Webhook/WebhookCertificateRotator.cs ReplaceNamespacedSecretAsync (rotation)"));
         calls.Add(("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get", Scope.WebhookConfiguration, "Webhook/WebhookCertificateRotator.cs ReadMutatingWebhookConfigurationAsync"));
         calls.Add(("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "patch", Scope.WebhookConfiguration, "Webhook/WebhookCertificateRotator.cs PatchMutatingWebhookConfigurationAsync (caBundle)"));
+
+        // signingRequests.signerNames (spec.csr.signingRequest)
+        calls.Add(("certificates.k8s.io", "certificatesigningrequests", "create", Scope.Cluster, "Controller/SigningRequestSync.cs CreateCertificateSigningRequestAsync"));
+        calls.Add(("certificates.k8s.io", "certificatesigningrequests", "get", Scope.Cluster, "Controller/SigningRequestSync.cs ReadCertificateSigningRequestAsync"));
         return calls;
     }
 }
