@@ -17,6 +17,12 @@ public static class ApiLimits
     /// <summary>Match rules of one ClientAuthPolicy.</summary>
     public const int Rules = 64;
 
+    /// <summary>Path prefixes of one ClientAuthPolicy with rules of their own (spec.paths).</summary>
+    public const int Paths = 16;
+
+    /// <summary>One path prefix, e.g. <c>/admin</c>.</summary>
+    public const int PathPrefix = 256;
+
     /// <summary>Hostnames of one ServerCertificate (public CAs stop at 100 SANs).</summary>
     public const int Hostnames = 100;
 

@@ -14,7 +14,7 @@ public sealed class ClientAuthPolicy : CustomResource<ClientAuthPolicySpec, Clie
 }
 
 /// <summary>A client is admitted when it chains to the bundle AND matches at least one pin or one rule.</summary>
-[ValidationRule("(has(self.pins) ? size(self.pins) : 0) + (has(self.rules) ? size(self.rules) : 0) > 0", "at least one pin or rule is required: an empty policy would admit anyone, so it is refused")]
+[ValidationRule("(has(self.pins) ? size(self.pins) : 0) + (has(self.rules) ? size(self.rules) : 0) + (has(self.paths) ? size(self.paths) : 0) > 0", "at least one pin, rule or path is required: an empty policy would admit anyone, so it is refused")]
 public sealed class ClientAuthPolicySpec
 {
     /// <summary>The TrustBundle in the same namespace that client certificates must chain to.</summary>
@@ -31,6 +31,15 @@ public sealed class ClientAuthPolicySpec
     [MaxLength(ApiLimits.Rules)]
     [JsonPropertyName("rules")]
     public List<MatchRuleSpec> Rules { get; set; } = [];
+
+    /// <summary>Different clients per path prefix on the same host and port: a request is decided by the entry with the longest prefix
+    /// matching its path (case-insensitive, on a '/' or '.' boundary), else by spec.pins and spec.rules above (with neither, such
+    /// requests get 403). The TLS handshake trusts the bundle for every path; a verified client not admitted on the path gets 403; a
+    /// path spelled so that apps could read it as another path (//, dot segments, %-escapes of letters, digits, '-._~/\%;' or control
+    /// characters, ';', '\') gets 400. See docs/per-path-rules.md.</summary>
+    [MaxLength(ApiLimits.Paths)]
+    [JsonPropertyName("paths")]
+    public List<PathRuleSpec> Paths { get; set; } = [];
 
     /// <summary><c>Auto</c> (default: check CRLs when the bundle has any), <c>Required</c> (Ready=False without CRLs) or <c>Disabled</c>.</summary>
     [AllowedValues("Auto", "Required", "Disabled")]
@@ -51,6 +60,29 @@ public sealed class ClientAuthPolicySpec
     [JsonPropertyName("forwardClientCertificate")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? ForwardClientCertificate { get; set; }
+}
+
+/// <summary>Pins and rules that decide the requests under one path prefix instead of the policy's own; any one pin or rule admits.</summary>
+[ValidationRule("(has(self.pins) ? size(self.pins) : 0) + (has(self.rules) ? size(self.rules) : 0) > 0", "a path needs at least one pin or rule")]
+public sealed class PathRuleSpec
+{
+    /// <summary>The path prefix, e.g. <c>/admin</c>: '/'-separated segments of letters, digits and '-._~' (no "." or ".." segment, no
+    /// trailing '/'). It covers <c>/admin</c>, <c>/admin/...</c>, <c>/admin.json</c> and any case of them, not <c>/administrator</c>.</summary>
+    [Required]
+    [MaxLength(ApiLimits.PathPrefix)]
+    [RegularExpression("^(/[A-Za-z0-9._~-]+)+$")]
+    [JsonPropertyName("prefix")]
+    public string Prefix { get; set; } = "";
+
+    /// <summary>Client certificates admitted on this path, as in spec.pins.</summary>
+    [MaxLength(ApiLimits.Pins)]
+    [JsonPropertyName("pins")]
+    public List<PinSpec> Pins { get; set; } = [];
+
+    /// <summary>Rules admitting clients on this path, as in spec.rules.</summary>
+    [MaxLength(ApiLimits.Rules)]
+    [JsonPropertyName("rules")]
+    public List<MatchRuleSpec> Rules { get; set; } = [];
 }
 
 /// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, or the certificate itself.</summary>

@@ -36,11 +36,13 @@ public sealed partial class ClientAuthPolicyEvaluator
         CheckHeader(spec.ForwardIdentityHeader, findings);
         var anchors = ResolveBundle(spec.TrustBundleRef, ns, context, findings);
         var pins = PolicyPins.Read(policy, ns, context, anchors, findings);
-        var rules = ReadRules(spec.Rules, spec.TrustBundleRef.Name, anchors, findings);
-        if (spec.Pins.Count == 0 && spec.Rules.Count == 0)
+        var rules = ReadRules(spec.Rules, "spec.rules", spec.TrustBundleRef.Name, anchors, findings);
+        var paths = PolicyPaths.Read(spec.Paths, ns, context, anchors, findings,
+            (list, field) => ReadRules(list, field, spec.TrustBundleRef.Name, anchors, findings));
+        if (spec.Pins.Count == 0 && spec.Rules.Count == 0 && spec.Paths.Count == 0)
         {
             findings.Add("spec", ClientAuthPolicyReasons.NoClientsAdmitted,
-                "The policy has no pins and no rules, so it would admit no one (it never means \"anyone\"); add a pin or a rule.", blocking: true);
+                "The policy has no pins, no rules and no paths, so it would admit no one (it never means \"anyone\"); add a pin or a rule.", blocking: true);
         }
 
         var crlPem = revocation == Disabled ? null : anchors?.CrlPem;
@@ -54,8 +56,9 @@ public sealed partial class ClientAuthPolicyEvaluator
         var status = new ClientAuthPolicyStatus
         {
             ObservedGeneration = policy.Metadata.Generation,
-            Pins = [.. pins.Entries.SelectMany(e => e.Forms.Select(f => new NormalizedPinStatus { Algorithm = PinNames.Of(f.Algorithm), Value = f.Value, Source = e.Source }))],
-            Rules = [.. rules.Select(MatchRuleParser.Describe)],
+            Pins = [.. pins.Entries.Concat(paths.SelectMany(p => p.Pins))
+                .SelectMany(e => e.Forms.Select(f => new NormalizedPinStatus { Algorithm = PinNames.Of(f.Algorithm), Value = f.Value, Source = e.Source }))],
+            Rules = [.. rules.Select(MatchRuleParser.Describe), .. paths.SelectMany(p => p.Rules.Select(r => $"{p.Prefix}: {MatchRuleParser.Describe(r)}"))],
             Problems = findings.Problems,
             RevocationChecked = !findings.HasBlocking && crlPem is not null,
         };
@@ -72,6 +75,7 @@ public sealed partial class ClientAuthPolicyEvaluator
             spec.ForwardIdentityHeader)
         {
             ForwardClientCertificate = spec.ForwardClientCertificate == true,
+            Paths = paths,
         };
         conditions.Set(ConditionTypes.Ready, true,
             status.Problems.Count == 0 ? ClientAuthPolicyReasons.Accepted : ClientAuthPolicyReasons.AcceptedWithProblems,
@@ -116,12 +120,12 @@ public sealed partial class ClientAuthPolicyEvaluator
         return evaluated.Anchors;
     }
 
-    private static List<ClientMatchRule> ReadRules(List<MatchRuleSpec> specs, string bundleName, TrustAnchors? anchors, Findings findings)
+    private static List<ClientMatchRule> ReadRules(List<MatchRuleSpec> specs, string field, string bundleName, TrustAnchors? anchors, Findings findings)
     {
         var rules = new List<ClientMatchRule>();
         for (var i = 0; i < specs.Count; i++)
         {
-            var entry = $"spec.rules[{i}]";
+            var entry = $"{field}[{i}]";
             var parsed = MatchRuleParser.Parse(specs[i], entry);
             foreach (var error in parsed.Errors)
             {
@@ -171,7 +175,8 @@ public sealed partial class ClientAuthPolicyEvaluator
             : revocation == Disabled ? "revocation checking is disabled"
             : "revocation is not checked (the bundle has no CRLs)";
         var tail = problems == 0 ? "" : $" {Wording.Count(problems, "problem")} in status.problems; fix them.";
-        return $"Admits clients that chain to TrustBundle {spec.TrustBundleRef.Name} and match one of {Wording.Count(pins, "pin")} or {Wording.Count(rules, "rule")}; {crl}.{tail}";
+        var paths = spec.Paths.Count == 0 ? "" : $" ({Wording.Count(spec.Paths.Count, "path")} with pins and rules of their own)";
+        return $"Admits clients that chain to TrustBundle {spec.TrustBundleRef.Name} and match one of {Wording.Count(pins, "pin")} or {Wording.Count(rules, "rule")}{paths}; {crl}.{tail}";
     }
 
     [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]

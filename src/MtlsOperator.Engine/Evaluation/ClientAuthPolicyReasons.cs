@@ -12,6 +12,9 @@ public static class ClientAuthPolicyReasons
     public const string InvalidPin = "InvalidPin";
     public const string InvalidRule = "InvalidRule";
     public const string NoClientsAdmitted = "NoClientsAdmitted";
+
+    /// <summary>A spec.paths entry with a malformed or repeated prefix, or with neither pins nor rules.</summary>
+    public const string InvalidPath = "InvalidPath";
     public const string TrustBundleNotFound = "TrustBundleNotFound";
     public const string TrustBundleNotReady = "TrustBundleNotReady";
     public const string CrlRequired = "CrlRequired";

@@ -144,22 +144,20 @@ public sealed class MtlsListenerEvaluator
                 $"Hostname {duplicate.Key} is declared by several server certificates ({string.Join(", ", duplicate.Select(d => d.Name))}); SNI could not choose. Declare each hostname once.");
         }
 
-        var pins = ImmutableArray.CreateBuilder<CertificatePin>();
-        foreach (var entry in admission.Pins)
+        if (ChoosePinForms(admission.Pins, renderer, flavor, policy.Metadata.Name, out var unenforceable) is not { } pins)
         {
-            var form = s_pinPreference.Where(renderer.SupportedPinAlgorithms.Contains)
-                .Select(a => entry.Forms.FirstOrDefault(f => f.Algorithm == a)).FirstOrDefault(f => f is not null);
-            if (form is null)
+            return (null, unenforceable);
+        }
+
+        var paths = ImmutableArray.CreateBuilder<PathScope>();
+        foreach (var path in admission.Paths)
+        {
+            if (ChoosePinForms(path.Pins, renderer, flavor, policy.Metadata.Name, out unenforceable) is not { } pathPins)
             {
-                var given = string.Join(", ", entry.Forms.Select(f => PinNames.Of(f.Algorithm)));
-                var supported = string.Join(", ", s_pinPreference.Where(renderer.SupportedPinAlgorithms.Contains).Select(PinNames.Of));
-                return Fail(ListenerReasons.PinNotEnforceable,
-                    $"{entry.Source} of ClientAuthPolicy {policy.Metadata.Name} is a {given} pin, which {flavor.ToString().ToLowerInvariant()} cannot enforce " +
-                    $"(it enforces: {supported}). Give the client certificate itself as the pin (spec.pins[].certificate) so every form is derived, " +
-                    "or choose a proxy that supports this pin.");
+                return (null, unenforceable);
             }
 
-            pins.Add(form);
+            paths.Add(new PathScope(path.Prefix, pathPins, path.Rules));
         }
 
         status.Expires = identities.Min(i => i.NotAfter).UtcDateTime;
@@ -195,13 +193,14 @@ public sealed class MtlsListenerEvaluator
             "ca.crt",
             admission.CrlPem is null ? null : "ca.crl",
             admission.CrlPem is null ? [] : admission.CasWithoutCrl,
-            pins.ToImmutable(),
+            pins,
             admission.Rules,
             admission.ForwardIdentityHeader)
         {
             CrlsRevokeOnlyLeaves = admission.CrlPem is { } crl && CrlScope.RevokesOnlyLeaves(admission.CaBundlePem, crl),
             ForwardClientCertificate = admission.ForwardClientCertificate,
             UpstreamTls = upstreamTls?.Model,
+            Paths = paths.ToImmutable(),
         };
 
         var refusals = renderer.FindUnenforceable(model);
@@ -237,6 +236,33 @@ public sealed class MtlsListenerEvaluator
             Data = files.ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value), StringComparer.Ordinal),
         };
         return (secret, null);
+    }
+
+    /// <summary>Per pin entry the strongest form the proxy enforces; null (and why) when an entry offers none of them.</summary>
+    private static ImmutableArray<CertificatePin>? ChoosePinForms(ImmutableArray<PinEntry> entries, IProxyRenderer renderer, ProxyFlavor flavor,
+        string policyName, out ListenerFailure? failure)
+    {
+        failure = null;
+        var pins = ImmutableArray.CreateBuilder<CertificatePin>();
+        foreach (var entry in entries)
+        {
+            var form = s_pinPreference.Where(renderer.SupportedPinAlgorithms.Contains)
+                .Select(a => entry.Forms.FirstOrDefault(f => f.Algorithm == a)).FirstOrDefault(f => f is not null);
+            if (form is null)
+            {
+                var given = string.Join(", ", entry.Forms.Select(f => PinNames.Of(f.Algorithm)));
+                var supported = string.Join(", ", s_pinPreference.Where(renderer.SupportedPinAlgorithms.Contains).Select(PinNames.Of));
+                failure = new ListenerFailure(ListenerReasons.PinNotEnforceable,
+                    $"{entry.Source} of ClientAuthPolicy {policyName} is a {given} pin, which {flavor.ToString().ToLowerInvariant()} cannot enforce " +
+                    $"(it enforces: {supported}). Give the client certificate itself as the pin (spec.pins[].certificate) so every form is derived, " +
+                    "or choose a proxy that supports this pin.");
+                return null;
+            }
+
+            pins.Add(form);
+        }
+
+        return pins.ToImmutable();
     }
 
     private static ListenerFailure? ValidateShape(MtlsListener listener)

@@ -9,13 +9,17 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <summary>Turns a policy's pin specs into pin entries: typed pins through <see cref="PinParser"/>, pinned certificates into all three forms.</summary>
 internal static class PolicyPins
 {
-    public static PinSet Read(ClientAuthPolicy policy, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings)
+    public static PinSet Read(ClientAuthPolicy policy, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings) =>
+        Read(policy.Spec.Pins, "spec.pins", ns, context, anchors, findings);
+
+    /// <summary>The pins of <paramref name="pins"/>, whose entries are named <c><paramref name="field"/>[i]</c> (e.g. <c>spec.paths[0].pins</c>).</summary>
+    public static PinSet Read(IReadOnlyList<PinSpec> pins, string field, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings)
     {
         var set = new PinSet();
-        for (var i = 0; i < policy.Spec.Pins.Count; i++)
+        for (var i = 0; i < pins.Count; i++)
         {
-            var entry = $"spec.pins[{i}]";
-            var forms = Forms(policy.Spec.Pins[i], entry, ns, context, anchors, findings);
+            var entry = $"{field}[{i}]";
+            var forms = Forms(pins[i], entry, ns, context, anchors, findings);
             if (forms is not null && set.Add(entry, forms) is { } merge)
             {
                 var same = merge.Repetition == PinRepetition.SameKey ? "the same public key" : "the same certificate";

@@ -67,6 +67,7 @@ public static class ResourceReferences
             case ClientAuthPolicy p:
                 Add(TrustBundle.KindName, p.Spec.TrustBundleRef?.Name, p.Spec.TrustBundleRef?.Namespace);
                 (p.Spec.Pins ?? []).ForEach(pin => AddSource(pin?.Certificate));
+                (p.Spec.Paths ?? []).SelectMany(path => path?.Pins ?? []).ToList().ForEach(pin => AddSource(pin?.Certificate));
                 break;
             case MtlsListener l:
                 Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef?.Name, l.Spec.ClientAuthPolicyRef?.Namespace);

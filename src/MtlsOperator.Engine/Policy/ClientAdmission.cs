@@ -19,4 +19,7 @@ public sealed record ClientAdmission(
 {
     /// <summary>Forward the <see cref="Rendering.ForwardedCertificate"/> headers.</summary>
     public bool ForwardClientCertificate { get; init; }
+
+    /// <summary>Path prefixes decided by their own pins and rules; <see cref="Pins"/> and <see cref="Rules"/> decide every other path.</summary>
+    public ImmutableArray<PathAdmission> Paths { get; init; } = [];
 }

@@ -17,8 +17,10 @@ namespace MtlsOperator.Engine.ProxyVerdicts;
 public static class AdmissionPredictor
 {
     /// <summary>The verdict for a client presenting <paramref name="presented"/> (its certificate first, then any intermediates
-    /// it sends; empty for no certificate) at <paramref name="at"/>.</summary>
-    public static ProxyVerdict Predict(ClientAdmission admission, ProxyFlavor proxy, IReadOnlyList<X509Certificate2> presented, DateTimeOffset at)
+    /// it sends; empty for no certificate) at <paramref name="at"/>, requesting <paramref name="target"/> (the request target as
+    /// sent, e.g. <c>/admin/x?y</c>; it matters only with spec.paths, see <see cref="PathRules.RequestPath"/>).</summary>
+    public static ProxyVerdict Predict(ClientAdmission admission, ProxyFlavor proxy, IReadOnlyList<X509Certificate2> presented, DateTimeOffset at,
+        string target = "/")
     {
         var chainStage = proxy == ProxyFlavor.Nginx ? RefusalStage.BadRequest : RefusalStage.Handshake;
         if (presented.Count == 0)
@@ -31,9 +33,23 @@ public static class AdmissionPredictor
             return new ProxyVerdict(chainStage, refusal);
         }
 
-        return PolicyMatch.Admitting(admission, path[0]) is { } admitted
-            ? ProxyVerdict.Admit(admitted)
-            : new ProxyVerdict(RefusalStage.Forbidden, "the verified certificate matches no pin and no rule");
+        if (admission.Paths.IsDefaultOrEmpty)
+        {
+            return PolicyMatch.Admitting(admission, path[0]) is { } admitted
+                ? ProxyVerdict.Admit(admitted)
+                : new ProxyVerdict(RefusalStage.Forbidden, "the verified certificate matches no pin and no rule");
+        }
+
+        if (PathRules.RequestPath.Refusal(target) is { } spelling)
+        {
+            return new ProxyVerdict(RefusalStage.BadRequest, $"the path {target} is refused: {spelling}");
+        }
+
+        var scope = PathRules.RequestPath.ScopeOf(target, [.. admission.Paths.Select(p => p.Prefix)]) is { } index ? admission.Paths[index] : null;
+        var where = scope is null ? "the policy's own pins and rules" : $"{scope.Source} ({scope.Prefix})";
+        return PolicyMatch.Admitting(scope?.Pins ?? admission.Pins, scope?.Rules ?? admission.Rules, path[0]) is { } byPath
+            ? ProxyVerdict.Admit($"{byPath} of {where}")
+            : new ProxyVerdict(RefusalStage.Forbidden, $"the verified certificate matches no pin and no rule of {where}");
     }
 
     private static string? ChainRefusal(ClientAdmission admission, ProxyFlavor proxy, IReadOnlyList<X509Certificate2> presented, DateTimeOffset at,

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
@@ -10,11 +11,14 @@ namespace MtlsOperator.Engine.ProxyVerdicts;
 /// this is the meaning those expressions must have.</summary>
 internal static class PolicyMatch
 {
-    /// <summary>What admits <paramref name="leaf"/>, or null when nothing does.</summary>
-    public static string? Admitting(ClientAdmission admission, X509Certificate2 leaf)
+    /// <summary>What of the policy's own pins and rules admits <paramref name="leaf"/>, or null when nothing does.</summary>
+    public static string? Admitting(ClientAdmission admission, X509Certificate2 leaf) => Admitting(admission.Pins, admission.Rules, leaf);
+
+    /// <summary>Which of <paramref name="pins"/> and <paramref name="rules"/> admits <paramref name="leaf"/>, or null when none does.</summary>
+    public static string? Admitting(ImmutableArray<PinEntry> pins, ImmutableArray<ClientMatchRule> rules, X509Certificate2 leaf)
     {
         var prints = CertificateFingerprints.Of(leaf);
-        foreach (var entry in admission.Pins)
+        foreach (var entry in pins.IsDefault ? [] : pins)
         {
             var byCertificate = entry.Forms.Where(f => f.Algorithm != PinAlgorithm.SpkiSha256).ToList();
             var matched = byCertificate.Count > 0
@@ -28,9 +32,9 @@ internal static class PolicyMatch
 
         var subject = DistinguishedName.FromDer(leaf.SubjectName.RawData);
         var issuer = DistinguishedName.FromDer(leaf.IssuerName.RawData);
-        for (var i = 0; i < admission.Rules.Length; i++)
+        for (var i = 0; i < (rules.IsDefault ? 0 : rules.Length); i++)
         {
-            var rule = admission.Rules[i];
+            var rule = rules[i];
             if (NameMatches(rule.Issuer, issuer, wildcards: false) && NameMatches(rule.Subject, subject, wildcards: true)
                 && (rule.DnsName is null || PresentedNames.Of(leaf).DnsNames.Contains(rule.DnsName, StringComparer.OrdinalIgnoreCase))
                 && (rule.Uri is null || UrisOf(leaf).Contains(rule.Uri, StringComparer.Ordinal)))

@@ -36,6 +36,11 @@ public sealed record ListenerRenderModel(
     /// <summary>IP address to listen on; null listens on every IPv4 address (what a sidecar wants; tests bind loopback).</summary>
     public string? ListenAddress { get; init; }
 
+    /// <summary>Path prefixes decided by their own pins and rules (longest prefix wins, see <see cref="PathRules.RequestPath"/>); with any,
+    /// a non-canonical path spelling is refused (400) and <see cref="Pins"/> and <see cref="Rules"/> decide only the other paths (both
+    /// empty: 403 there).</summary>
+    public ImmutableArray<PathScope> Paths { get; init; } = [];
+
     /// <summary>TLS to the upstream; null forwards plain HTTP.</summary>
     public UpstreamTlsModel? UpstreamTls { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
 using MtlsOperator.Engine.Policy;
@@ -23,9 +24,16 @@ public static partial class RenderInputCheck
     {
         var reasons = new List<string>();
         CheckShape(model, reasons);
-        CheckPins(model, proxy, supportedPins, reasons);
-        CheckRules(model, proxy, reasons);
-        if (model.Pins.IsDefaultOrEmpty && model.Rules.IsDefaultOrEmpty)
+        CheckPins(model.Pins, proxy, supportedPins, reasons);
+        CheckRules(model.Rules, "Rule", proxy, reasons);
+        CheckPaths(model, reasons);
+        foreach (var path in model.Paths.IsDefault ? [] : model.Paths)
+        {
+            CheckPins(path.Pins, proxy, supportedPins, reasons);
+            CheckRules(path.Rules, $"Path {path.Prefix}: rule", proxy, reasons);
+        }
+
+        if (model.Pins.IsDefaultOrEmpty && model.Rules.IsDefaultOrEmpty && model.Paths.IsDefaultOrEmpty)
         {
             reasons.Add("The policy has neither pins nor rules; an empty policy is never rendered (fail closed).");
         }
@@ -123,9 +131,31 @@ public static partial class RenderInputCheck
         }
     }
 
-    private static void CheckPins(ListenerRenderModel model, string proxy, IReadOnlySet<PinAlgorithm> supported, List<string> reasons)
+    /// <summary>Every path prefix valid, distinct regardless of case, and admitting someone.</summary>
+    public static void CheckPaths(ListenerRenderModel model, List<string> reasons)
     {
-        foreach (var pin in model.Pins.IsDefault ? [] : model.Pins)
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in model.Paths.IsDefault ? [] : model.Paths)
+        {
+            if (PathRules.PathPrefix.Problem(path.Prefix) is { } problem)
+            {
+                reasons.Add($"The path prefix \"{path.Prefix}\" {problem}.");
+            }
+            else if (!seen.Add(path.Prefix))
+            {
+                reasons.Add($"The path prefix \"{path.Prefix}\" is given twice (prefixes match regardless of case).");
+            }
+
+            if (path.Pins.IsDefaultOrEmpty && path.Rules.IsDefaultOrEmpty)
+            {
+                reasons.Add($"The path {path.Prefix} has neither pins nor rules.");
+            }
+        }
+    }
+
+    private static void CheckPins(ImmutableArray<CertificatePin> pins, string proxy, IReadOnlySet<PinAlgorithm> supported, List<string> reasons)
+    {
+        foreach (var pin in pins.IsDefault ? [] : pins)
         {
             if (!supported.Contains(pin.Algorithm))
             {
@@ -142,21 +172,21 @@ public static partial class RenderInputCheck
         }
     }
 
-    private static void CheckRules(ListenerRenderModel model, string proxy, List<string> reasons)
+    private static void CheckRules(ImmutableArray<ClientMatchRule> given, string label, string proxy, List<string> reasons)
     {
-        var rules = model.Rules.IsDefault ? [] : model.Rules;
+        var rules = given.IsDefault ? [] : given;
         for (var i = 0; i < rules.Length; i++)
         {
             var rule = rules[i];
             if (rule.DnsName is not null || rule.Uri is not null)
             {
-                reasons.Add($"Rule {i} matches a {(rule.DnsName is not null ? "DNS" : "URI")} SAN, which {proxy} cannot check natively; " +
+                reasons.Add($"{label} {i} matches a {(rule.DnsName is not null ? "DNS" : "URI")} SAN, which {proxy} cannot check natively; " +
                     "match on issuer and subject instead, or pin the client certificates.");
             }
 
             if (rule.Issuer is null && rule.Subject is null)
             {
-                reasons.Add($"Rule {i} names neither issuer nor subject; it would admit every client of the trust bundle.");
+                reasons.Add($"{label} {i} names neither issuer nor subject; it would admit every client of the trust bundle.");
                 continue;
             }
 
@@ -164,7 +194,7 @@ public static partial class RenderInputCheck
             {
                 if (dn is not null && OpensslDnPattern.TryBuild(dn, wildcards, out var error) is null)
                 {
-                    reasons.Add($"Rule {i} {field} \"{dn}\" cannot be matched: {error}.");
+                    reasons.Add($"{label} {i} {field} \"{dn}\" cannot be matched: {error}.");
                 }
             }
         }

@@ -8,6 +8,8 @@ public sealed class EnvoyGoldenTests
     [Theory]
     [InlineData("pins-sni-crl-header")]
     [InlineData("rules-leaf-crl-dns-upstream")]
+    [InlineData("paths")]
+    [InlineData("upstream-tls-client-certificate")]
     public void Rendered_files_match_the_golden_file(string scenario) =>
         GoldenFile.Verify("envoy-" + scenario, EnvoyRendering.Files(EnvoyScenarios.All[scenario]));
 }

@@ -25,6 +25,16 @@ public class HaproxyRendererTests
     }
 
     [Fact]
+    public void Path_rules_and_upstream_tls_render_as_the_golden_file()
+    {
+        var model = SampleModels.PathsWithUpstreamTls();
+
+        Assert.Empty(_renderer.FindUnenforceable(model));
+        Assert.Empty(((IProxyRenderer)_renderer).FindLimitsExceeded(model));
+        GoldenFile.Verify("haproxy-paths-upstream-tls", _renderer.Render(model));
+    }
+
+    [Fact]
     public void Same_policy_in_another_order_renders_the_same_bytes()
     {
         var model = SampleModels.RulesWithSni() with { Pins = SampleModels.BothPins };

@@ -25,6 +25,16 @@ public class NginxRendererTests
     }
 
     [Fact]
+    public void Path_rules_and_upstream_tls_render_as_the_golden_file()
+    {
+        var model = SampleModels.PathsWithUpstreamTls();
+
+        Assert.Empty(_renderer.FindUnenforceable(model));
+        Assert.Empty(((IProxyRenderer)_renderer).FindLimitsExceeded(model));
+        GoldenFile.Verify("nginx-paths-upstream-tls", _renderer.Render(model));
+    }
+
+    [Fact]
     public void Same_policy_in_another_order_renders_the_same_bytes()
     {
         var model = SampleModels.RulesWithSni() with { CasWithoutCrl = [], Pins = [new CertificatePin(PinAlgorithm.Sha1, SampleModels.Sha1), new CertificatePin(PinAlgorithm.Sha1, new string('e', 40))] };

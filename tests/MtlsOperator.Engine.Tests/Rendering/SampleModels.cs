@@ -47,6 +47,23 @@ internal static class SampleModels
         ForwardClientCertificate = true,
     };
 
+    /// <summary>spec.paths: /admin for two pinned agents, /api and /api/v1 by rules, partners everywhere else; TLS to the upstream
+    /// with a client certificate.</summary>
+    public static ListenerRenderModel PathsWithUpstreamTls() => Pinned() with
+    {
+        Name = "portal",
+        UpstreamHost = "app.internal",
+        Pins = [],
+        Rules = [new ClientMatchRule(null, "CN=*,OU=Partners,O=Corp", null, null)],
+        Paths =
+        [
+            new PathScope("/api", [], [new ClientMatchRule("CN=Corp Issuing CA,O=Corp", null, null, null)]),
+            new PathScope("/admin", [new CertificatePin(PinAlgorithm.Sha1, Sha1), new CertificatePin(PinAlgorithm.Sha1, new string('e', 40))], []),
+            new PathScope("/api/v1", [new CertificatePin(PinAlgorithm.Sha1, new string('f', 40))], [new ClientMatchRule(null, "CN=*,OU=Ops,O=Corp", null, null)]),
+        ],
+        UpstreamTls = new UpstreamTlsModel("app.internal", "upstream-ca.crt", "upstream-client.crt", "upstream-client.key"),
+    };
+
     public static ImmutableArray<CertificatePin> BothPins =>
         [new CertificatePin(PinAlgorithm.Sha256, Sha256), new CertificatePin(PinAlgorithm.Sha1, Sha1)];
 }

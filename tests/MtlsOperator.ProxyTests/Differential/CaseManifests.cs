@@ -59,28 +59,23 @@ public static class CaseManifests
             }
         }
 
-        if (!plan.Rules.IsEmpty)
+        WriteRules(yaml, plan.Rules, pki, "  ");
+        if (!plan.Paths.IsEmpty)
         {
-            yaml.Append("  rules:\n");
-            foreach (var rule in plan.Rules)
+            yaml.Append("  paths:\n");
+            foreach (var path in plan.Paths)
             {
-                var target = pki.Clients[rule.Client].Certificate;
-                var issuer = rule.WithIssuer ? RuleText.Write(DistinguishedName.FromDer(target.IssuerName.RawData), rule, wildcards: false) : null;
-                var subject = RuleText.Subject(DistinguishedName.FromDer(target.SubjectName.RawData), rule);
-                if (issuer is null && subject is null)
+                yaml.Append("    - prefix: ").Append(Quote(path.Prefix)).Append('\n');
+                if (!path.Pins.IsEmpty)
                 {
-                    subject = "CN=nobody at all,O=Nowhere";
-                }
-
-                var prefix = "    - ";
-                foreach (var (field, value) in new[] { ("issuer", issuer), ("subject", subject) })
-                {
-                    if (value is not null)
+                    yaml.Append("      pins:\n");
+                    foreach (var pin in path.Pins)
                     {
-                        yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
-                        prefix = "      ";
+                        WritePin(yaml, pin, pin.Client < 0 ? pki.Stranger : pki.Clients[pin.Client].Certificate, "      ");
                     }
                 }
+
+                WriteRules(yaml, path.Rules, pki, "      ");
             }
         }
 
@@ -95,32 +90,63 @@ public static class CaseManifests
         return yaml.ToString();
     }
 
-    private static void WritePin(StringBuilder yaml, PinPlan pin, X509Certificate2 certificate)
+    private static void WriteRules(StringBuilder yaml, System.Collections.Immutable.ImmutableArray<RulePlan> rules, GeneratedPki pki, string indent)
+    {
+        if (rules.IsEmpty)
+        {
+            return;
+        }
+
+        yaml.Append(indent).Append("rules:\n");
+        foreach (var rule in rules)
+        {
+            var target = pki.Clients[rule.Client].Certificate;
+            var issuer = rule.WithIssuer ? RuleText.Write(DistinguishedName.FromDer(target.IssuerName.RawData), rule, wildcards: false) : null;
+            var subject = RuleText.Subject(DistinguishedName.FromDer(target.SubjectName.RawData), rule);
+            if (issuer is null && subject is null)
+            {
+                subject = "CN=nobody at all,O=Nowhere";
+            }
+
+            var prefix = indent + "  - ";
+            foreach (var (field, value) in new[] { ("issuer", issuer), ("subject", subject) })
+            {
+                if (value is not null)
+                {
+                    yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
+                    prefix = indent + "    ";
+                }
+            }
+        }
+    }
+
+    private static void WritePin(StringBuilder yaml, PinPlan pin, X509Certificate2 certificate, string indent = "  ")
     {
         var prints = CertificateFingerprints.Of(certificate);
+        var item = indent + "  - ";
         switch (pin.Spelling)
         {
             case PinSpelling.Certificate:
-                yaml.Append("    - certificate:\n");
-                Block(yaml, "        inline", PemExport.Certificate(certificate));
+                yaml.Append(item).Append("certificate:\n");
+                Block(yaml, indent + "      inline", PemExport.Certificate(certificate));
                 return;
             case PinSpelling.Sha1UpperColons:
-                yaml.Append("    - sha1: ").Append(Quote(CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
+                yaml.Append(item).Append("sha1: ").Append(Quote(CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
                 return;
             case PinSpelling.Sha1Lower:
-                yaml.Append("    - sha1: ").Append(prints.Sha1).Append('\n');
+                yaml.Append(item).Append("sha1: ").Append(prints.Sha1).Append('\n');
                 return;
             case PinSpelling.Sha256UpperColons:
-                yaml.Append("    - sha256: ").Append(Quote(CertificateFingerprints.WithColons(prints.Sha256))).Append('\n');
+                yaml.Append(item).Append("sha256: ").Append(Quote(CertificateFingerprints.WithColons(prints.Sha256))).Append('\n');
                 return;
             case PinSpelling.Sha256Lower:
-                yaml.Append("    - sha256: ").Append(prints.Sha256).Append('\n');
+                yaml.Append(item).Append("sha256: ").Append(prints.Sha256).Append('\n');
                 return;
             case PinSpelling.SpkiHpkp:
-                yaml.Append("    - spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
+                yaml.Append(item).Append("spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
                 return;
             default:
-                yaml.Append("    - spkiSha256: ").Append(Quote(prints.SpkiSha256)).Append('\n');
+                yaml.Append(item).Append("spkiSha256: ").Append(Quote(prints.SpkiSha256)).Append('\n');
                 return;
         }
     }

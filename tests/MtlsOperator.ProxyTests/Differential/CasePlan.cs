@@ -98,6 +98,9 @@ public enum SubjectPattern
 /// <summary>A rule aimed at a client (its issuer's name and a pattern of its subject), written in one of several spellings.</summary>
 public sealed record RulePlan(int Client, bool WithIssuer, SubjectPattern Subject, bool SpacedSeparators, bool LongAttributeNames, bool HexNonAscii);
 
+/// <summary>A spec.paths entry: a prefix with pins and rules of its own.</summary>
+public sealed record PathPlan(string Prefix, ImmutableArray<PinPlan> Pins, ImmutableArray<RulePlan> Rules);
+
 /// <summary>Everything one differential case is made of; pure data, generated from a seed.</summary>
 public sealed record CasePlan(
     int Index,
@@ -110,8 +113,16 @@ public sealed record CasePlan(
     string? IdentityHeader,
     bool NoCertificateClient)
 {
+    /// <summary>The policy's spec.paths (empty for most cases).</summary>
+    public ImmutableArray<PathPlan> Paths { get; init; } = [];
+
+    /// <summary>The request targets every client asks for, as sent (hostile spellings included); one plain path without spec.paths.</summary>
+    public ImmutableArray<string> Targets { get; init; } = ["/probe"];
+
     public override string ToString() =>
         $"case {Index}: {Cas.Length} CAs [{string.Join("; ", Cas.Select((c, i) => $"#{i} {c.Subject} parent={c.Parent} {c.Key}/{c.Hash} {c.Validity} pathLen={c.PathLength} {c.Purpose}{(c.WithoutKeyCertSign ? " noKeyCertSign" : "")}{(c.WithoutCrlSign ? " noCrlSign" : "")}{(c.InBundle ? "" : " notInBundle")}{(c.Revoked ? " revoked" : "")}"))}], " +
         $"CRLs [{string.Join("; ", Crls.Select(c => $"CA#{c.Ca} {c.Validity}{(c.SameSecondTwin ? " twin" : "")}{(c.Delta ? " delta" : "")}"))}], revocation {Revocation}, " +
-        $"pins [{string.Join("; ", Pins.Select(p => $"client#{p.Client} {p.Spelling}"))}], rules [{string.Join("; ", Rules)}]";
+        $"pins [{string.Join("; ", Pins.Select(p => $"client#{p.Client} {p.Spelling}"))}], rules [{string.Join("; ", Rules)}]" +
+        (Paths.IsEmpty ? "" : $", paths [{string.Join("; ", Paths.Select(p => $"{p.Prefix}: pins [{string.Join(", ", p.Pins.Select(x => $"client#{x.Client} {x.Spelling}"))}] rules [{string.Join(", ", p.Rules)}]"))}]" +
+            $", targets [{string.Join(" ", Targets)}]");
 }

@@ -81,9 +81,74 @@ public sealed class CasePlans(Dimensions dimensions) : Gen<CasePlan>
             rules.Add(new RulePlan(d.Int(0, clients.Count - 1), withIssuer, subject, d.Chance(0.3), d.Chance(0.2), d.Chance(0.4)));
         }
 
-        return new CasePlan(0, [.. cas], [.. clients], [.. crls], [.. pins], [.. rules],
+        var plan = new CasePlan(0, [.. cas], [.. clients], [.. crls], [.. pins], [.. rules],
             d.Frequency((45, "Auto"), (30, "Required"), (25, "Disabled")), d.Chance(0.4) ? "X-Client-Subject" : null, d.Chance(0.15));
+
+        // Drawn after everything else, so the cases of a seed without paths stay what they were.
+        return dimensions.Paths && d.Chance(0.3) ? WithPaths(d, plan) : plan;
     }
+
+    /// <summary>1-3 path prefixes with pins and rules aimed at the case's clients, sometimes no pins and rules of the policy's own, and
+    /// three request targets per case: canonical and hostile spellings of the prefixes (case, suffixes, '//', dot segments, escapes, ';').</summary>
+    private static CasePlan WithPaths(Draw d, CasePlan plan)
+    {
+        var prefixes = new List<string>();
+        var count = d.Int(1, 3);
+        while (prefixes.Count < count)
+        {
+            var prefix = d.Pick(s_prefixes);
+            if (!prefixes.Contains(prefix, StringComparer.OrdinalIgnoreCase))
+            {
+                prefixes.Add(prefix);
+            }
+        }
+
+        var paths = prefixes.Select(prefix =>
+        {
+            var pins = Enumerable.Range(0, d.Int(0, 2)).Select(_ => new PinPlan(d.Int(0, plan.Clients.Length - 1),
+                d.Frequency((40, PinSpelling.Certificate), (30, PinSpelling.Sha1Lower), (30, PinSpelling.Sha256Lower)))).ToList();
+            var rules = Enumerable.Range(0, pins.Count == 0 ? d.Int(1, 2) : d.Int(0, 1)).Select(_ =>
+                new RulePlan(d.Int(0, plan.Clients.Length - 1), d.Chance(0.5), d.Frequency((40, SubjectPattern.Exact), (30, SubjectPattern.CommonNameWildcard), (15, SubjectPattern.Absent)),
+                    false, false, false)).Where(r => r.WithIssuer || r.Subject != SubjectPattern.Absent).ToList();
+            if (pins.Count == 0 && rules.Count == 0)
+            {
+                rules.Add(new RulePlan(d.Int(0, plan.Clients.Length - 1), false, SubjectPattern.Exact, false, false, false));
+            }
+
+            return new PathPlan(prefix, [.. pins], [.. rules]);
+        }).ToList();
+        var targets = Enumerable.Range(0, 3).Select(_ => Target(d, d.Pick(prefixes))).ToList();
+        var ownDenied = d.Chance(0.25);
+        return plan with
+        {
+            Pins = ownDenied ? [] : plan.Pins,
+            Rules = ownDenied ? [] : plan.Rules,
+            Paths = [.. paths],
+            Targets = [.. targets],
+        };
+    }
+
+    private static readonly string[] s_prefixes = ["/admin", "/api", "/api/v1", "/Ops-Tools", "/v1.2"];
+
+    private static string Target(Draw d, string prefix) => d.Int(0, 15) switch
+    {
+        0 => prefix,
+        1 => prefix + "/x?y=1",
+        2 => prefix.ToUpperInvariant() + "/",
+        3 => prefix + ".json",
+        4 => prefix + "x",
+        5 => "/" + prefix,
+        6 => "/." + prefix,
+        7 => "/x/.." + prefix,
+        8 => prefix[..2] + "%" + ((int)prefix[2]).ToString("X2", System.Globalization.CultureInfo.InvariantCulture) + prefix[3..],
+        9 => prefix + ";a=1",
+        10 => prefix + "%2Fx",
+        11 => "/other" + prefix,
+        12 => "/other?" + prefix,
+        13 => prefix + "?x=/../",
+        14 => "http://api.test" + prefix,
+        _ => "/",
+    };
 
     /// <summary>Mostly a name no other CA of the case has; sometimes one it has (same-named CAs, from other roots or below themselves).</summary>
     private static string Name(Draw d, List<CaPlan> earlier)

@@ -23,8 +23,14 @@ public sealed record Observed(RefusalStage? RefusedAt, string Detail)
 /// at level 0 instead, so the server's verdict is what is measured.</summary>
 public static class ClientProbe
 {
-    public static Task<Observed> GetAsync(int port, IReadOnlyList<X509Certificate2> presented, CancellationToken cancellationToken) =>
-        presented.Any(IsWeak) ? OpensslAsync(port, presented, cancellationToken) : DotnetAsync(port, presented, cancellationToken);
+    /// <summary>One <c>GET <paramref name="target"/></c> (sent byte for byte as given: hostile spellings reach the proxy unchanged)
+    /// with <paramref name="headerLine"/> (e.g. <c>X-Probe-Id: 1</c>) if given.</summary>
+    public static Task<Observed> GetAsync(int port, IReadOnlyList<X509Certificate2> presented, CancellationToken cancellationToken,
+        string target = "/probe", string? headerLine = null)
+    {
+        var request = $"GET {target} HTTP/1.1\r\nHost: api.test\r\n{(headerLine is null ? "" : headerLine + "\r\n")}Connection: close\r\n\r\n";
+        return presented.Any(IsWeak) ? OpensslAsync(port, presented, request, cancellationToken) : DotnetAsync(port, presented, request, cancellationToken);
+    }
 
     private static bool IsWeak(X509Certificate2 certificate)
     {
@@ -32,7 +38,7 @@ public static class ClientProbe
         return rsa is { KeySize: < 2048 } || certificate.SignatureAlgorithm.Value is "1.2.840.113549.1.1.5" or "1.2.840.10045.4.1";
     }
 
-    private static async Task<Observed> DotnetAsync(int port, IReadOnlyList<X509Certificate2> presented, CancellationToken cancellationToken)
+    private static async Task<Observed> DotnetAsync(int port, IReadOnlyList<X509Certificate2> presented, string request, CancellationToken cancellationToken)
     {
         using var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
@@ -52,7 +58,7 @@ public static class ClientProbe
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
             await tls.AuthenticateAsClientAsync(options, timeout.Token);
-            await tls.WriteAsync("GET /probe HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n\r\n"u8.ToArray(), timeout.Token);
+            await tls.WriteAsync(Encoding.Latin1.GetBytes(request), timeout.Token);
             var response = await ReadStatusLineAsync(tls, timeout.Token);
             return FromStatusLine(response);
         }
@@ -97,7 +103,7 @@ public static class ClientProbe
         return new Observed(RefusalStage.Handshake, "connection closed without a response" + (response.Length > 0 ? $": {response[..Math.Min(80, response.Length)]}" : ""));
     }
 
-    private static async Task<Observed> OpensslAsync(int port, IReadOnlyList<X509Certificate2> presented, CancellationToken cancellationToken)
+    private static async Task<Observed> OpensslAsync(int port, IReadOnlyList<X509Certificate2> presented, string request, CancellationToken cancellationToken)
     {
         var dir = Directory.CreateTempSubdirectory("mtls-diff-client-").FullName;
         try
@@ -122,7 +128,7 @@ public static class ClientProbe
                 UseShellExecute = false,
             };
             using var process = Process.Start(start)!;
-            await process.StandardInput.WriteAsync("GET /probe HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n\r\n");
+            await process.StandardInput.WriteAsync(request);
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -146,11 +146,11 @@ public sealed class DifferentialAdmissionTests(ITestOutputHelper output)
             {
                 await Parallel.ForEachAsync(ready.SelectMany(r => Probes(r)), new ParallelOptions { MaxDegreeOfParallelism = ParallelProbes }, async (probe, ct) =>
                 {
-                    var (c, index, client, presented) = probe;
+                    var (c, index, client, presented, target) = probe;
                     Observed observed;
                     try
                     {
-                        observed = await ClientProbe.GetAsync(c.Port, presented, ct);
+                        observed = await ClientProbe.GetAsync(c.Port, presented, ct, target);
                     }
                     catch (System.Net.Sockets.SocketException e)
                     {
@@ -158,12 +158,18 @@ public sealed class DifferentialAdmissionTests(ITestOutputHelper output)
                         return;
                     }
 
-                    var predicted = AdmissionPredictor.Predict(c.Admission!, kind == ProxyKind.Haproxy ? ProxyFlavor.Haproxy : ProxyFlavor.Nginx, presented, DateTimeOffset.UtcNow);
+                    var predicted = AdmissionPredictor.Predict(c.Admission!, kind == ProxyKind.Haproxy ? ProxyFlavor.Haproxy : ProxyFlavor.Nginx, presented, DateTimeOffset.UtcNow, target);
                     Count(tally, "clients", 1);
+                    if (!c.Plan.Paths.IsEmpty)
+                    {
+                        Count(tally, "path requests", 1);
+                        Count(tally, observed.Admitted ? "path requests admitted" : $"path requests refused ({observed.RefusedAt})", 1);
+                    }
+
                     Count(tally, observed.Admitted ? "admitted" : "refused", 1);
                     if (observed.RefusedAt != predicted.RefusedAt)
                     {
-                        mismatches.Enqueue($"{kind} {c.Plan}\n  client {client}: engine predicts {predicted}; proxy {observed}");
+                        mismatches.Enqueue($"{kind} {c.Plan}\n  client {client} GET {target}: engine predicts {predicted}; proxy {observed}");
                     }
 
                     // Whatever the model says, what the bundle's CRLs revoke never gets in while revocation is checked.
@@ -179,19 +185,22 @@ public sealed class DifferentialAdmissionTests(ITestOutputHelper output)
         }
     }
 
-    private static IEnumerable<(RenderedCase Case, int Index, string Client, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> Presented)> Probes(RenderedCase c)
+    private static IEnumerable<(RenderedCase Case, int Index, string Client, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> Presented, string Target)> Probes(RenderedCase c)
     {
-        foreach (var client in c.Pki.Clients)
+        foreach (var target in c.Plan.Targets)
         {
-            var plan = c.Plan.Clients[client.Index];
-            yield return (c, client.Index, $"#{client.Index} \"{DistinguishedName.Format(client.Certificate.SubjectName)}\" CA#{plan.Issuer} {plan.Key}/{plan.Hash} {plan.Validity} " +
-                $"{plan.Purpose}{(plan.WithoutDigitalSignature ? " noDigitalSignature" : "")}{(plan.Revoked ? " revoked" : "")}" +
-                $"{(plan.RenewalOf >= 0 ? $" renewalOf#{plan.RenewalOf}" : "")} sends {client.SentIntermediates.Length} intermediates", client.Presented);
-        }
+            foreach (var client in c.Pki.Clients)
+            {
+                var plan = c.Plan.Clients[client.Index];
+                yield return (c, client.Index, $"#{client.Index} \"{DistinguishedName.Format(client.Certificate.SubjectName)}\" CA#{plan.Issuer} {plan.Key}/{plan.Hash} {plan.Validity} " +
+                    $"{plan.Purpose}{(plan.WithoutDigitalSignature ? " noDigitalSignature" : "")}{(plan.Revoked ? " revoked" : "")}" +
+                    $"{(plan.RenewalOf >= 0 ? $" renewalOf#{plan.RenewalOf}" : "")} sends {client.SentIntermediates.Length} intermediates", client.Presented, target);
+            }
 
-        if (c.Plan.NoCertificateClient)
-        {
-            yield return (c, -1, "without a certificate", []);
+            if (c.Plan.NoCertificateClient)
+            {
+                yield return (c, -1, "without a certificate", [], target);
+            }
         }
     }
 

@@ -16,6 +16,9 @@ public sealed record Dimensions
     /// <summary>Pinning both a certificate and its renewal with the same key (issue 7, pin merging).</summary>
     public bool RenewalsBothPinned { get; init; } = true;
 
+    /// <summary>spec.paths: prefixes with pins and rules of their own, and hostile spellings of them as request targets (issue 11 §3).</summary>
+    public bool Paths { get; init; } = true;
+
     public static Dimensions All { get; } = new();
 
     /// <summary>What the suite runs: every dimension whose fix is on main. MTLS_DIFF_ALL=1 runs <see cref="All"/>.</summary>

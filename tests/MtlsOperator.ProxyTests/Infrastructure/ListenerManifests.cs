@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using TestPki;
@@ -128,45 +129,69 @@ public static class ListenerManifests
             yaml.Append("  forwardClientCertificate: true\n");
         }
 
-        if (!scenario.Pins.IsEmpty)
+        WritePins(yaml, scenario.Pins, "  ");
+        WriteRules(yaml, scenario.Rules, "  ");
+        if (!scenario.Paths.IsEmpty)
         {
-            yaml.Append("  pins:\n");
-            foreach (var pin in scenario.Pins)
+            yaml.Append("  paths:\n");
+            foreach (var path in scenario.Paths)
             {
-                var prints = Engine.Pki.CertificateFingerprints.Of(pin.Client);
-                switch (pin.Form)
-                {
-                    case PinForm.Sha1:
-                        // The spelling of certificate consoles: uppercase with colons; the operator normalizes it.
-                        yaml.Append("    - sha1: ").Append(Quote(Engine.Pki.CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
-                        break;
-                    case PinForm.Sha256:
-                        yaml.Append("    - sha256: ").Append(prints.Sha256).Append('\n');
-                        break;
-                    case PinForm.SpkiSha256:
-                        yaml.Append("    - spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
-                        break;
-                    default:
-                        yaml.Append("    - certificate:\n");
-                        Block(yaml, "        inline", PemExport.Certificate(pin.Client));
-                        break;
-                }
+                yaml.Append("    - prefix: ").Append(Quote(path.Prefix)).Append('\n');
+                WritePins(yaml, path.Pins, "      ");
+                WriteRules(yaml, path.Rules, "      ");
             }
         }
+    }
 
-        if (!scenario.Rules.IsEmpty)
+    private static void WritePins(StringBuilder yaml, ImmutableArray<ScenarioPin> pins, string indent)
+    {
+        if (pins.IsEmpty)
         {
-            yaml.Append("  rules:\n");
-            foreach (var rule in scenario.Rules)
+            return;
+        }
+
+        yaml.Append(indent).Append("pins:\n");
+        foreach (var pin in pins)
+        {
+            var prints = Engine.Pki.CertificateFingerprints.Of(pin.Client);
+            var item = indent + "  - ";
+            switch (pin.Form)
             {
-                var prefix = "    - ";
-                foreach (var (field, value) in new[] { ("issuer", rule.Issuer), ("subject", rule.Subject), ("dnsName", rule.DnsName), ("uri", rule.Uri) })
+                case PinForm.Sha1:
+                    // The spelling of certificate consoles: uppercase with colons; the operator normalizes it.
+                    yaml.Append(item).Append("sha1: ").Append(Quote(Engine.Pki.CertificateFingerprints.WithColons(prints.Sha1))).Append('\n');
+                    break;
+                case PinForm.Sha256:
+                    yaml.Append(item).Append("sha256: ").Append(prints.Sha256).Append('\n');
+                    break;
+                case PinForm.SpkiSha256:
+                    yaml.Append(item).Append("spkiSha256: ").Append(Quote("sha256/" + prints.SpkiSha256)).Append('\n');
+                    break;
+                default:
+                    yaml.Append(item).Append("certificate:\n");
+                    Block(yaml, indent + "      inline", PemExport.Certificate(pin.Client));
+                    break;
+            }
+        }
+    }
+
+    private static void WriteRules(StringBuilder yaml, ImmutableArray<Engine.Policy.ClientMatchRule> rules, string indent)
+    {
+        if (rules.IsEmpty)
+        {
+            return;
+        }
+
+        yaml.Append(indent).Append("rules:\n");
+        foreach (var rule in rules)
+        {
+            var prefix = indent + "  - ";
+            foreach (var (field, value) in new[] { ("issuer", rule.Issuer), ("subject", rule.Subject), ("dnsName", rule.DnsName), ("uri", rule.Uri) })
+            {
+                if (value is not null)
                 {
-                    if (value is not null)
-                    {
-                        yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
-                        prefix = "      ";
-                    }
+                    yaml.Append(prefix).Append(field).Append(": ").Append(Quote(value)).Append('\n');
+                    prefix = indent + "    ";
                 }
             }
         }

@@ -56,9 +56,15 @@ public sealed record ListenerScenario(
     /// <summary>More CA certificates (PEM) for the TrustBundle, e.g. a partner's root.</summary>
     public string? ExtraBundlePem { get; init; }
 
+    /// <summary>The policy's <c>spec.paths</c>.</summary>
+    public ImmutableArray<ScenarioPath> Paths { get; init; } = [];
+
     /// <summary>The listener's <c>spec.upstreamTls</c>; null forwards plain HTTP.</summary>
     public UpstreamTlsScenario? UpstreamTls { get; init; }
 }
+
+/// <summary>One <c>spec.paths[]</c> entry: a prefix with pins and rules of its own.</summary>
+public sealed record ScenarioPath(string Prefix, ImmutableArray<ScenarioPin> Pins, ImmutableArray<ClientMatchRule> Rules);
 
 /// <summary>A listener's <c>spec.upstreamTls</c>: the CA (PEM) its own TrustBundle holds, or <see cref="Insecure"/>; the server name;
 /// the certificate (with its key) the proxy presents upstream.</summary>

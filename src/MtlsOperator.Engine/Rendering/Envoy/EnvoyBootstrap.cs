@@ -87,12 +87,14 @@ internal static class EnvoyBootstrap
                 new YamlMap()
                     .Add("name", "upstream")
                     .Add("domains", new List<object> { "*" })
-                    .Add("routes", new List<object>
-                    {
-                        new YamlMap()
-                            .Add("match", new YamlMap().Add("prefix", "/"))
-                            .Add("route", new YamlMap().Add("cluster", EnvoyNames.UpstreamCluster)),
-                    }),
+                    .Add("routes", model.Paths.IsDefaultOrEmpty
+                        ? new List<object>
+                        {
+                            new YamlMap()
+                                .Add("match", new YamlMap().Add("prefix", "/"))
+                                .Add("route", new YamlMap().Add("cluster", EnvoyNames.UpstreamCluster)),
+                        }
+                        : EnvoyPathRoutes.Routes(model)),
             });
         // Envoy removes request_headers_to_remove before it adds (router/header_parser.cc): a client-sent copy of the
         // identity header, or of any header apps commonly trust from a TLS terminator, never reaches the upstream, even
@@ -124,20 +126,28 @@ internal static class EnvoyBootstrap
                 .Add("append_action", new YamlEnum("OVERWRITE_IF_EXISTS_OR_ADD"))).ToList());
         }
 
-        return new YamlMap()
+        var paths = !model.Paths.IsDefaultOrEmpty;
+        var manager = new YamlMap()
             .Add("@type", EnvoyNames.HttpConnectionManagerType)
             .Add("stat_prefix", "mtls")
             .Add("codec_type", new YamlEnum("AUTO"))
-            // SANITIZE drops any x-forwarded-client-cert the client sends; only the configured header carries identity.
-            .Add("forward_client_cert_details", new YamlEnum("SANITIZE"))
+            // SANITIZE drops any x-forwarded-client-cert the client sends; only the configured header carries identity. With path
+            // rules SANITIZE_SET replaces it with the verified certificate's Hash for the RBAC filter (removed again before the upstream).
+            .Add("forward_client_cert_details", new YamlEnum(paths ? "SANITIZE_SET" : "SANITIZE"))
             // Apps behind CGI/WSGI-style gateways read "X_Client_DN" as "X-Client-DN": a header with '_' could smuggle
             // an identity past the removals below, so Envoy drops every such header before any filter sees it.
             .Add("common_http_protocol_options", new YamlMap().Add("headers_with_underscores_action", new YamlEnum("DROP_HEADER")))
-            .Add("route_config", routeConfig)
-            .Add("http_filters", new List<object>
-            {
-                new YamlMap().Add("name", EnvoyNames.Router).Add("typed_config", new YamlMap().Add("@type", EnvoyNames.RouterType)),
-            });
+            .Add("route_config", routeConfig);
+        if (paths)
+        {
+            // Path rules decide on the raw path: Envoy must not rewrite it first (EnvoyPathRoutes refuses the spellings that differ).
+            manager.Add("normalize_path", false)
+                .Add("merge_slashes", false)
+                .Add("path_with_escaped_slashes_action", new YamlEnum("KEEP_UNCHANGED"));
+        }
+
+        var router = new YamlMap().Add("name", EnvoyNames.Router).Add("typed_config", new YamlMap().Add("@type", EnvoyNames.RouterType));
+        return manager.Add("http_filters", paths ? new List<object> { EnvoyPathRoutes.Filter(), router } : new List<object> { router });
     }
 
     private static YamlMap UpstreamCluster(ListenerRenderModel model)

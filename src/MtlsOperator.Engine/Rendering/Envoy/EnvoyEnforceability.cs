@@ -26,6 +26,12 @@ internal static partial class EnvoyEnforceability
     {
         var pins = model.Pins.IsDefault ? [] : model.Pins;
         var rules = model.Rules.IsDefault ? [] : model.Rules;
+        if (!model.Paths.IsDefaultOrEmpty)
+        {
+            CheckPaths(model, problems);
+            return;
+        }
+
         if (pins.IsEmpty && rules.IsEmpty)
         {
             problems.Add("no pins and no rules: Envoy would admit every client of the trust bundle");
@@ -47,6 +53,35 @@ internal static partial class EnvoyEnforceability
         foreach (var rule in rules)
         {
             CheckRule(rule, problems);
+        }
+    }
+
+    /// <summary>Envoy decides per path with RBAC on the certificate's SHA-256 (the only certificate detail a request carries in a form
+    /// RBAC can match exactly): SHA-256 pins only, in every scope.</summary>
+    private static void CheckPaths(ListenerRenderModel model, List<string> problems)
+    {
+        RenderInputCheck.CheckPaths(model, problems);
+        var scopes = model.Paths.Select(p => (Name: "path " + p.Prefix, p.Pins, p.Rules)).Prepend(("the policy's own pins and rules", model.Pins, model.Rules));
+        foreach (var (name, pins, rules) in scopes)
+        {
+            if (!rules.IsDefaultOrEmpty)
+            {
+                problems.Add($"{name}: Envoy applies per-path rules with RBAC on the client certificate's SHA-256 and cannot match issuer, " +
+                    "subject or SAN rules per path; pin the certificates (spec.paths[].pins), or use the haproxy/nginx proxy");
+            }
+
+            foreach (var pin in pins.IsDefault ? [] : pins)
+            {
+                if (pin.Algorithm != PinAlgorithm.Sha256)
+                {
+                    problems.Add($"{name}: a {PinNames.Of(pin.Algorithm)} pin cannot be checked per path by Envoy (only the SHA-256 of the certificate " +
+                        $"reaches its RBAC filter); {RenderInputCheck.PinAdvice}");
+                }
+                else
+                {
+                    CheckPin(pin, problems);
+                }
+            }
         }
     }
 

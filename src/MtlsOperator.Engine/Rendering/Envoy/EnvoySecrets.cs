@@ -76,14 +76,11 @@ internal static class EnvoySecrets
 
     // Envoy admits a certificate when its hash is in verify_certificate_hash OR in verify_certificate_spki, the same OR
     // the model means across pin entries.
+    // With path rules the handshake admits the union of every path's pins; RBAC then decides per route (EnvoyPathRoutes).
     private static void AddPins(YamlMap context, ListenerRenderModel model, PinAlgorithm algorithm, string field)
     {
-        if (model.Pins.IsDefaultOrEmpty)
-        {
-            return;
-        }
-
-        var values = model.Pins.Where(p => p.Algorithm == algorithm).Select(p => (object)p.Value).ToList();
+        var pins = (model.Pins.IsDefault ? [] : model.Pins).Concat((model.Paths.IsDefault ? [] : model.Paths).SelectMany(p => p.Pins.IsDefault ? [] : p.Pins));
+        var values = pins.Where(p => p.Algorithm == algorithm).Select(p => p.Value).Distinct().Select(v => (object)v).ToList();
         if (values.Count > 0)
         {
             context.Add(field, values);

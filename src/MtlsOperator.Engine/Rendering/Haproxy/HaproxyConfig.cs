@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using MtlsOperator.Engine.Policy;
@@ -175,20 +176,57 @@ internal static class HaproxyConfig
     {
         text.Line("    # Admitted: a pinned certificate OR a rule whose issuer AND subject match. Everyone else: 403.")
             .Line("    # HAProxy reads at most 64 words per line, so each alternative marks the request on its own line.");
+        var paths = model.Paths.IsDefault ? [] : model.Paths;
+        if (paths.IsEmpty)
+        {
+            WriteScope(text, model.Pins, model.Rules, "mtls_", "");
+        }
+        else
+        {
+            var scopes = PathScopes.Numbered(paths);
+            text.Line("    # spec.paths: the raw path (before '?', never decoded) decides. A spelling an app could read as another path is refused,")
+                .Line("    # then the longest prefix covering the path (any case, up to '/' or '.') picks the pins and rules; other paths: the policy's own.")
+                .Line("    http-request deny deny_status 400 unless { path -m beg / }")
+                .Line($"    http-request deny deny_status 400 if {{ path -m reg -i '{PathRules.PathPatterns.RefusedPath}' }}")
+                .Line("    http-request set-var(txn.mtls_scope) int(0)");
+            foreach (var (number, scope) in scopes)
+            {
+                text.Line($"    acl mtls_path{number} path -m reg -i '{PathRules.PathPatterns.UnderPath(scope.Prefix)}'");
+            }
+
+            foreach (var (number, _) in scopes.OrderBy(s => s.Scope.Prefix.Length).ThenBy(s => s.Number))
+            {
+                text.Line($"    http-request set-var(txn.mtls_scope) int({number}) if mtls_path{number}");
+            }
+
+            WriteScope(text, model.Pins, model.Rules, "mtls_", "{ var(txn.mtls_scope) -m int 0 } ");
+            foreach (var (number, scope) in scopes)
+            {
+                WriteScope(text, scope.Pins, scope.Rules, $"mtls_path{number}_", $"{{ var(txn.mtls_scope) -m int {number} }} ");
+            }
+        }
+
+        text.Line("    http-request deny deny_status 403 unless { var(txn.mtls_admitted) -m bool }");
+    }
+
+    /// <summary>The ACLs of one set of pins and rules (named <paramref name="acl"/>...), each alternative marking the request admitted
+    /// when it also meets <paramref name="guard"/> (a condition followed by a space, or empty).</summary>
+    private static void WriteScope(ConfigText text, ImmutableArray<CertificatePin> givenPins, ImmutableArray<ClientMatchRule> givenRules, string acl, string guard)
+    {
         var alternatives = new List<string>();
-        var pins = (model.Pins.IsDefault ? [] : model.Pins).Distinct().OrderBy(p => p.Algorithm).ThenBy(p => p.Value, StringComparer.Ordinal).ToList();
+        var pins = (givenPins.IsDefault ? [] : givenPins).Distinct().OrderBy(p => p.Algorithm).ThenBy(p => p.Value, StringComparer.Ordinal).ToList();
         foreach (var pin in pins)
         {
             var fetch = pin.Algorithm == PinAlgorithm.Sha1 ? "ssl_c_sha1,hex,lower" : "ssl_c_der,sha2(256),hex,lower";
-            text.Line($"    acl mtls_pinned {fetch} -m str {pin.Value}");
+            text.Line($"    acl {acl}pinned {fetch} -m str {pin.Value}");
         }
 
         if (pins.Count > 0)
         {
-            alternatives.Add("mtls_pinned");
+            alternatives.Add(acl + "pinned");
         }
 
-        var rules = (model.Rules.IsDefault ? [] : model.Rules).Distinct()
+        var rules = (givenRules.IsDefault ? [] : givenRules).Distinct()
             .OrderBy(r => r.Issuer, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
         for (var i = 0; i < rules.Count; i++)
         {
@@ -196,14 +234,14 @@ internal static class HaproxyConfig
             var terms = new List<string>();
             if (issuer is not null)
             {
-                text.Line($"    acl mtls_rule{i}_issuer {IssuerFetch} -m reg '^{issuer}$'");
-                terms.Add($"mtls_rule{i}_issuer");
+                text.Line($"    acl {acl}rule{i}_issuer {IssuerFetch} -m reg '^{issuer}$'");
+                terms.Add($"{acl}rule{i}_issuer");
             }
 
             if (subject is not null)
             {
-                text.Line($"    acl mtls_rule{i}_subject {SubjectFetch} -m reg '^{subject}$'");
-                terms.Add($"mtls_rule{i}_subject");
+                text.Line($"    acl {acl}rule{i}_subject {SubjectFetch} -m reg '^{subject}$'");
+                terms.Add($"{acl}rule{i}_subject");
             }
 
             if (terms.Count > 0)
@@ -214,10 +252,8 @@ internal static class HaproxyConfig
 
         foreach (var alternative in alternatives)
         {
-            text.Line($"    http-request set-var(txn.mtls_admitted) bool(true) if {alternative}");
+            text.Line($"    http-request set-var(txn.mtls_admitted) bool(true) if {guard}{alternative}");
         }
-
-        text.Line("    http-request deny deny_status 403 unless { var(txn.mtls_admitted) -m bool }");
     }
 
     /// <summary>HAProxy's address syntax; an empty host means every IPv4 address.</summary>

@@ -74,17 +74,59 @@ internal static class NginxConfig
 
     private static void WriteAdmissionMaps(ConfigText text, ListenerRenderModel model)
     {
-        text.Line("    # Admitted: a pinned certificate (SHA-1 of the DER certificate) OR a rule whose issuer AND subject match.")
-            .Line("    map $ssl_client_fingerprint $mtls_pinned {")
+        WriteScopeMaps(text, model.Pins, model.Rules, "");
+        if (model.Paths.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        var scopes = PathScopes.Numbered(model.Paths);
+        foreach (var (number, scope) in scopes)
+        {
+            text.Line($"    # spec.paths {scope.Prefix}:");
+            WriteScopeMaps(text, scope.Pins, scope.Rules, NginxRuleMaps.ScopeName(number));
+        }
+
+        text.Line("    # spec.paths: the raw target ($request_uri, never decoded) decides. A path spelling an app could read as another path is")
+            .Line("    # refused (400); then the longest prefix covering the path (any case, up to '/', '.' or '?') picks the pins and rules.")
+            .Line("    map $request_uri $mtls_path_refused {")
+            .Line("        default 0;")
+            .Line($"        {NginxRuleMaps.Key(PathRules.PathPatterns.RefusedTarget, caseless: true, anchored: false)} 1;")
+            .Line("    }")
+            .Line("    map $request_uri $mtls_scope {")
             .Line("        default 0;");
-        foreach (var value in (model.Pins.IsDefault ? [] : model.Pins).Select(p => p.Value).Distinct().Order(StringComparer.Ordinal))
+        // nginx takes the first regex that matches, in order: longest prefix first.
+        foreach (var (number, scope) in scopes.OrderByDescending(s => s.Scope.Prefix.Length).ThenBy(s => s.Number))
+        {
+            text.Line($"        {NginxRuleMaps.Key(PathRules.PathPatterns.UnderTarget(scope.Prefix), caseless: true, anchored: false)} {number};");
+        }
+
+        text.Line("    }")
+            .Line("    map $mtls_scope $mtls_path_admitted {")
+            .Line("        default $mtls_admitted;");
+        foreach (var (number, _) in scopes)
+        {
+            text.Line($"        {number} $mtls_{NginxRuleMaps.ScopeName(number)}admitted;");
+        }
+
+        text.Line("    }");
+    }
+
+    /// <summary>The maps deciding one set of pins and rules into <c>$mtls_&lt;scope&gt;admitted</c>.</summary>
+    private static void WriteScopeMaps(ConfigText text, System.Collections.Immutable.ImmutableArray<Policy.CertificatePin> pins,
+        System.Collections.Immutable.ImmutableArray<Policy.ClientMatchRule> rules, string scope)
+    {
+        text.Line("    # Admitted: a pinned certificate (SHA-1 of the DER certificate) OR a rule whose issuer AND subject match.")
+            .Line($"    map $ssl_client_fingerprint $mtls_{scope}pinned {{")
+            .Line("        default 0;");
+        foreach (var value in (pins.IsDefault ? [] : pins).Select(p => p.Value).Distinct().Order(StringComparer.Ordinal))
         {
             text.Line($"        {value} 1;");
         }
 
         text.Line("    }");
-        var ruleVariables = NginxRuleMaps.Write(text, model);
-        text.Line($"    map {NginxRuleMaps.AdmittedKey(ruleVariables.Prepend("$mtls_pinned"))} $mtls_admitted {{")
+        var ruleVariables = NginxRuleMaps.Write(text, rules, scope);
+        text.Line($"    map {NginxRuleMaps.AdmittedKey(ruleVariables.Prepend($"$mtls_{scope}pinned"))} $mtls_{scope}admitted {{")
             .Line("        default 0;")
             .Line("        \"~1\" 1;")
             .Line("    }");
@@ -108,7 +150,14 @@ internal static class NginxConfig
             text.Line($"        ssl_crl {model.PathOf(crl)};");
         }
 
-        text.Line("        if ($mtls_admitted != 1) {")
+        if (!model.Paths.IsDefaultOrEmpty)
+        {
+            text.Line("        if ($mtls_path_refused) {")
+                .Line("            return 400;")
+                .Line("        }");
+        }
+
+        text.Line($"        if ({(model.Paths.IsDefaultOrEmpty ? "$mtls_admitted" : "$mtls_path_admitted")} != 1) {{")
             .Line("            return 403;")
             .Line("        }")
             .Line()

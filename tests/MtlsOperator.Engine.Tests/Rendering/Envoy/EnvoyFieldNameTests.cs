@@ -68,5 +68,14 @@ internal static class EnvoyScenarios
             UpstreamHost = "app.internal", UpstreamTls = new UpstreamTlsModel("app.internal", "upstream-ca.crt", "upstream-client.crt", "upstream-client.key"),
         },
         ["upstream-tls-insecure"] = Model() with { UpstreamTls = new UpstreamTlsModel("app.internal", null, null, null) },
+        ["paths"] = Model(new CertificatePin(PinAlgorithm.Sha256, Sha256)) with
+        {
+            Paths =
+            [
+                new PathScope("/admin", [new CertificatePin(PinAlgorithm.Sha256, new string('b', 64)), new CertificatePin(PinAlgorithm.Sha256, new string('c', 64))], []),
+                new PathScope("/api/v1.2", [new CertificatePin(PinAlgorithm.Sha256, Sha256)], []),
+            ],
+        },
+        ["paths-default-denied"] = Model() with { Pins = [], Paths = [new PathScope("/admin", [new CertificatePin(PinAlgorithm.Sha256, Sha256)], [])] },
     };
 }

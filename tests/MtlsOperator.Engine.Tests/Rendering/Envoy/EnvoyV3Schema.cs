@@ -12,6 +12,12 @@ internal enum FieldKind
     MessageList,
     Any,
     AnyList,
+
+    /// <summary>A protobuf map from string keys to messages of <see cref="FieldSpec.Type"/>.</summary>
+    MessageMap,
+
+    /// <summary>A protobuf map from string keys to Any.</summary>
+    AnyMap,
 }
 
 /// <summary>One allowed field: its shape, the message type it holds, or the enum values it may take.</summary>
@@ -74,6 +80,8 @@ internal static class EnvoyV3Schema
             ["stat_prefix"] = S,
             ["codec_type"] = Enum("AUTO", "HTTP1", "HTTP2", "HTTP3"),
             ["forward_client_cert_details"] = Enum("SANITIZE", "FORWARD_ONLY", "APPEND_FORWARD", "SANITIZE_SET", "ALWAYS_FORWARD_ONLY"),
+            ["normalize_path"] = S, ["merge_slashes"] = S,
+            ["path_with_escaped_slashes_action"] = Enum("IMPLEMENTATION_SPECIFIC_DEFAULT", "KEEP_UNCHANGED", "REJECT_REQUEST", "UNESCAPE_AND_REDIRECT", "UNESCAPE_AND_FORWARD"),
             ["common_http_protocol_options"] = Msg("HttpProtocolOptions"),
             ["route_config"] = Msg("RouteConfiguration"),
             ["http_filters"] = List("HttpFilter"),
@@ -90,8 +98,21 @@ internal static class EnvoyV3Schema
             ["request_headers_to_add"] = List("HeaderValueOption"), ["request_headers_to_remove"] = new(FieldKind.ScalarList),
         },
         ["VirtualHost"] = new() { ["name"] = S, ["domains"] = new(FieldKind.ScalarList), ["routes"] = List("Route") },
-        ["Route"] = new() { ["match"] = Msg("RouteMatch"), ["route"] = Msg("RouteAction") },
-        ["RouteMatch"] = new() { ["prefix"] = S },
+        ["Route"] = new()
+        {
+            ["match"] = Msg("RouteMatch"), ["route"] = Msg("RouteAction"), ["direct_response"] = Msg("DirectResponseAction"),
+            ["typed_per_filter_config"] = new(FieldKind.AnyMap),
+        },
+        ["RouteMatch"] = new() { ["prefix"] = S, ["safe_regex"] = Msg("RegexMatcher") },
+        ["DirectResponseAction"] = new() { ["status"] = S, ["body"] = Msg("DataSource") },
+        // api/envoy/extensions/filters/http/rbac/v3/rbac.proto, api/envoy/config/rbac/v3/rbac.proto
+        ["envoy.extensions.filters.http.rbac.v3.RBAC"] = new() { ["rules"] = Msg("envoy.config.rbac.v3.RBAC") },
+        ["envoy.extensions.filters.http.rbac.v3.RBACPerRoute"] = new() { ["rbac"] = Msg("envoy.extensions.filters.http.rbac.v3.RBAC") },
+        ["envoy.config.rbac.v3.RBAC"] = new() { ["action"] = Enum("ALLOW", "DENY", "LOG"), ["policies"] = new(FieldKind.MessageMap, "RbacPolicy") },
+        ["RbacPolicy"] = new() { ["permissions"] = List("Permission"), ["principals"] = List("Principal") },
+        ["Permission"] = new() { ["any"] = S },
+        ["Principal"] = new() { ["any"] = S, ["header"] = Msg("HeaderMatcher") },
+        ["HeaderMatcher"] = new() { ["name"] = S, ["string_match"] = Msg("StringMatcher") },
         ["RouteAction"] = new() { ["cluster"] = S },
         // api/envoy/config/cluster/v3/cluster.proto
         ["Cluster"] = new()
@@ -209,6 +230,12 @@ internal static class EnvoyV3Schema
             case FieldKind.AnyList:
                 WalkEach(value, at, found, (item, p) => WalkAny(item, p, found));
                 break;
+            case FieldKind.MessageMap:
+                WalkEntries(value, at, found, (item, p) => WalkMessage(item, spec.Type!, p, found));
+                break;
+            case FieldKind.AnyMap:
+                WalkEntries(value, at, found, (item, p) => WalkAny(item, p, found));
+                break;
         }
     }
 
@@ -223,6 +250,20 @@ internal static class EnvoyV3Schema
         for (var i = 0; i < seq.Children.Count; i++)
         {
             walk(seq.Children[i], $"{at}[{i}]");
+        }
+    }
+
+    private static void WalkEntries(YamlNode value, string at, List<string> found, Action<YamlNode, string> walk)
+    {
+        if (value is not YamlMappingNode map)
+        {
+            found.Add($"{at}: expected a map");
+            return;
+        }
+
+        foreach (var (key, item) in map.Children)
+        {
+            walk(item, $"{at}[{((YamlScalarNode)key).Value}]");
         }
     }
 

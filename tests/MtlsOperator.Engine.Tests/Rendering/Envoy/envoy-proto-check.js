@@ -27,6 +27,7 @@ root.loadSync([
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/http/rbac/v3/rbac.proto',
 ], { keepCase: true });
 root.resolveAll();
 
@@ -43,7 +44,10 @@ function checkMessage(value, type, at) {
     const field = type.fields[key];
     if (!field) { problems.push(`${at}.${key}: ${type.fullName} has no such field`); continue; }
     if (field.options && field.options.deprecated) problems.push(`${at}.${key}: deprecated in ${type.fullName}`);
-    if (field.repeated) {
+    if (field.map) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) { problems.push(`${at}.${key}: expected a map`); continue; }
+      for (const [mapKey, element] of Object.entries(item)) checkValue(element, field, `${at}.${key}[${mapKey}]`);
+    } else if (field.repeated) {
       if (!Array.isArray(item)) { problems.push(`${at}.${key}: expected a list`); continue; }
       item.forEach((element, i) => checkValue(element, field, `${at}.${key}[${i}]`));
     } else {
