@@ -53,6 +53,18 @@ public abstract class CheckCommandTests(ListenerFixture fixture) : IDisposable
     }
 
     [SkippableFact]
+    public async Task An_admitted_client_whose_application_answers_an_error_exits_as_http_error()
+    {
+        var url = $"https://127.0.0.1:{Listener.Port.ToString(CultureInfo.InvariantCulture)}/status/503";
+        var run = await CheckRun.RunAsync(["check", url, "--sni", "api.test", "--ca", _files.ServerRoot(), "--json", "--timeout", "20s", .. AsPinned()]);
+
+        ExpectExit(17, run);
+        Assert.Equal(503, (int)run.Json["http"]!["status"]!);
+        Assert.True((bool)run.Json["clientCertificate"]!["admitted"]!);
+        Assert.Equal("http-error", (string)run.Json["failures"]![0]!["class"]!);
+    }
+
+    [SkippableFact]
     public async Task The_server_names_the_CAs_of_the_listeners_bundle()
     {
         var run = await CheckAsync(["--sni", "api.test", "--ca", _files.ServerRoot(), "--json"]);

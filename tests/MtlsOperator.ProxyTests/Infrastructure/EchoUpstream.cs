@@ -63,7 +63,11 @@ public sealed class EchoUpstream : IUpstreamApp
                 .ToDictionary(k => k!.ToLowerInvariant(), k => context.Request.Headers[k] ?? "", StringComparer.Ordinal);
             Requests.Enqueue(headers);
             var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(headers));
-            context.Response.StatusCode = 200;
+            // /status/NNN answers with that status: an application that fails behind an admitting proxy.
+            var path = context.Request.Url?.AbsolutePath ?? "";
+            context.Response.StatusCode = path.StartsWith("/status/", StringComparison.Ordinal) && int.TryParse(path["/status/".Length..], out var status) && status is >= 200 and < 600
+                ? status
+                : 200;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength64 = body.Length;
             await context.Response.OutputStream.WriteAsync(body);
