@@ -1,6 +1,6 @@
 namespace TestApiServer;
 
-/// <summary>The four custom resources of mtls-operator.io/v1alpha1, each with the status subresource, as the CRDs declare them.</summary>
+/// <summary>The custom resources of mtls-operator.io/v1alpha1, each with the status subresource, as the CRDs declare them.</summary>
 public static class MtlsOperatorResources
 {
     /// <summary>API group of the operator's kinds.</summary>
@@ -21,6 +21,12 @@ public static class MtlsOperatorResources
     /// <summary>MtlsListener.</summary>
     public static ApiResource MtlsListeners { get; } = ApiResource.Custom(Group, Version, "mtlslisteners", "MtlsListener");
 
-    /// <summary>All four.</summary>
-    public static IReadOnlyList<ApiResource> All { get; } = [TrustBundles, ServerCertificates, ClientAuthPolicies, MtlsListeners];
+    /// <summary>ClientCertificateAuthority.</summary>
+    public static ApiResource ClientCertificateAuthorities { get; } = ApiResource.Custom(Group, Version, "clientcertificateauthorities", "ClientCertificateAuthority");
+
+    /// <summary>IssuedClientCertificate.</summary>
+    public static ApiResource IssuedClientCertificates { get; } = ApiResource.Custom(Group, Version, "issuedclientcertificates", "IssuedClientCertificate");
+
+    /// <summary>All of them.</summary>
+    public static IReadOnlyList<ApiResource> All { get; } = [TrustBundles, ServerCertificates, ClientAuthPolicies, MtlsListeners, ClientCertificateAuthorities, IssuedClientCertificates];
 }

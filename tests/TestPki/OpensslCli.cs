@@ -47,6 +47,23 @@ public static class OpensslCli
         return stdout.ToArray();
     }
 
+    /// <summary>Runs openssl and returns its exit code and stdout followed by stderr, for commands (such as <c>crl -verify</c>) that report a
+    /// failure only on stderr.</summary>
+    public static (int ExitCode, string Output) RunWithErrors(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
     /// <summary>Runs openssl and returns stdout as trimmed text.</summary>
     public static string RunText(string workingDirectory, params string[] arguments) =>
         System.Text.Encoding.UTF8.GetString(Run(workingDirectory, arguments)).Trim();

@@ -110,6 +110,15 @@ public static class ApiLimits
     /// <summary>Key pins published in a ServerCertificate's status: the current and the next key.</summary>
     public const int StatusKeyPins = 2;
 
+    /// <summary>SANs of each kind (DNS names, URIs, email addresses) of one IssuedClientCertificate.</summary>
+    public const int IssuedNames = 100;
+
+    /// <summary>Certificates listed in an IssuedClientCertificate's status: the current one and those still in their overlap.</summary>
+    public const int StatusIssued = 32;
+
+    /// <summary>Entries of a ClientCertificateAuthority's CRL listed in its status.</summary>
+    public const int StatusRevoked = 1024;
+
     /// <summary>Conditions on one resource.</summary>
     public const int Conditions = 16;
 }

@@ -85,8 +85,8 @@ public sealed class PathRuleSpec
     public List<MatchRuleSpec> Rules { get; set; } = [];
 }
 
-/// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, or the certificate itself.</summary>
-[ExactlyOneOf("sha1", "sha256", "spkiSha256", "certificate")]
+/// <summary>One pin: exactly one of a SHA-1 / SHA-256 certificate thumbprint, an SPKI SHA-256 pin, the certificate itself, or an issued certificate by reference.</summary>
+[ExactlyOneOf("sha1", "sha256", "spkiSha256", "certificate", "issuedCertificateRef")]
 public sealed class PinSpec
 {
     /// <summary>SHA-1 thumbprint of the client certificate (40 hex digits; colons, spaces and either case allowed), as printed by <c>openssl x509 -noout -fingerprint -sha1</c>. HAProxy and nginx only.</summary>
@@ -114,6 +114,13 @@ public sealed class PinSpec
     [JsonPropertyName("certificate")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DataSource? Certificate { get; set; }
+
+    /// <summary>An IssuedClientCertificate in the same namespace: its current certificate, and with its <c>overlap: UntilExpiry</c> the earlier ones
+    /// until they expire, so the pin follows renewals. Once revoked, its certificates stay pinned only while this policy checks a CRL of its
+    /// CA that lists them (the proxies then refuse them); otherwise they are no longer pinned.</summary>
+    [JsonPropertyName("issuedCertificateRef")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ObjectReference? IssuedCertificateRef { get; set; }
 
     /// <summary>Free text for people: whose certificate this is.</summary>
     [MaxLength(ApiLimits.Description)]

@@ -35,7 +35,8 @@ public sealed partial class ClientAuthPolicyEvaluator
 
         CheckHeader(spec.ForwardIdentityHeader, findings);
         var anchors = ResolveBundle(spec.TrustBundleRef, ns, context, findings);
-        var pins = PolicyPins.Read(policy, ns, context, anchors, findings);
+        var crlPem = revocation == Disabled ? null : anchors?.CrlPem;
+        var pins = PolicyPins.Read(policy, ns, context, anchors, findings, crlPem);
         var rules = ReadRules(spec.Rules, "spec.rules", spec.TrustBundleRef.Name, anchors, findings);
         var paths = PolicyPaths.Read(spec.Paths, ns, context, anchors, findings,
             (list, field) => ReadRules(list, field, spec.TrustBundleRef.Name, anchors, findings));
@@ -44,8 +45,13 @@ public sealed partial class ClientAuthPolicyEvaluator
             findings.Add("spec", ClientAuthPolicyReasons.NoClientsAdmitted,
                 "The policy has no pins, no rules and no paths, so it would admit no one (it never means \"anyone\"); add a pin or a rule.", blocking: true);
         }
+        else if (spec.Pins.Count > 0 && pins.Entries.IsEmpty && rules.Count == 0 && spec.Paths.Count == 0 && !findings.HasBlocking)
+        {
+            findings.Add("spec.pins", ClientAuthPolicyReasons.NoClientsAdmitted,
+                "No pin admits a certificate any more (every pinned issued certificate is revoked and not on a CRL this policy checks), and an empty " +
+                "policy never means \"anyone\"; pin another certificate, or check the CA's CRL (TrustBundle spec.crls).", blocking: true);
+        }
 
-        var crlPem = revocation == Disabled ? null : anchors?.CrlPem;
         if (revocation == Required && anchors is not null && anchors.CrlPem is null)
         {
             findings.Add("spec.revocation", ClientAuthPolicyReasons.CrlRequired,

@@ -25,7 +25,17 @@ public static class ClientAuthPolicyReasons
     /// <summary>Another CA of the bundle could issue a CA of the rule's issuer name (or the name belongs to unrelated CAs).</summary>
     public const string AmbiguousIssuer = "AmbiguousIssuer";
 
+    /// <summary>A pinned IssuedClientCertificate does not exist (yet), or has no certificate in its Secret yet.</summary>
+    public const string IssuedCertificateNotFound = "IssuedCertificateNotFound";
+
     // Listed, not blocking.
+
+    /// <summary>A pinned IssuedClientCertificate is revoked; its certificates are refused by the CRL, or no longer pinned.</summary>
+    public const string PinnedCertificateRevoked = "PinnedCertificateRevoked";
+
+    /// <summary>A pinned IssuedClientCertificate's CA has no CRL this policy checks, so a revocation would not reach the proxies through the CRL.</summary>
+    public const string RevocationNotChecked = "RevocationNotChecked";
+
     public const string DuplicatePin = "DuplicatePin";
     public const string DuplicateRule = "DuplicateRule";
     public const string PinnedCertificateIsCa = "PinnedCertificateIsCa";

@@ -29,6 +29,11 @@ public static class HealthConditions
         UpstreamTls.UpstreamTlsReasons.TrustBundleNotFound,
         UpstreamTls.UpstreamTlsReasons.TrustBundleNotReady,
         UpstreamTls.UpstreamTlsReasons.ClientCertificateNotFound,
+        Issuance.IssuanceReasons.SecretNotFound,
+        Issuance.IssuanceReasons.AuthorityNotFound,
+        Issuance.IssuanceReasons.AuthorityNotReady,
+        Issuance.IssuanceReasons.RevocationPending,
+        ClientAuthPolicyReasons.IssuedCertificateNotFound,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Reason of Stalled=False and Reconciling=False when the resource is Ready.</summary>

@@ -15,4 +15,13 @@ public interface IResourceLookup
     ServerCertificate? FindServerCertificate(string @namespace, string name);
 
     ClientAuthPolicy? FindClientAuthPolicy(string @namespace, string name);
+
+    /// <summary>A ClientCertificateAuthority; none where the lookup does not hold them.</summary>
+    ClientCertificateAuthority? FindClientCertificateAuthority(string @namespace, string name) => null;
+
+    /// <summary>An IssuedClientCertificate; none where the lookup does not hold them.</summary>
+    IssuedClientCertificate? FindIssuedClientCertificate(string @namespace, string name) => null;
+
+    /// <summary>Every IssuedClientCertificate of a namespace (a CA's CRL lists the revoked ones that name it), in a stable order.</summary>
+    IReadOnlyList<IssuedClientCertificate> IssuedClientCertificatesIn(string @namespace) => [];
 }

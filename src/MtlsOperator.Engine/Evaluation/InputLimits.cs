@@ -44,6 +44,8 @@ public static class InputLimits
         ClientAuthPolicy p => Over("spec.pins", p.Spec.Pins, MaxPins) ?? Over("spec.rules", p.Spec.Rules, MaxRules),
         MtlsListener l => Over("spec.serverCertificateRefs", l.Spec.ServerCertificateRefs, MaxServerCertificates),
         ServerCertificate c => Over("spec.hostnames", c.Spec.Hostnames, MaxHostnames),
+        IssuedClientCertificate i => Over("spec.dnsNames", i.Spec.DnsNames, ApiLimits.IssuedNames) ?? Over("spec.uris", i.Spec.Uris, ApiLimits.IssuedNames)
+            ?? Over("spec.emailAddresses", i.Spec.EmailAddresses, ApiLimits.IssuedNames),
         _ => null,
     };
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Issuance;
 using MtlsOperator.Engine.Pki;
 using MtlsOperator.Engine.Policy;
 
@@ -9,16 +10,28 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <summary>Turns a policy's pin specs into pin entries: typed pins through <see cref="PinParser"/>, pinned certificates into all three forms.</summary>
 internal static class PolicyPins
 {
-    public static PinSet Read(ClientAuthPolicy policy, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings) =>
-        Read(policy.Spec.Pins, "spec.pins", ns, context, anchors, findings);
+    /// <param name="checkedCrlPem">The CRLs listeners of this policy check, or null: a revoked issued certificate stays pinned only while one lists it.</param>
+    public static PinSet Read(ClientAuthPolicy policy, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings, string? checkedCrlPem = null) =>
+        Read(policy.Spec.Pins, "spec.pins", ns, context, anchors, findings, checkedCrlPem);
 
     /// <summary>The pins of <paramref name="pins"/>, whose entries are named <c><paramref name="field"/>[i]</c> (e.g. <c>spec.paths[0].pins</c>).</summary>
-    public static PinSet Read(IReadOnlyList<PinSpec> pins, string field, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings)
+    public static PinSet Read(IReadOnlyList<PinSpec> pins, string field, string ns, EvaluationContext context, TrustAnchors? anchors, Findings findings, string? checkedCrlPem = null)
     {
         var set = new PinSet();
         for (var i = 0; i < pins.Count; i++)
         {
             var entry = $"{field}[{i}]";
+            if (pins[i].IssuedCertificateRef is { } issued && Given(pins[i]) == 1)
+            {
+                // One entry per certificate: the current one and those in their overlap.
+                foreach (var certificate in IssuedPins.Forms(issued, entry, ns, context, checkedCrlPem, findings) ?? [])
+                {
+                    set.Add(entry, certificate);
+                }
+
+                continue;
+            }
+
             var forms = Forms(pins[i], entry, ns, context, anchors, findings);
             if (forms is not null && set.Add(entry, forms) is { } merge)
             {
@@ -35,11 +48,11 @@ internal static class PolicyPins
     {
         var typed = new (PinAlgorithm Algorithm, string? Text)[] { (PinAlgorithm.Sha1, pin.Sha1), (PinAlgorithm.Sha256, pin.Sha256), (PinAlgorithm.SpkiSha256, pin.SpkiSha256) }
             .Where(t => t.Text is not null).ToList();
-        var given = typed.Count + (pin.Certificate is null ? 0 : 1);
+        var given = Given(pin);
         if (given != 1)
         {
             findings.Add(entry, ClientAuthPolicyReasons.InvalidPin,
-                $"{entry} sets {given} of sha1, sha256, spkiSha256 and certificate; set exactly one per pin (use several pins for several forms).", blocking: true);
+                $"{entry} sets {given} of sha1, sha256, spkiSha256, certificate and issuedCertificateRef; set exactly one per pin (use several pins for several forms).", blocking: true);
             return null;
         }
 
@@ -58,6 +71,9 @@ internal static class PolicyPins
 
         return CertificateForms(pin.Certificate!, $"{entry}.certificate", entry, ns, context, anchors, findings);
     }
+
+    private static int Given(PinSpec pin) =>
+        new[] { pin.Sha1, pin.Sha256, pin.SpkiSha256 }.Count(t => t is not null) + (pin.Certificate is null ? 0 : 1) + (pin.IssuedCertificateRef is null ? 0 : 1);
 
     private static IReadOnlyList<CertificatePin>? CertificateForms(DataSource source, string field, string entry, string ns, EvaluationContext context,
         TrustAnchors? anchors, Findings findings)

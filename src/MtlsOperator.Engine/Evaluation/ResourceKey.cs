@@ -18,6 +18,8 @@ public sealed record ResourceKey(string Kind, string Namespace, string Name)
             ServerCertificate => ServerCertificate.KindName,
             ClientAuthPolicy => ClientAuthPolicy.KindName,
             MtlsListener => MtlsListener.KindName,
+            ClientCertificateAuthority => ClientCertificateAuthority.KindName,
+            IssuedClientCertificate => IssuedClientCertificate.KindName,
             _ => o.Kind ?? "",
         };
         return new ResourceKey(kind, o.Metadata.NamespaceProperty ?? "default", o.Metadata.Name);

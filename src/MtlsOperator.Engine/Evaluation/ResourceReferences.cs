@@ -38,7 +38,8 @@ public static class ResourceReferences
 
         switch (resource)
         {
-            case TrustBundle { Spec: null } or ServerCertificate { Spec: null } or ClientAuthPolicy { Spec: null } or MtlsListener { Spec: null }:
+            case TrustBundle { Spec: null } or ServerCertificate { Spec: null } or ClientAuthPolicy { Spec: null } or MtlsListener { Spec: null }
+                or ClientCertificateAuthority { Spec: null } or IssuedClientCertificate { Spec: null }:
                 break;
             case TrustBundle b:
                 (b.Spec.Sources ?? []).Concat(b.Spec.Crls ?? []).ToList().ForEach(AddSource);
@@ -68,6 +69,18 @@ public static class ResourceReferences
                 Add(TrustBundle.KindName, p.Spec.TrustBundleRef?.Name, p.Spec.TrustBundleRef?.Namespace);
                 (p.Spec.Pins ?? []).ForEach(pin => AddSource(pin?.Certificate));
                 (p.Spec.Paths ?? []).SelectMany(path => path?.Pins ?? []).ToList().ForEach(pin => AddSource(pin?.Certificate));
+                (p.Spec.Pins ?? []).ForEach(pin => Add(IssuedClientCertificate.KindName, pin?.IssuedCertificateRef?.Name, pin?.IssuedCertificateRef?.Namespace));
+                break;
+            case ClientCertificateAuthority a:
+                // Its CA Secret and its own CRL ConfigMap (a foreign one of that name is reported as a conflict). The IssuedClientCertificates
+                // naming it are read too; the controller re-queues the CA when one of them or its Secret changes.
+                Add(V1Secret.KubeKind, a.Spec.SecretRef?.Name, a.Spec.SecretRef?.Namespace);
+                Add(V1ConfigMap.KubeKind, Issuance.PublishedCrl.ConfigMapNameOf(a));
+                break;
+            case IssuedClientCertificate i:
+                Add(ClientCertificateAuthority.KindName, i.Spec.AuthorityRef?.Name, i.Spec.AuthorityRef?.Namespace);
+                Add(V1Secret.KubeKind, Issuance.IssuedSecretData.SecretNameOf(i));
+                Add(V1Secret.KubeKind, i.Spec.Pkcs12?.PasswordSecretRef?.Name, i.Spec.Pkcs12?.PasswordSecretRef?.Namespace);
                 break;
             case MtlsListener l:
                 Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef?.Name, l.Spec.ClientAuthPolicyRef?.Namespace);

@@ -52,6 +52,15 @@ public sealed class ResourceSnapshot : IResourceLookup
     public ClientAuthPolicy? FindClientAuthPolicy(string @namespace, string name) =>
         Find<ClientAuthPolicy>(ClientAuthPolicy.KindName, @namespace, name);
 
+    public ClientCertificateAuthority? FindClientCertificateAuthority(string @namespace, string name) =>
+        Find<ClientCertificateAuthority>(ClientCertificateAuthority.KindName, @namespace, name);
+
+    public IssuedClientCertificate? FindIssuedClientCertificate(string @namespace, string name) =>
+        Find<IssuedClientCertificate>(IssuedClientCertificate.KindName, @namespace, name);
+
+    public IReadOnlyList<IssuedClientCertificate> IssuedClientCertificatesIn(string @namespace) =>
+        [.. OfType<IssuedClientCertificate>().Where(c => (c.Metadata.NamespaceProperty ?? "default") == @namespace)];
+
     private T? Find<T>(string kind, string @namespace, string name) where T : class =>
         _objects.TryGetValue((kind, @namespace, name), out var o) ? o as T : null;
 

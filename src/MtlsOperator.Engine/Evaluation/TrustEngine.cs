@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Issuance;
 using MtlsOperator.Engine.Rendering;
 using MtlsOperator.Engine.Rendering.Envoy;
 using MtlsOperator.Engine.Rendering.Haproxy;
@@ -15,6 +16,8 @@ public sealed class TrustEngine
     private readonly ServerCertificateEvaluator _certificates = new();
     private readonly ClientAuthPolicyEvaluator _policies = new();
     private readonly MtlsListenerEvaluator _listeners;
+    private readonly ClientCertificateAuthorityEvaluator _authorities = new();
+    private readonly IssuedClientCertificateEvaluator _issued = new();
 
     public TrustEngine()
         : this([new EnvoyRenderer(), new HaproxyRenderer(), new NginxRenderer()])
@@ -69,12 +72,34 @@ public sealed class TrustEngine
         return result;
     }
 
+    public ClientCertificateAuthorityEvaluation Evaluate(ClientCertificateAuthority authority, EvaluationContext context)
+    {
+        var result = EvaluationGuard.Run(authority, authority.Status?.Conditions, context.Now,
+            () => _authorities.Evaluate(authority, context),
+            conditions => new ClientCertificateAuthorityEvaluation(Failed(authority.Status, authority, conditions), null, null));
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, authority.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
+        return result;
+    }
+
+    public IssuedClientCertificateEvaluation Evaluate(IssuedClientCertificate certificate, EvaluationContext context)
+    {
+        var result = EvaluationGuard.Run(certificate, certificate.Status?.Conditions, context.Now,
+            () => _issued.Evaluate(certificate, context),
+            conditions => new IssuedClientCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null));
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
+        return result;
+    }
+
     /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: certificates first (their generated key
     /// Secrets and pins ConfigMaps join the world), so listeners can use them.</summary>
     public RenderResult EvaluateAll(ResourceSnapshot snapshot, DateTimeOffset now)
     {
         var outputs = new List<IKubernetesObject<V1ObjectMeta>>();
         var outcomes = new List<ResourceOutcome>();
+        (snapshot, var issuance) = EvaluateIssuance(snapshot, now, outputs);
+        outcomes.AddRange(issuance);
 
         var bootstrapped = new List<IKubernetesObject<V1ObjectMeta>>();
         var certificateResults = snapshot.OfType<ServerCertificate>()
@@ -119,6 +144,38 @@ public sealed class TrustEngine
         }
 
         return new RenderResult(outputs, outcomes);
+    }
+
+    /// <summary>Issued certificates (their Secrets), then CAs (their CRLs, which read those Secrets), then the issued certificates' statuses
+    /// again, which say whether a revocation reached the CRL.</summary>
+    private (ResourceSnapshot World, List<ResourceOutcome> Outcomes) EvaluateIssuance(ResourceSnapshot snapshot, DateTimeOffset now, List<IKubernetesObject<V1ObjectMeta>> outputs)
+    {
+        var issued = snapshot.OfType<IssuedClientCertificate>().ToList();
+        var secrets = issued.Select(c => Evaluate(c, new EvaluationContext(snapshot, now)).Output).OfType<V1Secret>().ToList();
+        var world = snapshot.With(secrets);
+        var outcomes = new List<ResourceOutcome>();
+        var crls = new List<V1ConfigMap>();
+        foreach (var authority in world.OfType<ClientCertificateAuthority>())
+        {
+            var result = Evaluate(authority, new EvaluationContext(world, now));
+            if (result.Output is { } o)
+            {
+                crls.Add(o);
+            }
+
+            outcomes.Add(Outcome(authority, result.Status, result.Status.Conditions));
+        }
+
+        world = world.With(crls);
+        foreach (var certificate in issued)
+        {
+            var result = Evaluate(certificate, new EvaluationContext(world, now));
+            outcomes.Add(Outcome(certificate, result.Status, result.Status.Conditions));
+        }
+
+        outputs.AddRange(secrets);
+        outputs.AddRange(crls);
+        return (world, outcomes);
     }
 
     private static TStatus Failed<TStatus>(TStatus? previous, IKubernetesObject<V1ObjectMeta> resource, List<V1Condition> conditions)

@@ -28,6 +28,9 @@ public sealed record CertificateRevocationList(
     /// <summary>Serials listed with reason <c>removeFromCRL</c> (in a delta CRL: no longer on hold). OpenSSL does not treat them as revoked.</summary>
     public ImmutableArray<string> RemovedSerials { get; init; } = [];
 
+    /// <summary>Every entry with its revocation date and reason code (-1 when it has none), in CRL order.</summary>
+    public ImmutableArray<CrlEntry> Entries { get; init; } = [];
+
     /// <summary>True when an entry carries a Certificate Issuer extension, i.e. revokes certificates of another CA (an indirect CRL).</summary>
     public bool NamesOtherIssuers { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record CertificateRevocationList(
         DateTimeOffset? nextUpdate = tbs.HasData && IsTime(tbs.PeekTag()) ? ReadTime(tbs) : null;
         var revoked = ImmutableArray.CreateBuilder<string>();
         var removed = ImmutableArray.CreateBuilder<string>();
+        var all = ImmutableArray.CreateBuilder<CrlEntry>();
         var entryCritical = new List<string>();
         var namesOtherIssuers = false;
         if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
@@ -59,7 +63,7 @@ public sealed record CertificateRevocationList(
             {
                 var entry = entries.ReadSequence();
                 var serial = Convert.ToHexString(entry.ReadIntegerBytes().Span);
-                ReadTime(entry);
+                var revokedAt = ReadTime(entry);
                 var reason = -1;
                 if (entry.HasData)
                 {
@@ -76,6 +80,7 @@ public sealed record CertificateRevocationList(
 
                 entry.ThrowIfNotEmpty();
                 (reason == RemoveFromCrl ? removed : revoked).Add(serial);
+                all.Add(new CrlEntry(serial, revokedAt, reason));
             }
         }
 
@@ -98,6 +103,7 @@ public sealed record CertificateRevocationList(
         {
             Extensions = extensions,
             RemovedSerials = removed.ToImmutable(),
+            Entries = all.ToImmutable(),
             NamesOtherIssuers = namesOtherIssuers,
         };
     }
@@ -119,3 +125,9 @@ public sealed record CertificateRevocationList(
     private static DateTimeOffset ReadTime(AsnReader reader) =>
         reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
 }
+
+/// <summary>One entry of a CRL.</summary>
+/// <param name="Serial">Uppercase hex of the serial's DER integer content.</param>
+/// <param name="RevokedAt">The entry's revocationDate.</param>
+/// <param name="Reason">The CRLReason code (RFC 5280 §5.3.1), or -1 without a reasonCode extension.</param>
+public sealed record CrlEntry(string Serial, DateTimeOffset RevokedAt, int Reason);

@@ -148,7 +148,9 @@ internal static class ManifestReader
                 ServerCertificate.KindName => KubernetesJson.Deserialize<ServerCertificate>(json),
                 ClientAuthPolicy.KindName => KubernetesJson.Deserialize<ClientAuthPolicy>(json),
                 MtlsListener.KindName => KubernetesJson.Deserialize<MtlsListener>(json),
-                _ => throw new FormatException($"kind {kind} is not served by {apiVersion} (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener)"),
+                ClientCertificateAuthority.KindName => KubernetesJson.Deserialize<ClientCertificateAuthority>(json),
+                IssuedClientCertificate.KindName => KubernetesJson.Deserialize<IssuedClientCertificate>(json),
+                _ => throw new FormatException($"kind {kind} is not served by {apiVersion} (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener, ClientCertificateAuthority, IssuedClientCertificate)"),
             };
         }
 

@@ -30,6 +30,8 @@ internal sealed class ClusterCache : IResourceLookup
         ServerCertificates = Custom<ServerCertificate>(ServerCertificate.Plural, ServerCertificate.KindName);
         ClientAuthPolicies = Custom<ClientAuthPolicy>(ClientAuthPolicy.Plural, ClientAuthPolicy.KindName);
         Listeners = Custom<MtlsListener>(MtlsListener.Plural, MtlsListener.KindName);
+        Authorities = Custom<ClientCertificateAuthority>(ClientCertificateAuthority.Plural, ClientCertificateAuthority.KindName);
+        IssuedCertificates = Custom<IssuedClientCertificate>(IssuedClientCertificate.Plural, IssuedClientCertificate.KindName);
         Secrets = new Informer<V1Secret>(ResourceClients.Secrets(client),
             Options<V1Secret>(s => IsManaged(s.Metadata) || references.IsReferenced(ResourceKey.Of(s))), loggers.CreateLogger("informer.Secret"), time);
         // Only pods that opted in to injection, by label on the server: memory follows injected pods, not the cluster's.
@@ -48,6 +50,10 @@ internal sealed class ClusterCache : IResourceLookup
 
     public Informer<MtlsListener> Listeners { get; }
 
+    public Informer<ClientCertificateAuthority> Authorities { get; }
+
+    public Informer<IssuedClientCertificate> IssuedCertificates { get; }
+
     public Informer<V1Secret> Secrets { get; }
 
     public Informer<V1ConfigMap> ConfigMaps { get; }
@@ -55,7 +61,7 @@ internal sealed class ClusterCache : IResourceLookup
     /// <summary>Pods labelled for injection and naming a listener: whose sidecars the rollout status asks.</summary>
     public Informer<V1Pod> Pods { get; }
 
-    public IReadOnlyList<IInformer> All => [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Secrets, ConfigMaps, Pods];
+    public IReadOnlyList<IInformer> All => [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Authorities, IssuedCertificates, Secrets, ConfigMaps, Pods];
 
     public V1Secret? FindSecret(string @namespace, string name) => Secrets.Cache.Get(new ObjectKey(@namespace, name));
 
@@ -67,6 +73,13 @@ internal sealed class ClusterCache : IResourceLookup
 
     public ClientAuthPolicy? FindClientAuthPolicy(string @namespace, string name) => ClientAuthPolicies.Cache.Get(new ObjectKey(@namespace, name));
 
+    public ClientCertificateAuthority? FindClientCertificateAuthority(string @namespace, string name) => Authorities.Cache.Get(new ObjectKey(@namespace, name));
+
+    public IssuedClientCertificate? FindIssuedClientCertificate(string @namespace, string name) => IssuedCertificates.Cache.Get(new ObjectKey(@namespace, name));
+
+    public IReadOnlyList<IssuedClientCertificate> IssuedClientCertificatesIn(string @namespace) =>
+        [.. IssuedCertificates.Cache.List().Where(c => c.Metadata.NamespaceProperty == @namespace).OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
+
     /// <summary>The custom resource named by <paramref name="key"/>, from the cache.</summary>
     public IKubernetesObject<V1ObjectMeta>? FindResource(ResourceKey key) => key.Kind switch
     {
@@ -74,6 +87,8 @@ internal sealed class ClusterCache : IResourceLookup
         ServerCertificate.KindName => FindServerCertificate(key.Namespace, key.Name),
         ClientAuthPolicy.KindName => FindClientAuthPolicy(key.Namespace, key.Name),
         MtlsListener.KindName => Listeners.Cache.Get(new ObjectKey(key.Namespace, key.Name)),
+        ClientCertificateAuthority.KindName => FindClientCertificateAuthority(key.Namespace, key.Name),
+        IssuedClientCertificate.KindName => FindIssuedClientCertificate(key.Namespace, key.Name),
         _ => null,
     };
 

@@ -12,7 +12,8 @@ namespace MtlsOperator.Controller;
 /// <summary>One leadership term of the operator: informers, the dependency index, one work queue per kind and their workers.</summary>
 internal sealed class ControllerRun
 {
-    private static readonly string[] s_kinds = [TrustBundle.KindName, ServerCertificate.KindName, ClientAuthPolicy.KindName, MtlsListener.KindName];
+    private static readonly string[] s_kinds =
+        [TrustBundle.KindName, ServerCertificate.KindName, ClientAuthPolicy.KindName, MtlsListener.KindName, ClientCertificateAuthority.KindName, IssuedClientCertificate.KindName];
 
     private readonly OperatorOptions _options;
     private readonly TimeProvider _time;
@@ -52,6 +53,8 @@ internal sealed class ControllerRun
         Watch(Cache.ServerCertificates);
         Watch(Cache.ClientAuthPolicies);
         Watch(Cache.Listeners);
+        Watch(Cache.Authorities);
+        Watch(Cache.IssuedCertificates);
         WatchReferenced(Cache.Secrets);
         WatchReferenced(Cache.ConfigMaps);
         WatchPods(Cache.Pods);
@@ -149,6 +152,7 @@ internal sealed class ControllerRun
                 var key = ResourceKey.Of(o);
                 Cache.Release(_references.Remove(key));
                 EnqueueWithDependents(key);
+                EnqueueAuthorityOf(o);
             },
         });
     }
@@ -157,6 +161,17 @@ internal sealed class ControllerRun
     {
         Cache.Release(_references.Update(o));
         EnqueueWithDependents(ResourceKey.Of(o));
+        EnqueueAuthorityOf(o);
+    }
+
+    /// <summary>A CA's CRL lists the revoked IssuedClientCertificates naming it, read from them and their Secrets: a change to either
+    /// re-queues the CA (a dependency the reference index cannot hold, since the CA does not name them).</summary>
+    private void EnqueueAuthorityOf(IKubernetesObject<V1ObjectMeta> o)
+    {
+        if (o is IssuedClientCertificate { Spec.AuthorityRef.Name: { Length: > 0 } authority } issued)
+        {
+            Enqueue(new ResourceKey(ClientCertificateAuthority.KindName, issued.Metadata.NamespaceProperty ?? "", authority));
+        }
     }
 
     private void WatchReferenced<T>(Informer<T> informer) where T : class, IKubernetesObject<V1ObjectMeta>
@@ -171,6 +186,10 @@ internal sealed class ControllerRun
                 && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var name))
             {
                 Enqueue(new ResourceKey(kind, key.Namespace, name));
+                if (kind == IssuedClientCertificate.KindName && Cache.FindIssuedClientCertificate(key.Namespace, name) is { } issued)
+                {
+                    EnqueueAuthorityOf(issued);
+                }
             }
         }
 
@@ -221,7 +240,8 @@ internal sealed class ControllerRun
         while (await Tick(timer, cancellationToken).ConfigureAwait(false))
         {
             foreach (var o in Cache.TrustBundles.Cache.List().Cast<IKubernetesObject<V1ObjectMeta>>()
-                         .Concat(Cache.ServerCertificates.Cache.List()).Concat(Cache.ClientAuthPolicies.Cache.List()).Concat(Cache.Listeners.Cache.List()))
+                         .Concat(Cache.ServerCertificates.Cache.List()).Concat(Cache.ClientAuthPolicies.Cache.List()).Concat(Cache.Listeners.Cache.List())
+                         .Concat(Cache.Authorities.Cache.List()).Concat(Cache.IssuedCertificates.Cache.List()))
             {
                 Enqueue(ResourceKey.Of(o));
             }

@@ -69,7 +69,7 @@ internal sealed class MtlsReconciler(
         }
 
         await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
-        if (resource is not ClientAuthPolicy)
+        if (resource is not (ClientAuthPolicy or ClientCertificateAuthority))
         {
             metrics.RecordExpiry(key, outcome.Expiry);
         }
@@ -117,6 +117,19 @@ internal sealed class MtlsReconciler(
             {
                 var r = engine.Evaluate(policy, context);
                 return new([], policy.Status?.Conditions, r.Status, r.Status.Conditions, null, []);
+            }
+
+            case ClientCertificateAuthority authority:
+            {
+                var r = engine.Evaluate(authority, context);
+                return new(r.Output, authority.Status?.Conditions, r.Status, r.Status.Conditions, null, [r.RecheckAt?.UtcDateTime, r.Status.NotAfter]);
+            }
+
+            case IssuedClientCertificate issued:
+            {
+                var r = engine.Evaluate(issued, context);
+                return new(r.Output, issued.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter,
+                    [r.Status.RenewalTime, .. r.Status.Certificates.Select(c => (DateTime?)c.NotAfter)]);
             }
 
             case MtlsListener listener:

@@ -51,6 +51,8 @@ internal sealed class StatusWriter(IKubernetes client)
         ServerCertificate.KindName => ServerCertificate.Plural,
         ClientAuthPolicy.KindName => ClientAuthPolicy.Plural,
         MtlsListener.KindName => MtlsListener.Plural,
+        ClientCertificateAuthority.KindName => ClientCertificateAuthority.Plural,
+        IssuedClientCertificate.KindName => IssuedClientCertificate.Plural,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of this operator"),
     };
 }

@@ -2,7 +2,7 @@ using MtlsOperator.Engine.Api;
 
 namespace MtlsOperator.Crds;
 
-/// <summary>The four kinds the operator serves and how kubectl shows them.</summary>
+/// <summary>The kinds the operator serves and how kubectl shows them.</summary>
 internal static class CrdCatalog
 {
     public const string Category = "mtls";
@@ -20,5 +20,10 @@ internal static class CrdCatalog
              new("Expires", "date", ".status.expires"),
              new("Current", "integer", ".status.pods.current", Priority: 1), new("Stale", "integer", ".status.pods.stale", Priority: 1), new("Rejected", "integer", ".status.pods.rejected", Priority: 1),
              new("Secret", "string", ".status.outputSecret", Priority: 1), new("Live", "integer", ".status.liveGeneration", Priority: 1)]),
+        new(typeof(ClientCertificateAuthority), ClientCertificateAuthority.KindName, ClientCertificateAuthority.Plural, "clientcertificateauthority", ["clientca"],
+            [new("CRL", "string", ".status.crlNumber"), new("Next-Update", "date", ".status.nextUpdate"), new("Expires", "date", ".status.notAfter", Priority: 1)]),
+        new(typeof(IssuedClientCertificate), IssuedClientCertificate.KindName, IssuedClientCertificate.Plural, "issuedclientcertificate", ["issuedcert"],
+            [new("Authority", "string", ".spec.authorityRef.name"), new("Revoked", "boolean", ".status.revoked"), new("Expires", "date", ".status.notAfter"),
+             new("Serial", "string", ".status.serialNumber", Priority: 1), new("Secret", "string", ".status.secretName", Priority: 1)]),
     ];
 }

@@ -27,7 +27,7 @@ internal static class OperatorApiCalls
     private static List<(string, string, string, Scope, string)> Build()
     {
         var calls = new List<(string, string, string, Scope, string)>();
-        foreach (var plural in new[] { "trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners" })
+        foreach (var plural in new[] { "trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates" })
         {
             foreach (var verb in new[] { "list", "watch", "get" })
             {
@@ -50,8 +50,8 @@ internal static class OperatorApiCalls
 
         // Not a request the operator sends: where the OwnerReferencesPermissionEnforcement admission plugin is on (it
         // is on OpenShift), creating an object whose ownerReference sets blockOwnerDeletion requires this permission
-        // on the owner. Outputs of these three kinds carry such references.
-        foreach (var owner in new[] { "trustbundles", "servercertificates", "mtlslisteners" })
+        // on the owner. Outputs of these kinds carry such references.
+        foreach (var owner in new[] { "trustbundles", "servercertificates", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates" })
         {
             calls.Add(("mtls-operator.io", owner + "/finalizers", "update", Scope.Watched, "Engine/Api/OutputOwnership.cs ownerReferences with blockOwnerDeletion, checked by OwnerReferencesPermissionEnforcement"));
         }

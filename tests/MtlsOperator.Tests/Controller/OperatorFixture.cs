@@ -49,12 +49,12 @@ internal sealed class OperatorFixture : IAsyncDisposable
     };
 
     /// <summary>Starts an operator; stop it with <see cref="StopAsync"/> or at dispose.</summary>
-    public OperatorHost StartOperator(OperatorOptions? options = null)
+    public OperatorHost StartOperator(OperatorOptions? options = null, TimeProvider? time = null)
     {
         var traffic = new OperatorTraffic();
         var client = new Kubernetes(Server.ClientConfiguration(), traffic);
         _clients.Add(client);
-        var host = new OperatorHost(client, options ?? TestOptions(), Loggers);
+        var host = new OperatorHost(client, options ?? TestOptions(), Loggers, time);
         _traffic[host] = traffic;
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token));
@@ -333,6 +333,8 @@ internal sealed class OperatorFixture : IAsyncDisposable
         "ServerCertificate" => "servercertificates",
         "ClientAuthPolicy" => "clientauthpolicies",
         "MtlsListener" => "mtlslisteners",
+        "ClientCertificateAuthority" => "clientcertificateauthorities",
+        "IssuedClientCertificate" => "issuedclientcertificates",
         _ => throw new ArgumentException($"unknown kind {kind}"),
     };
 }

@@ -15,7 +15,13 @@ internal sealed class CelCostEstimator
     private static readonly CelEnvironment s_parser = new(null!, "");
     private readonly Dictionary<string, CelValue> _scope = [];
 
-    private CelCostEstimator(JsonObject self) => _scope["self"] = CelValue.Of(self);
+    private CelCostEstimator(JsonObject self)
+    {
+        _scope["self"] = CelValue.Of(self);
+
+        // A transition rule's oldSelf has the type (and so the size bounds) of self, as the API server declares it.
+        _scope["oldSelf"] = CelValue.Of(self);
+    }
 
     /// <summary>The estimated maximum cost of <paramref name="rule"/> declared on the schema node <paramref name="self"/>.</summary>
     public static ulong MaxCost(string rule, JsonObject self) => new CelCostEstimator(self).Expr(s_parser.Parse(rule).e).Cost;

@@ -1,0 +1,132 @@
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Engine.Issuance;
+using MtlsOperator.Engine.Pki;
+
+namespace MtlsOperator.Engine.Tests.Issuance;
+
+/// <summary>A ClientAuthPolicy pinning an IssuedClientCertificate by reference: the pin follows renewals with overlap, and a revocation
+/// always reaches the proxies (through the CRL, or by the pin going away).</summary>
+public sealed class IssuedPinTests
+{
+    private static readonly DateTimeOffset s_now = DateTimeOffset.UtcNow;
+
+    private static TrustBundle Bundle(bool withCrl) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "partners", NamespaceProperty = IssuanceWorld.Ns, Generation = 1 },
+        Spec = new TrustBundleSpec
+        {
+            Sources = [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = PublishedCrl.CaKey } }],
+            Crls = withCrl ? [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = PublishedCrl.CrlKey } }] : [],
+        },
+    };
+
+    private static ClientAuthPolicy Policy(params string[] issued) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "partner-a", NamespaceProperty = IssuanceWorld.Ns, Generation = 1 },
+        Spec = new ClientAuthPolicySpec
+        {
+            TrustBundleRef = new ObjectReference { Name = "partners" },
+            Pins = [.. issued.Select(n => new PinSpec { IssuedCertificateRef = new ObjectReference { Name = n } })],
+        },
+    };
+
+    /// <summary>Evaluates the policy right after the world's last convergence.</summary>
+    private static ClientAuthPolicyEvaluation Evaluate(IssuanceWorld world, bool withCrl = true, params string[] issued)
+    {
+        world.Put(Bundle(withCrl));
+        return new TrustEngine().Evaluate(Policy(issued.Length == 0 ? ["agent"] : issued), new EvaluationContext(world.Snapshot, world.ConvergedAt.AddMinutes(1)));
+    }
+
+    private static HashSet<string> Sha256Pins(ClientAuthPolicyEvaluation result) =>
+        [.. result.Status.Pins.Where(p => p.Algorithm == "sha256").Select(p => p.Value)];
+
+    [Fact]
+    public void The_pin_admits_the_current_certificate_and_the_previous_one_during_the_overlap()
+    {
+        var world = new IssuanceWorld();
+        world.Put(IssuanceWorld.Certificate("agent"));
+        world.Converge(s_now);
+        var first = world.CurrentOf("agent");
+        world.Converge(s_now.AddDays(21));
+        var second = world.CurrentOf("agent");
+
+        var result = Evaluate(world);
+
+        Assert.Equal("True", result.Status.Conditions[0].Status);
+        Assert.Equal(new[] { CertificateFingerprints.Of(first).Sha256, CertificateFingerprints.Of(second).Sha256 }.Order(), Sha256Pins(result).Order());
+    }
+
+    [Fact]
+    public void Overlap_none_admits_only_the_current_certificate()
+    {
+        var world = new IssuanceWorld();
+        world.Put(IssuanceWorld.Certificate("agent", s => s.Overlap = "None"));
+        world.Converge(s_now);
+        world.Converge(s_now.AddDays(21));
+
+        var result = Evaluate(world);
+
+        Assert.Equal([CertificateFingerprints.Of(world.CurrentOf("agent")).Sha256], Sha256Pins(result));
+    }
+
+    [Fact]
+    public void A_revoked_certificate_on_a_checked_crl_stays_pinned_and_the_bundle_crl_lists_it()
+    {
+        var world = new IssuanceWorld();
+        world.Put(IssuanceWorld.Certificate("agent"));
+        world.Converge(s_now);
+        world.Issued("agent").Spec.Revoked = true;
+        world.Converge(s_now.AddMinutes(1));
+
+        var result = Evaluate(world);
+
+        Assert.True(result.Status.Conditions[0].Status == "True", result.Status.Conditions[0].Message);
+        Assert.Contains(result.Status.Problems, p => p.Reason == ClientAuthPolicyReasons.PinnedCertificateRevoked);
+        Assert.NotNull(result.Admission!.CrlPem);
+        Assert.Contains(CertificateFingerprints.Of(world.CurrentOf("agent")).Sha256, Sha256Pins(result));
+    }
+
+    [Fact]
+    public void A_revoked_certificate_without_a_checked_crl_is_no_longer_pinned_and_an_emptied_policy_admits_no_one()
+    {
+        var world = new IssuanceWorld();
+        world.Put(IssuanceWorld.Certificate("agent"));
+        world.Put(IssuanceWorld.Certificate("other"));
+        world.Converge(s_now);
+        world.Issued("agent").Spec.Revoked = true;
+        world.Converge(s_now.AddMinutes(1));
+
+        var both = Evaluate(world, withCrl: false, "agent", "other");
+        var alone = Evaluate(world, withCrl: false, "agent");
+
+        Assert.Equal([CertificateFingerprints.Of(world.CurrentOf("other")).Sha256], Sha256Pins(both));
+        Assert.Equal(ClientAuthPolicyReasons.NoClientsAdmitted, alone.Status.Conditions[0].Reason);
+        Assert.Null(alone.Admission);
+    }
+
+    [Fact]
+    public void A_pin_without_a_checked_crl_warns_that_revocation_would_not_reach_the_crl()
+    {
+        var world = new IssuanceWorld();
+        world.Put(IssuanceWorld.Certificate("agent"));
+        world.Converge(s_now);
+
+        var result = Evaluate(world, withCrl: false);
+
+        Assert.Contains(result.Status.Problems, p => p.Reason == ClientAuthPolicyReasons.RevocationNotChecked);
+    }
+
+    [Fact]
+    public void A_missing_issued_certificate_is_a_blocking_wait()
+    {
+        var world = new IssuanceWorld();
+        world.Converge(s_now);
+
+        var result = Evaluate(world, true, "nobody");
+
+        Assert.True(ClientAuthPolicyReasons.IssuedCertificateNotFound == result.Status.Conditions[0].Reason, result.Status.Conditions[0].Message);
+        Assert.Contains(result.Status.Conditions, c => c.Type == "Reconciling" && c.Status == "True");
+    }
+}
