@@ -111,7 +111,7 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
                     Metadata = Meta(listener),
                     Spec = new()
                     {
-                        Proxy = kind == ProxyKind.Haproxy ? "haproxy" : "nginx",
+                        Proxy = kind == ProxyKind.Haproxy ? "HAProxy" : "Nginx",
                         ListenPort = port,
                         UpstreamPort = upstreamPort,
                         ServerCertificateRefs = [new() { Name = "api" }],

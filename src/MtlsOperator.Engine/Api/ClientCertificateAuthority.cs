@@ -111,10 +111,10 @@ public sealed class RevokedCertificateStatus
     [JsonPropertyName("serialNumber")]
     public string SerialNumber { get; set; } = "";
 
-    /// <summary>The revocation reason written on the CRL entry.</summary>
+    /// <summary>The CRL entry's reason, in the spelling of IssuedClientCertificate's spec.revocationReason (its RFC 5280 code when it has none).</summary>
     [MaxLength(ApiLimits.Word)]
-    [JsonPropertyName("reason")]
-    public string Reason { get; set; } = "";
+    [JsonPropertyName("revocationReason")]
+    public string RevocationReason { get; set; } = "";
 
     /// <summary>When it was revoked.</summary>
     [JsonPropertyName("revocationDate")]

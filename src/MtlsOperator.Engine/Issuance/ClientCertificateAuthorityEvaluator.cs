@@ -73,7 +73,7 @@ public sealed class ClientCertificateAuthorityEvaluator
 
         var schedule = new CrlSchedule(TimeSpan.FromHours(validityHours), refresh);
         var known = (previous?.Revoked ?? []).Where(r => IsSerial(r.SerialNumber)).Select(r => new KnownRevocation(r.SerialNumber, Utc(r.RevocationDate),
-            RevocationReasons.Parse(r.Reason) ?? X509RevocationReason.Unspecified, r.NotAfter is { } t ? Utc(t) : null, r.IssuedCertificate)).ToList();
+            RevocationReasons.Parse(r.RevocationReason) ?? X509RevocationReason.Unspecified, r.NotAfter is { } t ? Utc(t) : null, r.IssuedCertificate)).ToList();
         var lastNumber = BigInteger.TryParse(previous?.CrlNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (BigInteger?)null;
         var crl = AuthorityCrl.Maintain(ca, RevokedBy(resource, ns, ca.Certificate, context), PublishedCrl.Read(existing), known, lastNumber, schedule, now);
 
@@ -85,7 +85,7 @@ public sealed class ClientCertificateAuthorityEvaluator
         status.Revoked = [.. crl.Entries.Select(e => new RevokedCertificateStatus
         {
             SerialNumber = e.Serial,
-            Reason = RevocationReasons.NameOf(e.Reason),
+            RevocationReason = RevocationReasons.NameOf(e.Reason),
             RevocationDate = e.RevokedAt.UtcDateTime,
             NotAfter = e.NotAfter?.UtcDateTime,
             IssuedCertificate = e.IssuedCertificate,

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Pki.Keys;
 
 namespace MtlsOperator.Engine.Issuance;
 
@@ -27,13 +28,8 @@ public static class ClientCertificateIssuer
     public static IssuedCertificate Issue(AuthorityKeyPair authority, ClientCertificateRequest request, DateTimeOffset now)
     {
         var ca = authority.Certificate;
-        using var key = IssuedKeyAlgorithm.Generate(request.KeyAlgorithm);
-        var csr = key switch
-        {
-            RSA rsa => new CertificateRequest(request.Subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-            ECDsa ec => new CertificateRequest(request.Subject, ec, HashAlgorithmName.SHA256),
-            _ => throw new InvalidOperationException("unreachable"),
-        };
+        using var key = KeyAlgorithm.Create(request.KeyAlgorithm);
+        var csr = KeyAlgorithm.RequestFor(request.Subject, key);
 
         var san = new SubjectAlternativeNameBuilder();
         var anyName = false;
@@ -79,15 +75,8 @@ public static class ClientCertificateIssuer
 
     private static bool HasSubjectKeyId(X509Certificate2 ca) => ca.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any();
 
-    private static X509SignatureGenerator SignerFor(X509Certificate2 ca)
-    {
-        if (ca.GetRSAPrivateKey() is { } rsa)
-        {
-            return X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1);
-        }
-
-        return X509SignatureGenerator.CreateForECDsa(ca.GetECDsaPrivateKey() ?? throw new CryptographicException("the CA key is neither RSA nor ECDSA"));
-    }
+    private static X509SignatureGenerator SignerFor(X509Certificate2 ca) =>
+        KeyAlgorithm.SignerFor((AsymmetricAlgorithm?)ca.GetRSAPrivateKey() ?? ca.GetECDsaPrivateKey() ?? throw new CryptographicException("the CA key is neither RSA nor ECDSA"));
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

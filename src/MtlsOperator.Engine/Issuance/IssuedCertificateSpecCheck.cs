@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Engine.Pki.Keys;
 
 namespace MtlsOperator.Engine.Issuance;
 
@@ -52,10 +53,10 @@ internal static class IssuedCertificateSpecCheck
             }
         }
 
-        var algorithm = spec.KeyAlgorithm ?? IssuedKeyAlgorithm.Default;
-        if (!IssuedKeyAlgorithm.All.Contains(algorithm))
+        var algorithm = spec.KeyAlgorithm ?? KeyAlgorithm.Default;
+        if (!KeyAlgorithm.IsKnown(algorithm))
         {
-            problem = $"spec.keyAlgorithm \"{algorithm}\" is not one of {string.Join(", ", IssuedKeyAlgorithm.All)}.";
+            problem = $"spec.keyAlgorithm \"{algorithm}\" is not one of {string.Join(", ", KeyAlgorithm.All)}.";
             return null;
         }
 

@@ -186,7 +186,7 @@ public sealed class IssuedClientCertificateEvaluatorTests
 
         world.Converge(s_now);
 
-        Assert.Equal(algorithm, IssuedKeyAlgorithm.Of(world.CurrentOf("agent")));
+        Assert.Equal(algorithm, Engine.Pki.Keys.KeyAlgorithm.Of(world.CurrentOf("agent")));
     }
 
     [Fact]

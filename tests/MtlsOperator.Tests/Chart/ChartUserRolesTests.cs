@@ -5,7 +5,7 @@ namespace MtlsOperator.Tests.Chart;
 /// <summary>Who may manage trust: the ClusterRoles the chart gives people, matched as the RBAC authorizer matches them.</summary>
 public sealed class ChartUserRolesTests
 {
-    private static readonly string[] s_kinds = ["trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners"];
+    private static readonly string[] s_kinds = ["trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates"];
 
     [Fact]
     public void View_aggregates_into_view_edit_and_admin_and_only_reads()
@@ -53,6 +53,30 @@ public sealed class ChartUserRolesTests
         Assert.All(s_kinds, k => Assert.True(Allows(policies, "patch", k)));
         Assert.All(s_kinds, k => Assert.False(Allows(policies, "update", k, "status")));
         Assert.False(Allows(policies, "get", "secrets", group: ""));
+    }
+
+    [Fact]
+    public void Certificate_issuers_issue_client_certificates_but_cannot_change_a_ca_or_read_its_secret()
+    {
+        var issuers = Role("certificate-issuer");
+
+        Assert.True(Allows(issuers, "create", "issuedclientcertificates"));
+        Assert.True(Allows(issuers, "get", "clientcertificateauthorities"));
+        Assert.All(["clientcertificateauthorities", "clientauthpolicies", "trustbundles", "mtlslisteners"], k => Assert.False(Allows(issuers, "update", k), $"issuers may update {k}"));
+        Assert.False(Allows(issuers, "get", "secrets", group: ""), "the CA's key is never granted to issuers");
+        Assert.False(Allows(issuers, "update", "issuedclientcertificates", "status"));
+    }
+
+    [Fact]
+    public void Certificate_revokers_update_issued_certificates_but_cannot_create_or_delete_them()
+    {
+        var revokers = Role("certificate-revoker");
+
+        Assert.True(Allows(revokers, "patch", "issuedclientcertificates"));
+        Assert.False(Allows(revokers, "create", "issuedclientcertificates"));
+        Assert.False(Allows(revokers, "delete", "issuedclientcertificates"));
+        Assert.False(Allows(revokers, "update", "clientcertificateauthorities"));
+        Assert.False(Allows(revokers, "get", "secrets", group: ""));
     }
 
     private static JsonObject Role(string suffix) =>

@@ -257,6 +257,25 @@ public sealed class ExamplesTests
         Assert.Equal("True", (string?)example.Ready("TrustBundle", "report-clients")["status"]);
     }
 
+    [Fact]
+    public void Partner_example_issues_the_certificate_publishes_the_crl_and_pins_the_issued_certificate_by_reference()
+    {
+        var example = RenderedExample.Of("07-partner-issued-revoked");
+
+        Assert.True(example.Exit == 0, example.NotReadySummary());
+        var issued = example.SecretFiles("partner-a-tls");
+        var leaf = RenderedExample.Certificates(issued["tls.crt"])[0];
+        Assert.Equal("CN=partner-a-billing,O=Partner A GmbH,C=DE", Engine.Pki.DistinguishedName.Format(leaf.SubjectName));
+        Assert.Contains("spiffe://partner-a.example/billing", leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().Format(false), StringComparison.Ordinal);
+        Assert.StartsWith("<binary:", issued["keystore.p12"], StringComparison.Ordinal);
+        Assert.StartsWith("<redacted", issued["tls.key"], StringComparison.Ordinal);
+        Assert.Contains("BEGIN X509 CRL", (string?)example.Get("ConfigMap", "partner-ca-crl")["data"]!["ca.crl"], StringComparison.Ordinal);
+        Assert.Equal("True", (string?)example.Ready("ClientCertificateAuthority", "partner-ca")["status"]);
+        var config = example.SecretFiles("partner-gateway-mtls")["haproxy.cfg"];
+        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(leaf.RawData)), config, StringComparison.Ordinal);
+        Assert.Contains("ca.crl", example.SecretFiles("partner-gateway-mtls").Keys);
+    }
+
     /// <summary>Lowercase hex digits only, so thumbprints compare whatever the spelling (colons, spaces, case).</summary>
     private static string Hex(string text) => new string(text.Where(c => c is not (':' or ' ')).ToArray()).ToLowerInvariant();
 
