@@ -90,7 +90,7 @@ public sealed class ArgoCdHealthTests
     }
 
     [Fact]
-    public void All_four_kinds_ship_the_same_script()
+    public void Every_kind_ships_the_same_script()
     {
         var scripts = HealthScenario.Kinds.Select(k => File.ReadAllText(ArgoCdHealthScript.PathOf(k))).Distinct().ToList();
         Assert.Single(scripts);

@@ -6,15 +6,14 @@ using MtlsOperator.Tests.Examples;
 
 namespace MtlsOperator.Tests.GitOps;
 
-/// <summary>One resource state a GitOps tool meets, produced by the engine: example 01 (all four kinds) with one change, rendered at
-/// a fixed moment, the resource of <see cref="Kind"/> picked from the output.</summary>
+/// <summary>One resource state a GitOps tool meets, produced by the engine: an example (01 for the four core kinds, 07 for the issuance
+/// kinds) with one change, rendered at a fixed moment, the resource of <see cref="Kind"/> picked from the output.</summary>
 /// <param name="File">Name of its testdata file beside the kind's health.lua.</param>
 /// <param name="Status">The Argo CD health it must get.</param>
 /// <param name="Change">What is changed in the example's manifests before rendering.</param>
 /// <param name="Afterwards">What the API server changes afterwards (a spec edit the operator has not seen yet).</param>
 internal sealed record HealthScenario(string Kind, string File, string Status, Action<List<JsonNode>>? Change = null, Action<JsonNode>? Afterwards = null)
 {
-    private const string Example = "01-pinned-agent";
     private static readonly DateTimeOffset s_now = new(2027, 1, 4, 9, 30, 0, TimeSpan.Zero);
 
     private static readonly Dictionary<string, string> s_names = new()
@@ -23,7 +22,11 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
         ["ServerCertificate"] = "build-agent",
         ["ClientAuthPolicy"] = "deploy-controllers-only",
         ["MtlsListener"] = "build-agent",
+        ["ClientCertificateAuthority"] = "partner-ca",
+        ["IssuedClientCertificate"] = "partner-a",
     };
+
+    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" ? "07-partner-issued-revoked" : "01-pinned-agent";
 
     public static IReadOnlyList<string> Kinds { get; } = [.. s_names.Keys];
 
@@ -42,6 +45,10 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
                 docs => Spec(docs, kind)["hostnames"] = new JsonArray("elsewhere.example.org")),
             "ClientAuthPolicy" => new(kind, "degraded_invalidPin.yaml", "Degraded",
                 docs => Spec(docs, kind)["pins"]![0]!["sha256"] = "3f:ff:08:not-a-thumbprint"),
+            "ClientCertificateAuthority" => new(kind, "degraded_invalidSpec.yaml", "Degraded",
+                docs => Spec(docs, kind)["crl"]!["refreshBeforeHours"] = 200),
+            "IssuedClientCertificate" => new(kind, "degraded_invalidSpec.yaml", "Degraded",
+                docs => Spec(docs, kind)["subject"] = "CN=partner-*,O=Partner A GmbH"),
             _ => new(kind, "degraded_crossNamespaceReference.yaml", "Degraded",
                 docs => Spec(docs, kind)["clientAuthPolicyRef"]!["namespace"] = "another-team"),
         };
@@ -50,6 +57,9 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
             "TrustBundle" => new(kind, "progressing_sourceNotFound.yaml", "Progressing", docs => docs.RemoveAll(d => (string?)d["kind"] == "ConfigMap")),
             "ServerCertificate" => new(kind, "progressing_secretNotFound.yaml", "Progressing", docs => docs.RemoveAll(d => (string?)d["kind"] == "Secret")),
             "ClientAuthPolicy" => new(kind, "progressing_trustBundleNotFound.yaml", "Progressing", docs => Spec(docs, kind)["trustBundleRef"]!["name"] = "synced-later"),
+            "ClientCertificateAuthority" => new(kind, "progressing_secretNotFound.yaml", "Progressing",
+                docs => docs.RemoveAll(d => (string?)d["kind"] == "Secret" && (string?)d["metadata"]!["name"] == "partner-ca-key")),
+            "IssuedClientCertificate" => new(kind, "progressing_authorityNotFound.yaml", "Progressing", docs => Spec(docs, kind)["authorityRef"]!["name"] = "synced-later"),
             _ => new(kind, "progressing_serverCertificateNotReady.yaml", "Progressing", docs => docs.RemoveAll(d => (string?)d["kind"] == "Secret")),
         };
         yield return new(kind, "progressing_generationNotObserved.yaml", "Progressing", Afterwards: r => r["metadata"]!["generation"] = 2);
@@ -59,7 +69,7 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
     /// <summary>The resource as the engine leaves it in this state.</summary>
     public JsonNode Produce()
     {
-        var docs = Directory.GetFiles(ExampleFolders.PathOf(Example), "*.yaml").Order(StringComparer.Ordinal)
+        var docs = Directory.GetFiles(ExampleFolders.PathOf(ExampleOf(Kind)), "*.yaml").Order(StringComparer.Ordinal)
             .SelectMany(f => ManifestYaml.ReadDocuments(System.IO.File.ReadAllText(f))).ToList();
         foreach (var resource in docs.Where(d => s_names.ContainsKey((string?)d["kind"] ?? "")))
         {
@@ -76,12 +86,26 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
                 .FirstOrDefault(d => (string?)d["kind"] == Kind && (string?)d["metadata"]?["name"] == s_names[Kind])
                 ?? throw new InvalidOperationException($"render printed no {Kind}: {stderr}");
             Afterwards?.Invoke(produced);
-            return produced;
+            return Kind == "IssuedClientCertificate" ? WithoutRandomness(produced) : produced;
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>An issued certificate's serial and thumbprint are new on every render; the committed testdata holds fixed stand-ins.</summary>
+    private static JsonNode WithoutRandomness(JsonNode resource)
+    {
+        var text = resource.ToJsonString();
+        var certificates = resource["status"]?["certificates"]?.AsArray() ?? [];
+        for (var i = 0; i < certificates.Count; i++)
+        {
+            text = text.Replace((string)certificates[i]!["serialNumber"]!, $"7E57{i:D2}" + new string('0', 26), StringComparison.Ordinal)
+                .Replace((string)certificates[i]!["sha256Thumbprint"]!, new string((char)('a' + i), 64), StringComparison.Ordinal);
+        }
+
+        return JsonNode.Parse(text)!;
     }
 
     /// <summary>What Argo CD shows as the message, read from the conditions independently of the Lua script.</summary>

@@ -1,5 +1,5 @@
--- Argo CD health of an mtls-operator.io resource (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener).
--- The same script serves all four kinds: they report kstatus conditions (Ready, Stalled, Reconciling) the same way.
+-- Argo CD health of an mtls-operator.io resource (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener, ClientCertificateAuthority, IssuedClientCertificate).
+-- The same script serves every kind: they report kstatus conditions (Ready, Stalled, Reconciling) the same way.
 local hs = {}
 
 local function describe(condition)
