@@ -82,6 +82,17 @@ internal sealed class IssuanceWorld
 
     public ResourceSnapshot Snapshot => ResourceSnapshot.Of(_objects.Values);
 
+    /// <summary>Issues <paramref name="name"/> at <paramref name="now"/> and converges again three weeks later, when its 30-day
+    /// certificate is due for renewal; returns the first and the renewed certificate.</summary>
+    public (X509Certificate2 First, X509Certificate2 Renewed) IssueAndRenew(string name, DateTimeOffset now, Action<IssuedClientCertificateSpec>? change = null)
+    {
+        Put(Certificate(name, change));
+        Converge(now);
+        var first = CurrentOf(name);
+        Converge(now.AddDays(21));
+        return (first, CurrentOf(name));
+    }
+
     /// <summary>Evaluates issued certificates, then the CA, then issued again, writing outputs and statuses back, as the controller does.</summary>
     public void Converge(DateTimeOffset now)
     {

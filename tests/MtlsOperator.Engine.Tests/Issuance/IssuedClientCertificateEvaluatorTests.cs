@@ -48,13 +48,9 @@ public sealed class IssuedClientCertificateEvaluatorTests
     public void Renewal_issues_a_new_certificate_and_keeps_the_old_one_while_it_is_valid()
     {
         var world = new IssuanceWorld();
-        world.Put(IssuanceWorld.Certificate("agent"));
-        world.Converge(s_now);
-        var first = world.CurrentOf("agent");
 
-        world.Converge(s_now.AddDays(21));
+        var (first, second) = world.IssueAndRenew("agent", s_now);
 
-        var second = world.CurrentOf("agent");
         Assert.NotEqual(first.SerialNumber, second.SerialNumber);
         var status = world.Issued("agent").Status!;
         Assert.Equal([(second.SerialNumber, "Current"), (first.SerialNumber, "Previous")], status.Certificates.Select(c => (c.SerialNumber, c.State)));
@@ -84,11 +80,7 @@ public sealed class IssuedClientCertificateEvaluatorTests
     public void Revoking_puts_the_current_and_earlier_certificates_on_the_crl_and_stops_renewal()
     {
         var world = new IssuanceWorld();
-        world.Put(IssuanceWorld.Certificate("agent"));
-        world.Converge(s_now);
-        var first = world.CurrentOf("agent");
-        world.Converge(s_now.AddDays(21));
-        var second = world.CurrentOf("agent");
+        var (first, second) = world.IssueAndRenew("agent", s_now);
         var numberBefore = world.Crl!.Extensions.Number!.Value;
 
         world.Issued("agent").Spec.Revoked = true;

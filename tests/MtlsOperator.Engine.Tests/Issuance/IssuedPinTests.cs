@@ -46,11 +46,7 @@ public sealed class IssuedPinTests
     public void The_pin_admits_the_current_certificate_and_the_previous_one_during_the_overlap()
     {
         var world = new IssuanceWorld();
-        world.Put(IssuanceWorld.Certificate("agent"));
-        world.Converge(s_now);
-        var first = world.CurrentOf("agent");
-        world.Converge(s_now.AddDays(21));
-        var second = world.CurrentOf("agent");
+        var (first, second) = world.IssueAndRenew("agent", s_now);
 
         var result = Evaluate(world);
 
@@ -62,9 +58,7 @@ public sealed class IssuedPinTests
     public void Overlap_none_admits_only_the_current_certificate()
     {
         var world = new IssuanceWorld();
-        world.Put(IssuanceWorld.Certificate("agent", s => s.Overlap = "None"));
-        world.Converge(s_now);
-        world.Converge(s_now.AddDays(21));
+        world.IssueAndRenew("agent", s_now, s => s.Overlap = "None");
 
         var result = Evaluate(world);
 
