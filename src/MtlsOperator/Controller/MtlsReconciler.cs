@@ -122,13 +122,13 @@ internal sealed class MtlsReconciler(
             case ClientCertificateAuthority authority:
             {
                 var r = engine.Evaluate(authority, context);
-                return new(r.Output, authority.Status?.Conditions, r.Status, r.Status.Conditions, null, [r.RecheckAt?.UtcDateTime, r.Status.NotAfter]);
+                return new(r.Output is null ? [] : [r.Output], authority.Status?.Conditions, r.Status, r.Status.Conditions, null, [r.RecheckAt?.UtcDateTime, r.Status.NotAfter]);
             }
 
             case IssuedClientCertificate issued:
             {
                 var r = engine.Evaluate(issued, context);
-                return new(r.Output, issued.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter,
+                return new(r.Output is null ? [] : [r.Output], issued.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter,
                     [r.Status.RenewalTime, .. r.Status.Certificates.Select(c => (DateTime?)c.NotAfter)]);
             }
 

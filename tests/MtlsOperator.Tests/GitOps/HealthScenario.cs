@@ -6,8 +6,8 @@ using MtlsOperator.Tests.Examples;
 
 namespace MtlsOperator.Tests.GitOps;
 
-/// <summary>One resource state a GitOps tool meets, produced by the engine: an example (01 for the four core kinds, 07 for the issuance
-/// kinds) with one change, rendered at a fixed moment, the resource of <see cref="Kind"/> picked from the output.</summary>
+/// <summary>One resource state a GitOps tool meets, produced by the engine: an example (01 for the four core kinds,
+/// 08 for the issuance kinds) with one change, rendered at a fixed moment, the resource of <see cref="Kind"/> picked from the output.</summary>
 /// <param name="File">Name of its testdata file beside the kind's health.lua.</param>
 /// <param name="Status">The Argo CD health it must get.</param>
 /// <param name="Change">What is changed in the example's manifests before rendering.</param>
@@ -26,7 +26,7 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
         ["IssuedClientCertificate"] = "partner-a",
     };
 
-    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" ? "07-partner-issued-revoked" : "01-pinned-agent";
+    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" ? "08-partner-issued-revoked" : "01-pinned-agent";
 
     public static IReadOnlyList<string> Kinds { get; } = [.. s_names.Keys];
 
