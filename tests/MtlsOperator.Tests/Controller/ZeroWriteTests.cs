@@ -56,8 +56,8 @@ public sealed class ZeroWriteTests
 
         fx.ExpireEveryWatch();
 
-        // Seven informers (the four kinds, Secrets, ConfigMaps, injected Pods), each answered with 410 Gone, list again.
-        await OperatorFixture.Eventually(() => Task.FromResult(fx.Server.Requests.Since(mark).Where(r => r.Verb == "list").Select(r => r.Resource).Distinct().Count() == 7), "every informer relisted");
+        // Nine informers (the six kinds, Secrets, ConfigMaps, injected Pods), each answered with 410 Gone, list again.
+        await OperatorFixture.Eventually(() => Task.FromResult(fx.Server.Requests.Since(mark).Where(r => r.Verb == "list").Select(r => r.Resource).Distinct().Count() == 9), "every informer relisted");
         await fx.WaitSettledAsync(host);
         Assert.Empty(fx.Server.Requests.WritesSince(mark));
     }
