@@ -5,7 +5,7 @@
 # --label TEXT also appends them to its history).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build src/MtlsOperator -c Release --nologo -v q >/dev/null
-dotnet build bench/MtlsOperator.Bench -c Release --nologo -v q >/dev/null
+dotnet build src/MtlsOperator -c Release --nologo -v q -clp:ErrorsOnly
+dotnet build bench/MtlsOperator.Bench -c Release --nologo -v q -clp:ErrorsOnly
 exec dotnet bench/MtlsOperator.Bench/bin/Release/net10.0/MtlsOperator.Bench.dll \
   --operator src/MtlsOperator/bin/Release/net10.0/mtls-operator.dll --results docs/benchmarks.md "$@"
