@@ -53,7 +53,7 @@ internal sealed class BenchWorld
             {
                 ["trustBundleRef"] = new JsonObject { ["name"] = $"bundle-{g}" },
                 // HAProxy and nginx match SHA-1 certificate pins, Envoy SHA-256 ones: each group's pin suits its proxy.
-                ["pins"] = new JsonArray(ProxyOf(g) == "envoy"
+                ["pins"] = new JsonArray(ProxyOf(g) == "Envoy"
                     ? new JsonObject { ["sha256"] = _client.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) }
                     : new JsonObject { ["sha1"] = _client.GetCertHashString() }),
             }));
@@ -110,7 +110,7 @@ internal sealed class BenchWorld
         });
 
     /// <summary>Groups alternate HAProxy, nginx and Envoy listeners.</summary>
-    private static string ProxyOf(int group) => (group % 3) switch { 0 => "haproxy", 1 => "nginx", _ => "envoy" };
+    private static string ProxyOf(int group) => (group % 3) switch { 0 => "HAProxy", 1 => "Nginx", _ => "Envoy" };
 
     private static string HostOf(int i) => $"l{i}.bench.example";
 

@@ -39,8 +39,8 @@ public class ListenerBenchmarks
     private IProxyRenderer _renderer = null!;
     private ListenerRenderModel _model = null!;
 
-    [Params("haproxy", "nginx", "envoy")]
-    public string Proxy { get; set; } = "haproxy";
+    [Params("HAProxy", "Nginx", "Envoy")]
+    public string Proxy { get; set; } = "HAProxy";
 
     [GlobalSetup]
     public void Setup()
@@ -52,7 +52,7 @@ public class ListenerBenchmarks
         _root = serverCa.Certificate;
         _chainPem = PemExport.Certificate(_leaf) + PemExport.Certificate(serverCa.Certificate);
         _keyPem = PemExport.PrivateKey(_leaf);
-        var pin = Proxy == "envoy" ? new JsonObject { ["sha256"] = client.GetCertHashString(HashAlgorithmName.SHA256) } : new JsonObject { ["sha1"] = client.GetCertHashString() };
+        var pin = Proxy == "Envoy" ? new JsonObject { ["sha256"] = client.GetCertHashString(HashAlgorithmName.SHA256) } : new JsonObject { ["sha1"] = client.GetCertHashString() };
 
         var secret = new V1Secret
         {
@@ -83,12 +83,12 @@ public class ListenerBenchmarks
             throw new InvalidOperationException("the benchmark listener does not render");
         }
 
-        _renderer = Proxy switch { "haproxy" => new HaproxyRenderer(), "nginx" => new NginxRenderer(), _ => new EnvoyRenderer() };
+        _renderer = Proxy switch { "HAProxy" => new HaproxyRenderer(), "Nginx" => new NginxRenderer(), _ => new EnvoyRenderer() };
         _model = new ListenerRenderModel(
             "bench", "listener-0", 8443, "127.0.0.1", 8080, "/etc/mtls",
             [new ServerCertificateFiles("cert-0", ["l0.bench.example"], "tls.crt", "tls.key")],
             "ca.crt", null, [],
-            [Proxy == "envoy" ? new CertificatePin(PinAlgorithm.Sha256, client.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant()) : new CertificatePin(PinAlgorithm.Sha1, client.GetCertHashString().ToLowerInvariant())],
+            [Proxy == "Envoy" ? new CertificatePin(PinAlgorithm.Sha256, client.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant()) : new CertificatePin(PinAlgorithm.Sha1, client.GetCertHashString().ToLowerInvariant())],
             [], null);
     }
 
