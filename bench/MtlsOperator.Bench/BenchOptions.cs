@@ -8,8 +8,9 @@ internal sealed record BenchOptions
     public const string Usage = """
         usage: MtlsOperator.Bench --operator PATH/mtls-operator.dll [--quick | --sizes 1000,10000,30000] [--runs 1]
                                   [--workers 2] [--ceiling-loops 4] [--unrelated 50000] [--no-faults] [--timeout 600]
-                                  [--label TEXT] [--results docs/benchmarks.md] [--work DIR]
+                                  [--label TEXT] [--results docs/benchmarks.md] [--work DIR] [--operator-env NAME=VALUE ...]
           --quick   N = 1,000 only (about two minutes); the default is the full 1,000 / 10,000 / 30,000
+          --operator-env  an environment variable for the operator process (e.g. DOTNET_GCgen0size=0x1000000), repeatable
           --label   names this row set in the history section of the results file (e.g. "after: evaluation cache")
         """;
 
@@ -25,6 +26,7 @@ internal sealed record BenchOptions
     public string? ResultsFile { get; init; }
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "mtls-operator-bench");
     public bool Quick { get; init; }
+    public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -48,6 +50,7 @@ internal sealed record BenchOptions
                 "--label" => o with { Label = Next() },
                 "--results" => o with { ResultsFile = Path.GetFullPath(Next()) },
                 "--work" => o with { WorkDirectory = Path.GetFullPath(Next()) },
+                "--operator-env" => o with { OperatorEnvironment = new Dictionary<string, string>(o.OperatorEnvironment) { [Next().Split('=', 2)[0]] = args[i].Split('=', 2) is [_, var value] ? value : "" } },
                 _ => throw new FormatException($"unknown option {args[i]}"),
             };
         }

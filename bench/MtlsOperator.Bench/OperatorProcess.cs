@@ -25,7 +25,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts <c>dotnet MtlsOperator.dll run</c> against <paramref name="kubeconfig"/>, logging to <paramref name="log"/>.</summary>
-    public static OperatorProcess Start(string operatorDll, string kubeconfig, string log, int workers, TimeSpan resync)
+    public static OperatorProcess Start(string operatorDll, string kubeconfig, string log, int workers, TimeSpan resync, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
         var args = string.Join(' ',
@@ -37,6 +37,11 @@ internal sealed class OperatorProcess : IAsyncDisposable
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(args);
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var started = DateTime.UtcNow;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the operator");
         return new OperatorProcess(process, port, started);

@@ -14,7 +14,8 @@ internal static class ResultsTable
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{before.Describe()}; load average at the end {after.LoadAverage}; "
-            + $"operator workers {options.Workers}, raw write loop {options.CeilingLoops} concurrent creates; {options.UnrelatedSecrets:N0} unrelated Secrets of 2 KiB.");
+            + $"operator workers {options.Workers}{(options.OperatorEnvironment.Count > 0 ? " with " + string.Join(' ', options.OperatorEnvironment.Select(kv => $"{kv.Key}={kv.Value}")) : "")}, "
+            + $"raw write loop {options.CeilingLoops} concurrent creates; {options.UnrelatedSecrets:N0} unrelated Secrets of 2 KiB.");
         text.AppendLine();
         text.AppendLine("| listeners | to all Ready | ÷ raw write of N (creates/s) | reconciles/s · writes/s | requests / listener | cold CPU-s | RSS peak · settled (base) | heap · per listener | settled with unrelated | fan-out p50 · p99 warm (dependents; reconciles) | restart: time · writes · CPU-s | resync: writes · CPU-s | under faults |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");

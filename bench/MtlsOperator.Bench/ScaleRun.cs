@@ -194,7 +194,7 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
     }
 
     private OperatorProcess StartOperator(string work, string kubeconfig, string phase, TimeSpan resync) =>
-        OperatorProcess.Start(options.OperatorDll, kubeconfig, Path.Combine(work, $"operator-{phase}.log"), options.Workers, resync);
+        OperatorProcess.Start(options.OperatorDll, kubeconfig, Path.Combine(work, $"operator-{phase}.log"), options.Workers, resync, options.OperatorEnvironment);
 
     private static string WriteKubeconfig(string work, TestKubeApiServer server)
     {
