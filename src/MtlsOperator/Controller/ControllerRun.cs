@@ -174,8 +174,8 @@ internal sealed class ControllerRun
             // The output a listener or bundle just wrote, coming back: its owner knows it already, and what reads the owner
             // does not read this through it (the owner references it only to spot a foreign object of that name). Anything
             // that reads it directly still hears of it. A bootstrap Secret is different: listeners read it through their
-            // ServerCertificate, so its echo takes the usual path.
-            if (owner is { Kind: MtlsListener.KindName or TrustBundle.KindName } && _outputs.Echoes.IsEcho(o))
+            // ServerCertificate, so its echo takes the usual path (its pins ConfigMap does not: nothing reads it through it).
+            if ((owner is { Kind: MtlsListener.KindName or TrustBundle.KindName } || (owner is { Kind: ServerCertificate.KindName } && o is V1ConfigMap)) && _outputs.Echoes.IsEcho(o))
             {
                 foreach (var dependent in _references.DependentsOf(key, except: owner))
                 {

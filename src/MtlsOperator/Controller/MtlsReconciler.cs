@@ -96,6 +96,8 @@ internal sealed class MtlsReconciler(
     {
         MtlsListener { Spec: not null } l => new ResourceKey(V1Secret.KubeKind, l.Metadata.NamespaceProperty ?? "default", ListenerSpecDefaults.OutputSecretName(l)),
         TrustBundle { Spec: not null } b => new ResourceKey(V1ConfigMap.KubeKind, b.Metadata.NamespaceProperty ?? "default", TrustBundleEvaluator.OutputNameOf(b)),
+        // Its pins ConfigMap (public data); its key Secrets are read as before, so a key is never generated over one not yet cached.
+        ServerCertificate c => new ResourceKey(V1ConfigMap.KubeKind, c.Metadata.NamespaceProperty ?? "default", c.Metadata.Name + ResourceReferences.PinsConfigMapSuffix),
         _ => null,
     };
 

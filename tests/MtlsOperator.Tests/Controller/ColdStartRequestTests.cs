@@ -32,7 +32,7 @@ public sealed class ColdStartRequestTests
         Assert.True(Count("get configmaps") == 0, $"no ConfigMap is read back one by one; requests: {all}");
         Assert.True(Count("create events") == 0, $"resources Ready at their first evaluation record no Event; requests: {all}");
         Assert.Equal(Listeners, Count("create secrets"));
-        Assert.Equal(1, Count("create configmaps"));
+        Assert.Equal(1 + Listeners, Count("create configmaps")); // the bundle's CA ConfigMap and each ServerCertificate's pins
         Assert.Equal((1, 1, Listeners, Listeners), (Count("update trustbundles/status"), Count("update clientauthpolicies/status"), Count("update servercertificates/status"), Count("update mtlslisteners/status")));
         Assert.DoesNotContain(fx.Server.Requests.Since(mark), r => r.Call.IsWrite && r.Verb is not ("create" or "update"));
 
