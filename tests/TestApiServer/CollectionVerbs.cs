@@ -18,21 +18,21 @@ internal sealed class CollectionVerbs(ObjectStore store)
             throw new ApiStatusException(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
         }
 
-        var (revision, snapshot) = store.Snapshot(target.Resource, target.Namespace, token?.Revision ?? ExactRevision(query));
-        var selected = snapshot
-            .Where(entry => token is null || string.CompareOrdinal(entry.Key, token.LastKey) > 0)
-            .Where(entry =>
-            {
-                var element = JsonSerializer.SerializeToElement(entry.Item);
-                return labels.Matches(element) && fields.Matches(element);
-            })
-            .ToList();
-        var page = selected.Take(limit).ToList();
+        Func<JsonObject, bool>? selects = ReferenceEquals(labels, LabelSelector.Everything) && ReferenceEquals(fields, FieldSelector.Everything) ? null : item =>
+        {
+            var element = JsonSerializer.SerializeToElement(item);
+            return labels.Matches(element) && fields.Matches(element);
+        };
+        var (revision, page, more, remaining) = store.ReadPage(target.Resource, target.Namespace, token?.Revision ?? ExactRevision(query), token?.LastKey, limit, selects);
         var metadata = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) };
-        if (selected.Count > page.Count)
+        if (more)
         {
             metadata["continue"] = new ContinueToken(revision, page[^1].Key).Encode();
-            metadata["remainingItemCount"] = selected.Count - page.Count;
+            if (remaining is { } count)
+            {
+                // As the real server: remainingItemCount only for lists without a selector.
+                metadata["remainingItemCount"] = count;
+            }
         }
 
         var items = new JsonArray();

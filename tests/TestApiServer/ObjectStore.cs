@@ -12,7 +12,7 @@ namespace TestApiServer;
 public sealed class ObjectStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _buckets = [];
+    private readonly Dictionary<string, ObjectBucket> _buckets = [];
     private readonly Queue<StoredEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
     private readonly int _historyLimit;
@@ -58,7 +58,20 @@ public sealed class ObjectStore
     }
 
     /// <summary>Copies of the stored objects of a resource, in one namespace or all (null), in key order.</summary>
-    public IReadOnlyList<JsonObject> List(ApiResource resource, string? @namespace = null) => Snapshot(resource, @namespace).Items.Select(entry => entry.Item).ToList();
+    public IReadOnlyList<JsonObject> List(ApiResource resource, string? @namespace = null) =>
+        ReadPage(resource, @namespace, null, null, int.MaxValue, null).Items.Select(entry => entry.Item).ToList();
+
+    /// <summary>How many stored objects of a resource satisfy <paramref name="predicate"/>, read in place without copies
+    /// (for benchmarks polling a large store; the predicate must not modify what it is given).</summary>
+    public int Count(ApiResource resource, string? @namespace, Func<JsonObject, bool> predicate)
+    {
+        lock (_gate)
+        {
+            var bucket = Bucket(resource);
+            var keys = @namespace is null ? bucket.KeysFrom("", null) : bucket.KeysFrom(@namespace + "/", @namespace + "0");
+            return keys.Count(key => bucket.TryGetValue(key, out var item) && predicate(item));
+        }
+    }
 
     /// <summary>Forgets every past event, as an etcd compaction would: resuming a watch from any older resourceVersion gets 410 Gone.</summary>
     public void ExpireHistory()
@@ -71,10 +84,13 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// The objects as they were at <paramref name="atRevision"/> (null: now), rebuilt by undoing later events, so paged
-    /// and exact-revision lists are consistent snapshots as etcd's MVCC gives them. Keys are "namespace/name".
+    /// One page of the objects as they were at <paramref name="atRevision"/> (null: now), in key order after
+    /// <paramref name="afterKey"/>: later events are undone for the keys they touched, so paged and exact-revision lists
+    /// are consistent snapshots as etcd's MVCC gives them. Keys are "namespace/name". Costs the page plus the history
+    /// window, not the collection: the key index seeks to <paramref name="afterKey"/>. <c>Remaining</c> (the
+    /// remainingItemCount) is counted only without a selector, as the real API server does.
     /// </summary>
-    internal (long Revision, IReadOnlyList<(string Key, JsonObject Item)> Items) Snapshot(ApiResource resource, string? @namespace, long? atRevision = null)
+    internal ListPage ReadPage(ApiResource resource, string? @namespace, long? atRevision, string? afterKey, int limit, Func<JsonObject, bool>? selects)
     {
         lock (_gate)
         {
@@ -89,25 +105,80 @@ public sealed class ObjectStore
                 throw new ApiStatusException(504, "Timeout", $"Too large resource version: {at}, current: {_revision}");
             }
 
-            var state = new SortedDictionary<string, JsonObject>(Bucket(resource), StringComparer.Ordinal);
-            foreach (var later in _history.Reverse().Where(past => past.Revision > at && past.Resource.QualifiedName == resource.QualifiedName))
+            var bucket = Bucket(resource);
+            var prefix = @namespace is null ? "" : @namespace + "/";
+            var upper = @namespace is null ? null : @namespace + "0"; // '0' follows '/': the first key past the namespace
+            var lower = afterKey is not null && string.CompareOrdinal(afterKey, prefix) > 0 ? afterKey : prefix;
+
+            // The state at `at` of every key written since: the first later event of a key holds it (null: did not exist yet).
+            var undone = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+            if (at < _revision)
             {
-                var key = Key(later.Namespace, later.Object.GetProperty("metadata").GetProperty("name").GetString()!);
-                if (later.Type == "ADDED")
+                foreach (var later in _history.Where(past => past.Revision > at && past.Resource.QualifiedName == resource.QualifiedName))
                 {
-                    state.Remove(key);
-                }
-                else
-                {
-                    state[key] = JsonSerializer.SerializeToNode(later.Previous!.Value)!.AsObject();
+                    var key = Key(later.Namespace, later.Object.GetProperty("metadata").GetProperty("name").GetString()!);
+                    undone.TryAdd(key, later.Type == "ADDED" ? null : JsonSerializer.SerializeToNode(later.Previous!.Value)!.AsObject());
                 }
             }
 
-            var items = state
-                .Where(entry => @namespace is null || entry.Key.StartsWith(@namespace + "/", StringComparison.Ordinal))
-                .Select(entry => (entry.Key, entry.Value.DeepClone().AsObject()))
-                .ToList();
-            return (at, items);
+            var extra = undone.Keys
+                .Where(key => string.CompareOrdinal(key, lower) >= 0 && (upper is null || string.CompareOrdinal(key, upper) < 0))
+                .Order(StringComparer.Ordinal);
+            var items = new List<(string Key, JsonObject Item)>();
+            var more = false;
+            var remaining = 0;
+            foreach (var key in MergeOrdered(bucket.KeysFrom(lower, upper), extra))
+            {
+                if (key == afterKey)
+                {
+                    continue;
+                }
+
+                var state = undone.TryGetValue(key, out var then) ? then : bucket.TryGetValue(key, out var now) ? now : null;
+                if (state is null || (selects is not null && !selects(state)))
+                {
+                    continue;
+                }
+
+                if (items.Count < limit)
+                {
+                    items.Add((key, state.DeepClone().AsObject()));
+                    continue;
+                }
+
+                more = true;
+                if (selects is not null)
+                {
+                    break;
+                }
+
+                remaining++;
+            }
+
+            return new ListPage(at, items, more, selects is null ? remaining : null);
+        }
+    }
+
+    /// <summary>The union of two ascending key sequences, ascending, each key once.</summary>
+    private static IEnumerable<string> MergeOrdered(IEnumerable<string> first, IEnumerable<string> second)
+    {
+        using var a = first.GetEnumerator();
+        using var b = second.GetEnumerator();
+        var hasA = a.MoveNext();
+        var hasB = b.MoveNext();
+        while (hasA || hasB)
+        {
+            var order = !hasA ? 1 : !hasB ? -1 : string.CompareOrdinal(a.Current, b.Current);
+            yield return order <= 0 ? a.Current : b.Current;
+            if (order <= 0)
+            {
+                hasA = a.MoveNext();
+            }
+
+            if (order >= 0)
+            {
+                hasB = b.MoveNext();
+            }
         }
     }
 
@@ -137,7 +208,7 @@ public sealed class ObjectStore
                     return new WriteResult(keep.Object, WriteOutcome.Unchanged);
                 case WriteDecision.Put put:
                     var stored = Stamp(put.Object);
-                    bucket[key] = stored;
+                    bucket.Set(key, stored);
                     Publish(current is null ? "ADDED" : "MODIFIED", resource, @namespace, stored, current);
                     return new WriteResult(stored.DeepClone().AsObject(), current is null ? WriteOutcome.Created : WriteOutcome.Updated);
                 case WriteDecision.Remove remove:
@@ -159,7 +230,7 @@ public sealed class ObjectStore
             if (fromRevision is not { } from)
             {
                 // resourceVersion "" or "0": synthetic ADDED for the current state, then live changes.
-                foreach (var (key, item) in Bucket(resource))
+                foreach (var (key, item) in Bucket(resource).All)
                 {
                     var ns = key[..key.IndexOf('/', StringComparison.Ordinal)];
                     if (@namespace is null || ns == @namespace)
@@ -234,11 +305,11 @@ public sealed class ObjectStore
         }
     }
 
-    private SortedDictionary<string, JsonObject> Bucket(ApiResource resource)
+    private ObjectBucket Bucket(ApiResource resource)
     {
         if (!_buckets.TryGetValue(resource.QualifiedName, out var bucket))
         {
-            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            bucket = new ObjectBucket();
             _buckets[resource.QualifiedName] = bucket;
         }
 
@@ -247,3 +318,6 @@ public sealed class ObjectStore
 
     private static string Key(string? @namespace, string name) => $"{@namespace ?? ""}/{name}";
 }
+
+/// <summary>One page of a LIST: the snapshot revision, the items, whether more follow, and how many (null with a selector).</summary>
+internal sealed record ListPage(long Revision, IReadOnlyList<(string Key, JsonObject Item)> Items, bool More, int? Remaining);

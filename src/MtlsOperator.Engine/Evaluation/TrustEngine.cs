@@ -24,8 +24,14 @@ public sealed class TrustEngine
     {
     }
 
-    public TrustEngine(IEnumerable<IProxyRenderer> renderers) =>
-        _listeners = new MtlsListenerEvaluator(Evaluate, Evaluate, renderers, Evaluate);
+    /// <param name="shared">Where listeners' evaluations of the policies they share are remembered (the controller's); null: none.</param>
+    public TrustEngine(SharedEvaluations? shared)
+        : this([new EnvoyRenderer(), new HaproxyRenderer(), new NginxRenderer()], shared)
+    {
+    }
+
+    public TrustEngine(IEnumerable<IProxyRenderer> renderers, SharedEvaluations? shared = null) =>
+        _listeners = new MtlsListenerEvaluator(Evaluate, shared is null ? Evaluate : (policy, context) => shared.Policy(policy, context, Evaluate), renderers, Evaluate);
 
     // Every front door is guarded (EvaluationGuard): a resource that cannot be evaluated gets Ready=False with the reason, and a
     // listener sees its failed certificate or policy as not ready, like any other unusable dependency. Each ends by deriving

@@ -12,7 +12,7 @@ internal sealed class RunCommand(TextWriter stderr)
     public const string Usage = """
         usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--signing-request-signers a/b,c/d] [--health-port 8080] [--workers 2]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
-                                 [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s]
+                                 [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s] [--resync-period 10m]
                                  [--log-level trace|debug|info|warning|error]
                                  [--webhook-port PORT] [--webhook-service NAME] [--webhook-secret NAME] [--webhook-configuration NAME]
                                  [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
@@ -25,6 +25,8 @@ internal sealed class RunCommand(TextWriter stderr)
           --lease-duration, --renew-deadline, --retry-period
                          leader election timings, as 30s, 2m or seconds (defaults 15s, 10s, 2s; the lease
                          must outlast the renew deadline, which must outlast the retry period)
+          --resync-period
+                         how often every resource is reconciled again although nothing changed (default 10m)
           --log-level    lowest level logged, as JSON lines on stdout (default info)
           --webhook-port PORT  serve the sidecar-injecting admission webhook on this HTTPS port (off when not given)
           --webhook-service NAME, --webhook-secret NAME, --webhook-configuration NAME
@@ -36,7 +38,7 @@ internal sealed class RunCommand(TextWriter stderr)
 
     public int Run(IReadOnlyList<string> args)
     {
-        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period",
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period", "--resync-period",
             "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
@@ -71,6 +73,7 @@ internal sealed class RunCommand(TextWriter stderr)
                 LeaseDuration = o.Value("--lease-duration") is { } ld ? Duration.Parse("--lease-duration", ld) : defaults.LeaseDuration,
                 RenewDeadline = o.Value("--renew-deadline") is { } rd ? Duration.Parse("--renew-deadline", rd) : defaults.RenewDeadline,
                 RetryPeriod = o.Value("--retry-period") is { } rp ? Duration.Parse("--retry-period", rp) : defaults.RetryPeriod,
+                ResyncPeriod = o.Value("--resync-period") is { } rs ? Duration.Parse("--resync-period", rs) : defaults.ResyncPeriod,
             };
             if (!(options.LeaseDuration > options.RenewDeadline && options.RenewDeadline > options.RetryPeriod))
             {

@@ -61,7 +61,16 @@ internal sealed class ClusterCache : IResourceLookup
     /// <summary>Pods labelled for injection and naming a listener: whose sidecars the rollout status asks.</summary>
     public Informer<V1Pod> Pods { get; }
 
-    public IReadOnlyList<IInformer> All => [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Authorities, IssuedCertificates, Secrets, ConfigMaps, Pods];
+    /// <summary>Every informer, to run and wait for. Secrets and ConfigMaps list only once the six kinds have synced (and
+    /// their handlers have recorded what they reference), so their first list keeps every referenced object.</summary>
+    public IReadOnlyList<IInformer> All
+    {
+        get
+        {
+            IInformer[] kinds = [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Authorities, IssuedCertificates];
+            return [.. kinds, new InformerAfter(Secrets, kinds), new InformerAfter(ConfigMaps, kinds), Pods];
+        }
+    }
 
     public V1Secret? FindSecret(string @namespace, string name) => Secrets.Cache.Get(new ObjectKey(@namespace, name));
 

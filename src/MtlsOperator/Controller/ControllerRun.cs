@@ -21,6 +21,7 @@ internal sealed class ControllerRun
     private readonly ReferenceIndex _references = new();
     private readonly Dictionary<string, Runtime.Controller> _controllers;
     private readonly MtlsReconciler _reconciler;
+    private readonly OutputWriter _outputs;
     private readonly ConcurrentDictionary<ResourceKey, byte> _retrying = new();
     private long _inFlight;
     private long _reconciles;
@@ -33,11 +34,12 @@ internal sealed class ControllerRun
         Cache = new ClusterCache(client, options, _references, loggers, time);
         Sidecars = new Rollout.SidecarStatusPoller(Cache.Pods, options.SidecarPollTimeout, options.SidecarPollPeriod, options.SidecarPollConcurrency, Enqueue, time, loggers.CreateLogger("rollout"));
         var events = new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events"));
+        _outputs = new OutputWriter(client, Cache, loggers.CreateLogger("outputs"));
         _reconciler = new MtlsReconciler(
             Cache,
             _references,
-            new TrustEngine(),
-            new OutputWriter(client, Cache, loggers.CreateLogger("outputs")),
+            new TrustEngine(new SharedEvaluations()),
+            _outputs,
             new StatusWriter(client),
             events,
             new SigningRequestSync(client, Cache, events, options.SigningRequestPollPeriod, loggers.CreateLogger("signing-requests")),
@@ -179,14 +181,32 @@ internal sealed class ControllerRun
         void Changed(T o)
         {
             var key = ResourceKey.Of(o);
+            var owner = ClusterCache.IsManaged(o.Metadata) && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerKindLabel, out var kind)
+                && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var name)
+                    ? new ResourceKey(kind, key.Namespace, name)
+                    : null;
+
+            // The output a listener or bundle just wrote, coming back: its owner knows it already, and what reads the owner
+            // does not read this through it (the owner references it only to spot a foreign object of that name). Anything
+            // that reads it directly still hears of it. A bootstrap Secret is different: listeners read it through their
+            // ServerCertificate, so its echo takes the usual path (its pins ConfigMap does not: nothing reads it through it).
+            if ((owner is { Kind: MtlsListener.KindName or TrustBundle.KindName } || (owner is { Kind: ServerCertificate.KindName } && o is V1ConfigMap)) && _outputs.Echoes.IsEcho(o))
+            {
+                foreach (var dependent in _references.DependentsOf(key, except: owner))
+                {
+                    Enqueue(dependent);
+                }
+
+                return;
+            }
+
             EnqueueDependents(key);
 
             // An output someone edited or deleted is put back by its owner.
-            if (ClusterCache.IsManaged(o.Metadata) && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerKindLabel, out var kind)
-                && o.Metadata.Labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var name))
+            if (owner is not null)
             {
-                Enqueue(new ResourceKey(kind, key.Namespace, name));
-                if (kind == IssuedClientCertificate.KindName && Cache.FindIssuedClientCertificate(key.Namespace, name) is { } issued)
+                Enqueue(owner);
+                if (owner.Kind == IssuedClientCertificate.KindName && Cache.FindIssuedClientCertificate(key.Namespace, owner.Name) is { } issued)
                 {
                     EnqueueAuthorityOf(issued);
                 }

@@ -6,7 +6,7 @@ using MtlsOperator.Engine.Api;
 
 namespace MtlsOperator.Controller;
 
-/// <summary>Emits Kubernetes Events for transitions a person should notice, and only for transitions (steady state writes nothing).</summary>
+/// <summary>Emits Kubernetes Events for transitions a person should notice, and only for transitions (steady state and a healthy cold start write nothing).</summary>
 internal sealed class EventRecorder(IKubernetes client, TimeProvider time, string instance, ILogger logger)
 {
     public const string Component = "mtls-operator";
@@ -17,7 +17,10 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
     {
         var wasReady = before?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
         var ready = after.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
-        if (ready is not null && (wasReady is null || wasReady.Status != ready.Status || wasReady.Reason != ready.Reason))
+        // A resource Ready at its first evaluation has made no transition a person needs told about (a cold start of N
+        // healthy resources records nothing); one that starts out not Ready is worth a Warning.
+        var first = wasReady is null || wasReady.Status == "Unknown";
+        if (ready is not null && (first ? ready.Status != "True" : wasReady!.Status != ready.Status || wasReady.Reason != ready.Reason))
         {
             await EmitAsync(resource, ready.Status == "True" ? "Normal" : "Warning", ready.Reason, ready.Message, cancellationToken).ConfigureAwait(false);
         }

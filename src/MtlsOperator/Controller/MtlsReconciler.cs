@@ -42,7 +42,12 @@ internal sealed class MtlsReconciler(
             return null;
         }
 
-        foreach (var fetched in await cache.FetchMissingAsync(references.ClosureOf(key), cancellationToken).ConfigureAwait(false))
+        // Outputs (its own, and those of the bundles it reads) are not read through: managed objects are always cached, so
+        // a miss means "not created yet", and the writer reads one back only if its create finds it there (someone else's,
+        // or ours not yet seen).
+        var closure = references.ClosureOf(key);
+        var written = closure.Select(cache.FindResource).Append(resource).Select(OwnOutputOf).OfType<ResourceKey>().ToHashSet();
+        foreach (var fetched in await cache.FetchMissingAsync(closure.Where(k => !written.Contains(k)), cancellationToken).ConfigureAwait(false))
         {
             fetchedFromServer(fetched);
         }
@@ -86,6 +91,15 @@ internal sealed class MtlsReconciler(
             : null;
         return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate(Min(s_maxRecheck, poll), Min);
     }
+
+    private static ResourceKey? OwnOutputOf(IKubernetesObject<V1ObjectMeta>? resource) => resource switch
+    {
+        MtlsListener { Spec: not null } l => new ResourceKey(V1Secret.KubeKind, l.Metadata.NamespaceProperty ?? "default", ListenerSpecDefaults.OutputSecretName(l)),
+        TrustBundle { Spec: not null } b => new ResourceKey(V1ConfigMap.KubeKind, b.Metadata.NamespaceProperty ?? "default", TrustBundleEvaluator.OutputNameOf(b)),
+        // Its pins ConfigMap (public data); its key Secrets are read as before, so a key is never generated over one not yet cached.
+        ServerCertificate c => new ResourceKey(V1ConfigMap.KubeKind, c.Metadata.NamespaceProperty ?? "default", c.Metadata.Name + ResourceReferences.PinsConfigMapSuffix),
+        _ => null,
+    };
 
     /// <summary>What one evaluation asks of the shell: outputs to apply (in order), the status, and the moments worth a re-check.</summary>
     private sealed record Outcome(IReadOnlyList<object> Outputs, IReadOnlyList<V1Condition>? Before, object Status, IReadOnlyList<V1Condition> After, DateTime? Expiry, IReadOnlyList<DateTime?> RecheckAt);

@@ -11,15 +11,25 @@ namespace MtlsOperator.Controller;
 /// <summary>Writes rendered Secrets and ConfigMaps only when they differ from what is live, never touching objects the operator does not own.</summary>
 internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogger logger)
 {
+    /// <summary>What this writer is writing, so the watch events of its own writes are told apart from others' changes.</summary>
+    public OutputEchoes Echoes { get; } = new();
+
     /// <summary>Creates or updates <paramref name="desired"/>; false when it was already current (no write).</summary>
     public async Task<bool> ApplyAsync(V1Secret desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
     {
         var key = new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name);
-        var live = await cache.Secrets.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false);
+        var live = cache.Secrets.Cache.Get(key);
         if (live is null)
         {
-            await CreateAsync(() => client.CoreV1.CreateNamespacedSecretAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
-            return true;
+            var created = await CreateAsync(() => client.CoreV1.CreateNamespacedSecretAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
+            if (created is not null)
+            {
+                return true;
+            }
+
+            // It exists but was not cached (someone else's, or ours not seen yet): read it, then decide as for a cached one.
+            live = await cache.Secrets.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new OutputConflictException($"Secret {key.Namespace}/{key.Name} appeared and went while it was being created; retrying.");
         }
 
         EnsureOwned(live.Metadata, owner, "Secret");
@@ -33,6 +43,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         MergeMetadata(update.Metadata, desired.Metadata);
         try
         {
+            Echoes.Expect(update);
             await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -55,11 +66,17 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
     public async Task<bool> ApplyAsync(V1ConfigMap desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
     {
         var key = new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name);
-        var live = await cache.ConfigMaps.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false);
+        var live = cache.ConfigMaps.Cache.Get(key);
         if (live is null)
         {
-            await CreateAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
-            return true;
+            var created = await CreateAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
+            if (created is not null)
+            {
+                return true;
+            }
+
+            live = await cache.ConfigMaps.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new OutputConflictException($"ConfigMap {key.Namespace}/{key.Name} appeared and went while it was being created; retrying.");
         }
 
         EnsureOwned(live.Metadata, owner, "ConfigMap");
@@ -74,6 +91,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         MergeMetadata(update.Metadata, desired.Metadata);
         try
         {
+            Echoes.Expect(update);
             await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -92,17 +110,22 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         return true;
     }
 
-    private async Task CreateAsync<T>(Func<Task<T>> create, IKubernetesObject<V1ObjectMeta> desired, IKubernetesObject<V1ObjectMeta> owner)
+    /// <summary>Creates the object; null when it already exists (409), which the caller then reads and decides on.</summary>
+    /// <remarks>An output missing from the cache is created without reading it first: managed objects are always cached once
+    /// the informer has synced, so a miss almost always means it does not exist yet, and creating never overwrites anything.</remarks>
+    private async Task<T?> CreateAsync<T>(Func<Task<T>> create, IKubernetesObject<V1ObjectMeta> desired, IKubernetesObject<V1ObjectMeta> owner)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
         {
-            await create().ConfigureAwait(false);
+            Echoes.Expect(desired);
+            var created = await create().ConfigureAwait(false);
             logger.LogInformation("Created {Kind} {Namespace}/{Name} for {OwnerKind} {Owner}", desired.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name, owner.Kind, owner.Metadata.Name);
+            return created;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
-            // Someone created it between our read and write; the next reconcile sees it and decides (ours to update, or a conflict).
-            throw new OutputConflictException($"{desired.Kind} {desired.Metadata.NamespaceProperty}/{desired.Metadata.Name} appeared while it was being created; retrying.", e);
+            return null;
         }
     }
 

@@ -27,11 +27,17 @@ internal sealed class ReferenceIndex
     }
 
     /// <summary>Every resource that reads <paramref name="key"/>, directly or through other resources (a Secret, the bundle reading it, the policies on that bundle, their listeners...).</summary>
-    public IReadOnlyList<ResourceKey> DependentsOf(ResourceKey key)
+    /// <param name="except">A resource left out, and not followed: what reads <paramref name="key"/> only through it is left out too.</param>
+    public IReadOnlyList<ResourceKey> DependentsOf(ResourceKey key, ResourceKey? except = null)
     {
         lock (_lock)
         {
             var seen = new HashSet<ResourceKey>();
+            if (except is not null)
+            {
+                seen.Add(except);
+            }
+
             var pending = new Queue<ResourceKey>([key]);
             while (pending.TryDequeue(out var next))
             {
@@ -42,6 +48,11 @@ internal sealed class ReferenceIndex
                         pending.Enqueue(referrer);
                     }
                 }
+            }
+
+            if (except is not null)
+            {
+                seen.Remove(except);
             }
 
             return [.. seen];

@@ -36,13 +36,27 @@ internal sealed class StatusWriter(IKubernetes client)
             // this status for this generation, there is nothing to retry.
             var fresh = JsonNode.Parse(KubernetesJson.Serialize(await client.CustomObjects.GetNamespacedCustomObjectAsync(
                 TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken).ConfigureAwait(false)));
-            if (JsonNode.DeepEquals(fresh?["metadata"]?["generation"], current["metadata"]?["generation"]) && JsonNode.DeepEquals(fresh?["status"], desired))
+            // Equal but for the lastTransitionTime of conditions is equal too: evaluated from a cache without that write,
+            // the same transition was just timed again.
+            if (JsonNode.DeepEquals(fresh?["metadata"]?["generation"], current["metadata"]?["generation"])
+                && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(desired)))
             {
                 return false;
             }
 
             throw;
         }
+    }
+
+    private static JsonNode? WithoutTransitionTimes(JsonNode? status)
+    {
+        var copy = status?.DeepClone();
+        foreach (var condition in copy?["conditions"] as JsonArray ?? [])
+        {
+            (condition as JsonObject)?.Remove("lastTransitionTime");
+        }
+
+        return copy;
     }
 
     private static string PluralOf(string kind) => kind switch

@@ -67,4 +67,31 @@ public sealed class PagedListTests : ApiServerTest
         Assert.Equal(["a", "b", "c", "d", "e"], items.Select(Name));
         Assert.Null(items[1]["metadata"]!["labels"]);
     }
+
+    [Fact]
+    public async Task Remaining_item_count_is_given_without_a_selector_and_left_out_with_one()
+    {
+        var plain = Json(await Client.CustomObjects.ListNamespacedCustomObjectAsync(Bundles.Group, Bundles.Version, Ns, Bundles.Plural, limit: 2));
+        var selected = Json(await Client.CustomObjects.ListNamespacedCustomObjectAsync(Bundles.Group, Bundles.Version, Ns, Bundles.Plural, limit: 2, labelSelector: "!absent"));
+
+        Assert.Equal(3, (int)plain["metadata"]!["remainingItemCount"]!);
+        Assert.NotNull(selected["metadata"]!["continue"]);
+        Assert.Null(selected["metadata"]!["remainingItemCount"]);
+    }
+
+    [Fact]
+    public async Task Pages_of_one_namespace_leave_out_namespaces_whose_names_sort_next_to_it()
+    {
+        // "team-a-x" sorts before "team-a/...", "team-a0" right after every "team-a/..." key.
+        foreach (var ns in new[] { "team-a-x", "team-a0" })
+        {
+            Server.OutOfBand.Create(Bundles, ns, Bundle("z"));
+        }
+
+        var first = await PageAsync(3);
+        var rest = await PageAsync(3, first.Continue);
+
+        Assert.Equal(["a", "b", "c", "d", "e"], first.Names.Concat(rest.Names));
+        Assert.Null(rest.Continue);
+    }
 }

@@ -83,6 +83,8 @@ public sealed class ChartRbacTests
         var watchNamespaces = watched.Split(',', StringSplitOptions.RemoveEmptyEntries);
         await using var fx = await OperatorFixture.StartAsync();
         await fx.ApplyAsync(new ListenerManifests().Yaml());
+        // One listener that starts out not Ready (its policy is missing): its Warning Event exercises the Events grant.
+        await fx.ApplyAsync(Manifests.Listener("apps", "orphan", "agent", "no-such-policy"));
         var configuration = ChartRbac.ArgumentOf("--webhook-configuration");
         if (webhook)
         {
@@ -115,7 +117,7 @@ public sealed class ChartRbacTests
                 }
                 : null,
         });
-        await OperatorFixture.Eventually(() => Task.FromResult(host.ReconcileCount >= 4 && host.IsIdle && host.IsReady), "the operator reconciled all four resources (and serves the webhook)");
+        await OperatorFixture.Eventually(() => Task.FromResult(host.ReconcileCount >= 5 && host.IsIdle && host.IsReady), "the operator reconciled all five resources (and serves the webhook)");
         await fx.StopAsync(host);
         var requests = fx.Server.Requests.Since(mark)
             .Select(r => new ApiRequest(r.Call.Verb, r.Call.Group, r.Call.Resource, r.Call.Subresource, r.Call.Namespace, r.Call.Name)).ToList();

@@ -55,8 +55,15 @@ public sealed class ExpiryTests
 
         await OperatorFixture.Eventually(async () => CrlExpiringSoon(await fx.StatusAsync("trustbundles", "corp")) == "True", "CrlExpiringSoon=True", TimeSpan.FromSeconds(45));
 
-        var events = (await fx.Client.CoreV1.ListNamespacedEventAsync("apps")).Items.Where(e => e.InvolvedObject.Kind == "TrustBundle" && e.Reason == "CrlExpiring").ToList();
-        var warning = Assert.Single(events);
+        // The Event is created right after the status write that shows the condition.
+        List<k8s.Models.Corev1Event> events = [];
+        await OperatorFixture.Eventually(async () =>
+        {
+            events = [.. (await fx.Client.CoreV1.ListNamespacedEventAsync("apps")).Items.Where(e => e.InvolvedObject.Kind == "TrustBundle" && e.Reason == "CrlExpiring")];
+            return events.Count > 0;
+        }, "the CrlExpiring Event is recorded");
+        await fx.WaitSettledAsync(host);
+        var warning = Assert.Single((await fx.Client.CoreV1.ListNamespacedEventAsync("apps")).Items, e => e.InvolvedObject.Kind == "TrustBundle" && e.Reason == "CrlExpiring");
         Assert.Equal("Warning", warning.Type);
         Assert.Contains("CN=Crl Window Root,O=Test", warning.Message, StringComparison.Ordinal);
         Assert.Equal("True", (string?)(await fx.ReadyAsync("trustbundles", "corp"))!["status"]);

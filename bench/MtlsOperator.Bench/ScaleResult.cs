@@ -1,0 +1,40 @@
+namespace MtlsOperator.Bench;
+
+/// <summary>Everything measured at one N in one run.</summary>
+internal sealed record ScaleResult
+{
+    public required int Listeners { get; init; }
+    public double BaseRssMiB { get; init; }
+    public TimeSpan CeilingWrites { get; init; }
+    public int CeilingLoops { get; init; }
+    public TimeSpan? ColdReady { get; init; }
+    public double ColdReconciles { get; init; }
+    public int ColdWrites { get; init; }
+    public int ColdRequests { get; init; }
+    public IReadOnlyDictionary<string, int> ColdRequestsByCall { get; init; } = new Dictionary<string, int>();
+    public double ColdCpu { get; init; }
+    public double ColdPeakRssMiB { get; init; }
+    public double ColdSettledRssMiB { get; init; }
+    public double ColdHeapMiB { get; init; }
+    public int SteadyWrites { get; init; }
+    public FanOut.Result? FanOutCold { get; init; }
+    public FanOut.Result? FanOutWarm { get; init; }
+    public TimeSpan? Restart { get; init; }
+    public int RestartWrites { get; init; }
+    public int RestartRequests { get; init; }
+    public double RestartCpu { get; init; }
+    public double RestartPeakRssMiB { get; init; }
+    public double RestartSettledRssMiB { get; init; }
+    public TimeSpan? Resync { get; init; }
+    public int ResyncWrites { get; init; }
+    public double ResyncCpu { get; init; }
+    public double UnrelatedSettledRssMiB { get; init; }
+    public int UnrelatedWrites { get; init; }
+    public TimeSpan? FaultReady { get; init; }
+    public RenderCheck.Result? FaultCheck { get; init; }
+    public string? FaultNote { get; init; }
+
+    public double CeilingPerSecond => Listeners / CeilingWrites.TotalSeconds;
+
+    public double ReadyToCeiling => ColdReady is { } ready ? ready / CeilingWrites : double.NaN;
+}
