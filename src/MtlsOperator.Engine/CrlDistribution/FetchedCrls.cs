@@ -41,10 +41,11 @@ internal sealed class FetchedCrls(TrustBundle bundle, string ns, EvaluationConte
         CertificateRevocationList? chosen = null;
         if (fresh?.Crl is { } f && IsCurrent(f))
         {
-            if (held?.Crl is { } h && IsCurrent(h) && CanonicalName.FromDer(h.IssuerDer).Equals(CanonicalName.FromDer(f.IssuerDer)) && CrlChoice.Compare(f, h) < 0)
+            // Never back to an older CRL than the one held, even once that one has expired: the newer may revoke what the older does not.
+            if (held?.Crl is { } h && CanonicalName.FromDer(h.IssuerDer).Equals(CanonicalName.FromDer(f.IssuerDer)) && CrlChoice.Compare(f, h) < 0)
             {
-                chosen = h;
-                error ??= $"the URL serves an older CRL ({Describe(f)}) than the one held ({Describe(h)}); the newer one is kept";
+                chosen = IsCurrent(h) ? h : null;
+                error ??= $"the URL serves an older CRL ({Describe(f)}) than the one held ({Describe(h)}), which is not replaced by it";
             }
             else
             {
@@ -77,7 +78,7 @@ internal sealed class FetchedCrls(TrustBundle bundle, string ns, EvaluationConte
     private void Refuse(string url, string source, Candidate? fresh, Candidate? held, CrlDownload? download, string? error, Findings findings)
     {
         var last = error is null ? "" : $" The last fetch: {error}.";
-        if ((fresh?.Crl ?? held?.Crl) is { } stale)
+        if (new[] { held?.Crl, fresh?.Crl }.FirstOrDefault(c => c is not null && !IsCurrent(c)) is { } stale)
         {
             var expired = stale.NextUpdate is { } next && context.Now > next;
             findings.Add(source, expired ? TrustBundleReasons.CrlExpired : TrustBundleReasons.CrlNotYetValid,

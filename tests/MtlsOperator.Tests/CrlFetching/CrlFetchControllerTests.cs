@@ -60,8 +60,8 @@ public sealed class CrlFetchControllerTests : IAsyncDisposable
 
         await fx.WaitReadyAsync("mtlslisteners", "agent");
         Assert.Equal(Pem(first), await ListenerCrlAsync(fx));
-        var held = await fx.TryGetConfigMapAsync("apps", "corp-ca");
-        Assert.Equal(first, held!.BinaryData[HeldCrls.KeyOf(_crls.UrlOf("root.crl"))]);
+        await OperatorFixture.Eventually(async () => (await fx.TryGetConfigMapAsync("apps", "corp-ca"))?.BinaryData is { } data
+            && data.TryGetValue(HeldCrls.KeyOf(_crls.UrlOf("root.crl")), out var held) && held.AsSpan().SequenceEqual(first), "the bundle's ConfigMap holds the CRL");
 
         _root.Revoke(client);
         var second = Crl(2, TimeSpan.FromMinutes(30));
