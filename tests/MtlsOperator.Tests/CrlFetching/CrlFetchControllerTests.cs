@@ -53,10 +53,10 @@ public sealed class CrlFetchControllerTests : IAsyncDisposable
     {
         await using var fx = await OperatorFixture.StartAsync();
         var client = _root.IssueClient("CN=soon-revoked,O=Test");
-        var first = Crl(1, TimeSpan.FromSeconds(4));
+        var first = Crl(1, TimeSpan.FromMinutes(30));
         _crls.Serve("root.crl", first);
         await ApplyWorldAsync(fx, client);
-        fx.StartOperator(Options());
+        fx.StartOperator(Options() with { CrlRefreshTiming = s_fast with { Longest = TimeSpan.FromMilliseconds(500) } });
 
         await fx.WaitReadyAsync("mtlslisteners", "agent");
         Assert.Equal(Pem(first), await ListenerCrlAsync(fx));
@@ -107,14 +107,15 @@ public sealed class CrlFetchControllerTests : IAsyncDisposable
     public async Task Once_the_last_good_crl_expires_with_the_url_failing_the_bundle_fails_closed_and_the_listener_keeps_its_output()
     {
         await using var fx = await OperatorFixture.StartAsync();
-        _crls.Serve("root.crl", Crl(1, TimeSpan.FromSeconds(6)));
+        // Long enough for a first convergence on a loaded 2-core machine; the bundle must then notice the expiry by itself.
+        _crls.Serve("root.crl", Crl(1, TimeSpan.FromSeconds(15)));
         await ApplyWorldAsync(fx, _root.IssueClient());
         fx.StartOperator(Options());
         await fx.WaitReadyAsync("mtlslisteners", "agent");
         var output = (await fx.TryGetSecretAsync("apps", "agent-mtls"))!;
         _crls.Set("root.crl", new CrlAnswer.Hang());
 
-        await fx.WaitReadyAsync("trustbundles", "corp", "False", timeout: TimeSpan.FromSeconds(40));
+        await fx.WaitReadyAsync("trustbundles", "corp", "False", timeout: TimeSpan.FromSeconds(60));
         await fx.WaitReadyAsync("mtlslisteners", "agent", "False", timeout: TimeSpan.FromSeconds(20));
 
         Assert.Equal("CrlExpired", (string?)(await fx.ReadyAsync("trustbundles", "corp"))!["reason"]);
