@@ -76,12 +76,18 @@ public sealed class TestCertificateAuthority
     }
 
     /// <summary>An intermediate CA signed by this one.</summary>
+    /// <param name="extensions">More extensions, e.g. CRL Distribution Points.</param>
     public TestCertificateAuthority CreateIntermediate(string subject = "CN=Test Intermediate CA,O=Test", TestKeyKind key = TestKeyKind.EcdsaP256,
-        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, IEnumerable<X509Extension>? extensions = null)
     {
         using var k = CreateKey(key);
         var req = CreateRequest(subject, k);
         AddCaExtensions(req, pathLength: 0);
+        foreach (var extension in extensions ?? [])
+        {
+            req.CertificateExtensions.Add(extension);
+        }
+
         var cert = Sign(req, k, notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddYears(5));
         return new TestCertificateAuthority(cert, this);
     }

@@ -11,6 +11,9 @@ public static class ApiLimits
     /// <summary>CRL sources of one TrustBundle.</summary>
     public const int Crls = 64;
 
+    /// <summary>CRL URLs one TrustBundle fetches: its <c>url</c> entries and the CRL Distribution Points of its CA certificates together.</summary>
+    public const int CrlUrls = 64;
+
     /// <summary>Pins of one ClientAuthPolicy.</summary>
     public const int Pins = 256;
 

@@ -15,6 +15,10 @@ public static class ConditionTypes
     /// <summary>On a TrustBundle with CRLs: True while a CRL is within its warning window of nextUpdate (or past it).</summary>
     public const string CrlExpiringSoon = "CrlExpiringSoon";
 
+    /// <summary>On a TrustBundle with CRL URLs: True while the latest fetch of every URL gave a usable CRL; False names each URL that failed,
+    /// its error and the CRL kept meanwhile.</summary>
+    public const string CrlsFetched = "CrlsFetched";
+
     /// <summary>MtlsListener: every injected pod's sidecar serves the current output (status.contentHash).</summary>
     public const string Served = "Served";
 

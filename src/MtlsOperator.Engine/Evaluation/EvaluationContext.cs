@@ -11,6 +11,9 @@ public sealed record EvaluationContext(IResourceLookup Lookup, DateTimeOffset No
     /// (offline render, which shows what the controller would do once allowed).</summary>
     public IReadOnlySet<string>? AllowedSigners { get; init; }
 
+    /// <summary>CRLs the shell downloaded for bundles' URLs; none by default (then every URL is "not fetched yet").</summary>
+    public CrlDistribution.ICrlDownloads CrlDownloads { get; init; } = CrlDistribution.CrlDownloads.NotFetching("This evaluation was given no downloaded CRLs.");
+
     /// <summary>Default window before expiry in which a certificate is reported as expiring soon.</summary>
     public static readonly TimeSpan DefaultExpiryWarning = TimeSpan.FromDays(30);
 }

@@ -16,6 +16,7 @@ public static class HealthConditions
     public static FrozenSet<string> WaitingReasons { get; } = new[]
     {
         DataSourceReasons.SourceNotFound,
+        TrustBundleReasons.CrlNotFetched,
         ServerCertificateReasons.SecretNotFound,
         ServerCertificateReasons.BootstrapPending,
         ServerCertificateReasons.AwaitingSignedCertificate,

@@ -42,7 +42,7 @@ public static class ResourceReferences
                 or ClientCertificateAuthority { Spec: null } or IssuedClientCertificate { Spec: null }:
                 break;
             case TrustBundle b:
-                (b.Spec.Sources ?? []).Concat(b.Spec.Crls ?? []).ToList().ForEach(AddSource);
+                (b.Spec.Sources ?? []).Concat((b.Spec.Crls ?? []).Select(c => c?.AsDataSource())).ToList().ForEach(AddSource);
 
                 // Its own output too: a same-named ConfigMap it does not own must be seen to be reported as a conflict.
                 Add(V1ConfigMap.KubeKind, TrustBundleEvaluator.OutputNameOf(b));

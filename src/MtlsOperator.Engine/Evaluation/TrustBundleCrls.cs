@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.CrlDistribution;
 using MtlsOperator.Engine.Pki;
 
 namespace MtlsOperator.Engine.Evaluation;
@@ -9,20 +10,76 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <summary>A CRL matched to the bundle CA whose key signed it.</summary>
 internal sealed record MatchedCrl(CertificateRevocationList Crl, AcceptedCa Issuer, string Source);
 
+/// <summary>A bundle's CRLs: the one kept per issuer, every fetched URL's state, and the CRL held per URL (ConfigMap key to DER).</summary>
+internal sealed record BundleCrls(List<MatchedCrl> Kept, List<CrlFetchStatus> Fetches, IReadOnlyDictionary<string, byte[]> Held);
+
 /// <summary>Reads a bundle's CRLs, matches each to its issuer and keeps the one CRL per issuer that is rendered (<see cref="TrustBundleCrlChoice"/>).
 /// Every CRL that cannot be honoured is blocking: with a CRL file, HAProxy and nginx reject every client of a CA whose CRL is missing, expired,
 /// badly signed or unusable to OpenSSL, so such a change must not replace a working output.</summary>
 internal static class TrustBundleCrls
 {
-    public static List<MatchedCrl> ReadAndMatch(TrustBundleSpec spec, string ns, IResourceLookup lookup, IReadOnlyList<AcceptedCa> cas,
-        DateTimeOffset now, Findings findings)
+    public static BundleCrls ReadAndMatch(TrustBundle bundle, string ns, EvaluationContext context, IReadOnlyList<AcceptedCa> cas, Findings findings)
     {
+        var spec = bundle.Spec;
+        var fetched = new FetchedCrls(bundle, ns, context, cas);
         var matched = new List<MatchedCrl>();
         var seen = new List<(CertificateRevocationList Crl, string Source)>();
+        var urls = new List<(string Url, string Source)>();
         for (var i = 0; i < spec.Crls.Count; i++)
         {
             var entry = $"spec.crls[{i}]";
-            foreach (var crl in Read(spec.Crls[i], entry, ns, lookup, findings))
+            var source = spec.Crls[i];
+            var given = source is null ? 0 : (source.Inline is null ? 0 : 1) + (source.Secret is null ? 0 : 1) + (source.ConfigMap is null ? 0 : 1) + (source.Url is null ? 0 : 1);
+            if (given != 1)
+            {
+                findings.Add(entry, DataSourceReasons.InvalidSource, $"{entry} must set exactly one of inline, secret, configMap or url (it sets {given}).", blocking: true);
+                continue;
+            }
+
+            if (source!.Url is { } url)
+            {
+                if (!urls.Any(u => u.Url == url))
+                {
+                    urls.Add((url, entry));
+                }
+
+                continue;
+            }
+
+            Add(Read(source.AsDataSource(), entry, ns, context.Lookup, findings), entry);
+        }
+
+        urls.AddRange(DistributionPointUrls.Of(spec, cas, findings).Where(d => !urls.Any(u => u.Url == d.Url)));
+        if (urls.Count > ApiLimits.CrlUrls)
+        {
+            findings.Add("spec.crls", EvaluationGuard.LimitExceeded,
+                $"The bundle names {urls.Count} CRL URLs (url entries and CRL Distribution Points), more than the limit of {ApiLimits.CrlUrls}; " +
+                "split the CAs across bundles or give some CRLs another way.", blocking: true);
+            urls = [.. urls.Take(ApiLimits.CrlUrls)];
+        }
+
+        foreach (var (url, entry) in urls)
+        {
+            if (fetched.Resolve(url, entry, findings) is { } crl)
+            {
+                Add([crl], entry);
+            }
+        }
+
+        var kept = new List<MatchedCrl>();
+        foreach (var group in matched.GroupBy(m => m.Issuer))
+        {
+            if (TrustBundleCrlChoice.Choose([.. group], findings) is { } chosen && IsCurrent(chosen, context.Now, findings))
+            {
+                kept.Add(chosen);
+            }
+        }
+
+        return new BundleCrls(kept, fetched.Statuses, fetched.Held);
+
+        void Add(IEnumerable<CertificateRevocationList> crls, string entry)
+        {
+            foreach (var crl in crls)
             {
                 if (seen.FirstOrDefault(m => m.Crl.Der.Span.SequenceEqual(crl.Der.Span)) is { Crl: not null } same)
                 {
@@ -38,17 +95,6 @@ internal static class TrustBundleCrls
                 }
             }
         }
-
-        var kept = new List<MatchedCrl>();
-        foreach (var group in matched.GroupBy(m => m.Issuer))
-        {
-            if (TrustBundleCrlChoice.Choose([.. group], findings) is { } chosen && IsCurrent(chosen, now, findings))
-            {
-                kept.Add(chosen);
-            }
-        }
-
-        return kept;
     }
 
     private static List<CertificateRevocationList> Read(DataSource source, string entry, string ns, IResourceLookup lookup, Findings findings)
@@ -60,6 +106,12 @@ internal static class TrustBundleCrls
             return [];
         }
 
+        return Parse(bytes, entry, findings);
+    }
+
+    /// <summary>The CRLs in <paramref name="bytes"/> (PEM X509 CRL blocks or one DER CRL); each one that cannot be read is a blocking finding.</summary>
+    public static List<CertificateRevocationList> Parse(byte[] bytes, string entry, Findings findings)
+    {
         var content = PemOrDer.Read(bytes, PemLabels.Crl);
         if (content.Error is not null || content.Objects.Count == 0)
         {
@@ -85,7 +137,8 @@ internal static class TrustBundleCrls
         return crls;
     }
 
-    private static AcceptedCa? Match(CertificateRevocationList crl, string entry, IReadOnlyList<AcceptedCa> cas, Findings findings)
+    /// <summary>The bundle CA whose key signed <paramref name="crl"/>, or null after a blocking finding saying why there is none.</summary>
+    public static AcceptedCa? Match(CertificateRevocationList crl, string entry, IReadOnlyList<AcceptedCa> cas, Findings findings)
     {
         var crlIssuer = CanonicalName.FromDer(crl.IssuerDer);
         var named = cas.Where(c => c.Ca.SubjectName.Equals(crlIssuer)).ToList();

@@ -40,7 +40,8 @@ public sealed partial class TrustBundleEvaluator
 
         var read = TrustBundleCertificates.Read(bundle.Spec, ns, context.Lookup, findings);
         var cas = TrustBundleCertificates.Accept(read, context.Now, findings);
-        var crls = TrustBundleCrls.ReadAndMatch(bundle.Spec, ns, context.Lookup, cas, context.Now, findings);
+        var bundleCrls = TrustBundleCrls.ReadAndMatch(bundle, ns, context, cas, findings);
+        var crls = bundleCrls.Kept;
         if (!findings.HasBlocking && !cas.Any(c => c.ValidNow))
         {
             findings.Add("spec.sources", TrustBundleReasons.NoUsableCertificateAuthority, cas.Count == 0
@@ -51,7 +52,9 @@ public sealed partial class TrustBundleEvaluator
 
         crls = [.. crls.OrderBy(m => cas.IndexOf(m.Issuer))];
         var status = StatusOf(bundle, outputName, cas, crls, findings);
+        status.CrlFetches = bundleCrls.Fetches.Count == 0 ? null : bundleCrls.Fetches;
         var conditions = new ConditionSet(bundle.Status?.Conditions, bundle.Metadata.Generation, context.Now);
+        CrlDistribution.CrlFetchCondition.Set(conditions, bundleCrls.Fetches);
         if (findings.HasBlocking)
         {
             var (reason, message) = findings.BlockingSummary();
@@ -68,7 +71,7 @@ public sealed partial class TrustBundleEvaluator
             (problems == 0 ? "" : $" {Wording.Count(problems, "problem")} in status.problems: each says what was left out and why; fix them."));
         SetCrlExpiry(conditions, bundle.Spec, crls, context.Now);
         status.Conditions = conditions.Build();
-        return new TrustBundleEvaluation(status, OutputOf(bundle, outputName, anchors), anchors);
+        return new TrustBundleEvaluation(status, OutputOf(bundle, outputName, anchors, bundleCrls.Held), anchors);
     }
 
     /// <summary>The warning window before a CRL's nextUpdate (<c>spec.crlExpiryWarningHours</c>, default 24 hours).</summary>
@@ -146,7 +149,7 @@ public sealed partial class TrustBundleEvaluator
         };
     }
 
-    private static V1ConfigMap OutputOf(TrustBundle bundle, string outputName, TrustAnchors anchors)
+    private static V1ConfigMap OutputOf(TrustBundle bundle, string outputName, TrustAnchors anchors, IReadOnlyDictionary<string, byte[]> held)
     {
         var data = new Dictionary<string, string> { [CaKey] = anchors.CaBundlePem };
         if (anchors.CrlPem is { } crl)
@@ -160,6 +163,8 @@ public sealed partial class TrustBundleEvaluator
             Kind = V1ConfigMap.KubeKind,
             Metadata = OutputOwnership.MetadataFor(outputName, bundle),
             Data = data,
+            // The last good CRL of each URL, so a restarted operator keeps it (CrlDistribution.HeldCrls); absent without URLs.
+            BinaryData = held.Count == 0 ? null : held.OrderBy(h => h.Key, StringComparer.Ordinal).ToDictionary(h => h.Key, h => h.Value),
         };
     }
 

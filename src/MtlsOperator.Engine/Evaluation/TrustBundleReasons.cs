@@ -26,6 +26,12 @@ public static class TrustBundleReasons
     public const string DeltaCrlNotEnforceable = "DeltaCrlNotEnforceable";
     public const string DeltaCrlWithoutBase = "DeltaCrlWithoutBase";
 
+    /// <summary>A CRL URL has not been fetched yet (or this shell does not fetch); no CRL from it is held.</summary>
+    public const string CrlNotFetched = "CrlNotFetched";
+
+    /// <summary>A CRL URL could not be fetched and no verified CRL from it is held.</summary>
+    public const string CrlFetchFailed = "CrlFetchFailed";
+
     // Listed, not blocking.
     public const string NotACertificateAuthority = "NotACertificateAuthority";
     public const string Expired = "Expired";
@@ -39,4 +45,8 @@ public static class TrustBundleReasons
     public const string DeltaCrlChangesNothing = "DeltaCrlChangesNothing";
     public const string UnexpectedPemBlock = "UnexpectedPemBlock";
     public const string PrivateKeyInSource = "PrivateKeyInSource";
+    public const string CrlDistributionPointUnusable = "CrlDistributionPointUnusable";
+
+    // CrlsFetched condition.
+    public const string CrlsFetched = "CrlsFetched";
 }

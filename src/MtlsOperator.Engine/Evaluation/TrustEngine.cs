@@ -100,8 +100,12 @@ public sealed class TrustEngine
 
     /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: certificates first (their generated key
     /// Secrets and pins ConfigMaps join the world), so listeners can use them.</summary>
-    public RenderResult EvaluateAll(ResourceSnapshot snapshot, DateTimeOffset now)
+    /// <param name="crlDownloads">CRLs the shell fetched for the bundles' URLs; none when null.</param>
+    public RenderResult EvaluateAll(ResourceSnapshot snapshot, DateTimeOffset now, CrlDistribution.ICrlDownloads? crlDownloads = null)
     {
+        EvaluationContext ContextOf(IResourceLookup lookup) =>
+            crlDownloads is null ? new EvaluationContext(lookup, now) : new EvaluationContext(lookup, now) { CrlDownloads = crlDownloads };
+
         var outputs = new List<IKubernetesObject<V1ObjectMeta>>();
         var outcomes = new List<ResourceOutcome>();
         (snapshot, var issuance) = EvaluateIssuance(snapshot, now, outputs);
@@ -109,7 +113,7 @@ public sealed class TrustEngine
 
         var bootstrapped = new List<IKubernetesObject<V1ObjectMeta>>();
         var certificateResults = snapshot.OfType<ServerCertificate>()
-            .Select(c => (c, Result: Evaluate(c, new EvaluationContext(snapshot, now))))
+            .Select(c => (c, Result: Evaluate(c, ContextOf(snapshot))))
             .ToList();
         foreach (var (_, result) in certificateResults)
         {
@@ -117,7 +121,7 @@ public sealed class TrustEngine
         }
 
         var world = snapshot.With(bootstrapped);
-        var context = new EvaluationContext(world, now);
+        var context = ContextOf(world);
         outputs.AddRange(bootstrapped);
         outcomes.AddRange(certificateResults.Select(x => Outcome(x.c, x.Result.Status, x.Result.Status.Conditions)));
 

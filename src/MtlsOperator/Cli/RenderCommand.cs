@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.CrlDistribution;
 using MtlsOperator.Engine.Evaluation;
 
 namespace MtlsOperator.Cli;
@@ -13,7 +14,7 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
 {
     public const string Usage = """
         usage: mtls-operator render -f PATH [-f PATH ...] [-n NAMESPACE] [--now RFC3339] [--include-private-keys]
-                                    [--out DIR] [--mount-path PATH]
+                                    [--out DIR] [--mount-path PATH] [--fetch-crls]
           -f PATH                 manifest file or directory (*.yaml, *.yml, *.json; not recursive), repeatable
           -n NAMESPACE            namespace for objects that do not name one (default: default)
           --now TIME              evaluate at TIME (RFC 3339, e.g. 2026-12-01T10:00:00Z) instead of now: reproducible output
@@ -24,13 +25,20 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
                                   instead of printing YAML
           --mount-path PATH       use PATH as every listener's mount path; {namespace} and {secret} are replaced,
                                   so --mount-path DIR/{namespace}/{secret} with --out DIR gives files usable in place
+          --fetch-crls            fetch the CRLs TrustBundles name by URL (crls[].url, fetchCrlDistributionPoints) with the
+                                  operator's bounds; without it render stays offline and such bundles are not Ready
+                                  (CrlNotFetched)
         """;
 
+    /// <summary>What a bundle with CRL URLs says when rendered without <c>--fetch-crls</c>.</summary>
+    public const string OfflineNote = "render works offline and does not fetch CRLs: run it with --fetch-crls to fetch them as the operator does.";
+
     private const string IncludePrivateKeys = "--include-private-keys";
+    private const string FetchCrls = "--fetch-crls";
 
     public int Run(IReadOnlyList<string> args)
     {
-        var options = CommandLine.Parse(args, ["-f", "--filename", "-n", "--namespace", "--out", "--mount-path", "--now"], [IncludePrivateKeys]);
+        var options = CommandLine.Parse(args, ["-f", "--filename", "-n", "--namespace", "--out", "--mount-path", "--now"], [IncludePrivateKeys, FetchCrls]);
         if (options.Error is not null || options.Values("-f", "--filename").Count == 0 || options.Positionals.Count > 0)
         {
             stderr.WriteLine(options.Error ?? (options.Positionals.Count > 0 ? $"unexpected argument {options.Positionals[0]}" : "render needs -f PATH"));
@@ -81,7 +89,13 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
 
         var mountPath = options.Value("--mount-path");
         var objects = manifests.Objects.Select(o => o is MtlsListener l && mountPath is not null ? WithMountPath(l, mountPath) : o);
-        var result = new TrustEngine().EvaluateAll(ResourceSnapshot.Of(objects), now);
+        var snapshot = ResourceSnapshot.Of(objects);
+        var engine = new TrustEngine();
+        var result = engine.EvaluateAll(snapshot, now, CrlDownloads.NotFetching(OfflineNote));
+        if (options.Flags.Contains(FetchCrls))
+        {
+            result = engine.EvaluateAll(snapshot, now, RenderCrlFetch.FetchAll(result, now));
+        }
 
         if (options.Value("--out") is { } outDir)
         {

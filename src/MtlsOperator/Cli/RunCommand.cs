@@ -17,6 +17,7 @@ internal sealed class RunCommand(TextWriter stderr)
                                  [--webhook-port PORT] [--webhook-service NAME] [--webhook-secret NAME] [--webhook-configuration NAME]
                                  [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
                                  [--sidecar-pull-policy POLICY] [--sidecar-status-port PORT]
+                                 [--crl-fetch true|false] [--crl-fetch-timeout 30s]
           --namespaces   watch only these namespaces (default: all)
           --signing-request-signers a/b,c/d   signers spec.csr.signingRequest may submit Kubernetes CertificateSigningRequests to (default: none)
           --health-port  port of /healthz, /readyz and /metrics (default 8080)
@@ -32,6 +33,8 @@ internal sealed class RunCommand(TextWriter stderr)
           --webhook-service NAME, --webhook-secret NAME, --webhook-configuration NAME
                          its Service (named by the serving certificate), the Secret the operator keeps that certificate
                          in, and the MutatingWebhookConfiguration whose caBundle it sets (all in/for $POD_NAMESPACE)
+          --crl-fetch    fetch the CRLs TrustBundles name by URL (default true; false leaves them CrlNotFetched)
+          --crl-fetch-timeout  longest one CRL fetch may take, headers and body (default 30s); see docs/crl-distribution-points.md
         Traces: reconcile spans are exported by OTLP when OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_ENDPOINT
         (or ..._TRACES_ENDPOINT) is set; the other standard OTEL_* variables (protocol, headers, service name) apply.
         """ + "\n" + SidecarOptions.Usage;
@@ -39,7 +42,7 @@ internal sealed class RunCommand(TextWriter stderr)
     public int Run(IReadOnlyList<string> args)
     {
         var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period", "--resync-period",
-            "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", .. SidecarOptions.Names], []);
+            "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", "--crl-fetch", "--crl-fetch-timeout", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
             stderr.WriteLine(o.Error ?? $"unexpected argument {o.Positionals[0]}");
@@ -74,6 +77,8 @@ internal sealed class RunCommand(TextWriter stderr)
                 RenewDeadline = o.Value("--renew-deadline") is { } rd ? Duration.Parse("--renew-deadline", rd) : defaults.RenewDeadline,
                 RetryPeriod = o.Value("--retry-period") is { } rp ? Duration.Parse("--retry-period", rp) : defaults.RetryPeriod,
                 ResyncPeriod = o.Value("--resync-period") is { } rs ? Duration.Parse("--resync-period", rs) : defaults.ResyncPeriod,
+                CrlFetch = o.Value("--crl-fetch") is not { } cf || bool.Parse(cf),
+                CrlFetchTimeout = o.Value("--crl-fetch-timeout") is { } ct ? Duration.Parse("--crl-fetch-timeout", ct) : defaults.CrlFetchTimeout,
             };
             if (!(options.LeaseDuration > options.RenewDeadline && options.RenewDeadline > options.RetryPeriod))
             {

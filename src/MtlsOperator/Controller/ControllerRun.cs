@@ -32,6 +32,11 @@ internal sealed class ControllerRun
         _time = time;
         _logger = loggers.CreateLogger("controller");
         Cache = new ClusterCache(client, options, _references, loggers, time);
+        if (options.CrlFetch)
+        {
+            CrlRefresher = new CrlFetching.CrlRefresher(new CrlFetching.CrlHttpFetcher(options.CrlFetchTimeout), options.CrlRefreshTiming, options.CrlFetchConcurrency, EnqueueWithDependents, metrics, time, loggers.CreateLogger("crl-fetch"));
+        }
+
         Sidecars = new Rollout.SidecarStatusPoller(Cache.Pods, options.SidecarPollTimeout, options.SidecarPollPeriod, options.SidecarPollConcurrency, Enqueue, time, loggers.CreateLogger("rollout"));
         var events = new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events"));
         _outputs = new OutputWriter(client, Cache, loggers.CreateLogger("outputs"));
@@ -48,6 +53,9 @@ internal sealed class ControllerRun
             time,
             EnqueueDependents,
             Sidecars.PodsOf,
+            (Engine.CrlDistribution.ICrlDownloads?)CrlRefresher ?? Engine.CrlDistribution.CrlDownloads.NotFetching(
+                "CRL fetching is turned off for this operator (run --crl-fetch false); give the CRL as a configMap, secret or inline entry instead."),
+            CrlRefresher,
             loggers.CreateLogger("reconciler"));
         _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
             k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers }, loggers.CreateLogger("controller." + k), time));
@@ -64,6 +72,9 @@ internal sealed class ControllerRun
 
     public ClusterCache Cache { get; }
 
+    /// <summary>Fetches the CRLs bundles name by URL; null when fetching is turned off.</summary>
+    internal CrlFetching.CrlRefresher? CrlRefresher { get; }
+
     /// <summary>What each injected pod's sidecar reports serving.</summary>
     public Rollout.SidecarStatusPoller Sidecars { get; }
 
@@ -75,9 +86,11 @@ internal sealed class ControllerRun
         var host = new ControllerHost(Cache.All, [.. _controllers.Values], _logger);
         var resync = ResyncAsync(cancellationToken);
         var polls = PollSidecarsAsync(cancellationToken);
+        var crls = RefreshCrlsAsync(cancellationToken);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         await resync.ConfigureAwait(false);
         await polls.ConfigureAwait(false);
+        await crls.ConfigureAwait(false);
     }
 
     /// <summary>Reconciles finished (successfully or not) in this term.</summary>
@@ -237,6 +250,25 @@ internal sealed class ControllerRun
         {
             await Task.WhenAll(Cache.All.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
             await Sidecars.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The term ended.
+        }
+    }
+
+    /// <summary>Fetches CRLs as they fall due, for this term, once every cache has synced (bundles say which URLs once reconciled).</summary>
+    private async Task RefreshCrlsAsync(CancellationToken cancellationToken)
+    {
+        if (CrlRefresher is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(Cache.All.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
+            await CrlRefresher.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -45,6 +45,13 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
         {
             await EmitAsync(resource, "Warning", "CrlExpiring", crlExpiring.Message, cancellationToken).ConfigureAwait(false);
         }
+
+        var fetchFailing = after.FirstOrDefault(c => c.Type == ConditionTypes.CrlsFetched && c.Status == "False");
+        var wasFetchFailing = before?.Any(c => c.Type == ConditionTypes.CrlsFetched && c.Status == "False") ?? false;
+        if (fetchFailing is not null && !wasFetchFailing)
+        {
+            await EmitAsync(resource, "Warning", "CrlFetchFailed", fetchFailing.Message, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Records one Event the caller decided is a transition (e.g. a CertificateSigningRequest denied).</summary>

@@ -21,6 +21,8 @@ internal sealed class MtlsReconciler(
     TimeProvider time,
     Action<ResourceKey> fetchedFromServer,
     Func<string, string, IReadOnlyList<Engine.Rollout.PodServing>> podsOf,
+    Engine.CrlDistribution.ICrlDownloads crlDownloads,
+    CrlFetching.CrlRefresher? crlRefresher,
     ILogger logger)
 {
     /// <summary>Longest a resource waits for a time-driven re-check (expiry) when nothing else changes.</summary>
@@ -34,6 +36,7 @@ internal sealed class MtlsReconciler(
         {
             // Deleted: its outputs carry owner references, so the garbage collector removes them.
             metrics.Forget(key);
+            crlRefresher?.Forget(key);
             return null;
         }
 
@@ -52,7 +55,7 @@ internal sealed class MtlsReconciler(
             fetchedFromServer(fetched);
         }
 
-        var context = new EvaluationContext(cache, time.GetUtcNow()) { AllowedSigners = allowedSigners };
+        var context = new EvaluationContext(cache, time.GetUtcNow()) { AllowedSigners = allowedSigners, CrlDownloads = crlDownloads };
         if (Evaluate(resource, context) is not { } outcome)
         {
             logger.LogWarning("No reconciler for {Key}", key);
@@ -111,6 +114,7 @@ internal sealed class MtlsReconciler(
             case TrustBundle bundle:
             {
                 var r = engine.Evaluate(bundle, context);
+                crlRefresher?.Want(ResourceKey.Of(bundle), r.Status.CrlFetches ?? [], Engine.CrlDistribution.CrlRefreshSchedule.IntervalOf(bundle.Spec));
                 var crlWarning = TrustBundleEvaluator.CrlWarningOf(bundle.Spec);
                 // A CRL entering its warning window, and passing nextUpdate, are both worth a look although nothing is written.
                 DateTime?[] crlMoments = [.. r.Status.Crls.SelectMany(c => new[] { c.NextUpdate - crlWarning, c.NextUpdate })];

@@ -21,6 +21,8 @@ internal sealed class OperatorMetrics : IDisposable
     private readonly ConcurrentDictionary<ResourceKey, DateTimeOffset> _expiries = new();
     private readonly ConcurrentDictionary<ResourceKey, string> _ready = new();
     private readonly ConcurrentDictionary<ResourceKey, IReadOnlyList<(string Issuer, DateTimeOffset NextUpdate)>> _crls = new();
+    private readonly ConcurrentDictionary<(ResourceKey Bundle, string Url), DateTimeOffset> _crlFetchSuccesses = new();
+    private readonly Counter<long> _crlFetches;
     private readonly TimeProvider _time;
 
     public OperatorMetrics(TimeProvider time, Func<bool>? leading = null, string identity = "")
@@ -34,6 +36,10 @@ internal sealed class OperatorMetrics : IDisposable
             "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
         _meter.CreateObservableGauge("mtls_operator.crl.next_update_timestamp", ObserveCrls, "s",
             "When each CRL a TrustBundle uses is due to be replaced (nextUpdate), as seconds since the Unix epoch; once past, HAProxy and nginx refuse every client the CRL covers.");
+        _crlFetches = _meter.CreateCounter<long>("mtls_operator.crl.fetches", null,
+            "Fetches of each CRL URL a TrustBundle names, by result: fetched (a new CRL), unchanged (the same CRL, or 304) or failed (the error is in the bundle's status.crlFetches).");
+        _meter.CreateObservableGauge("mtls_operator.crl.fetch.last_success_timestamp", ObserveCrlFetchSuccesses, "s",
+            "When each CRL URL of a TrustBundle last answered with a CRL (new or unchanged), as seconds since the Unix epoch: how old the revocation information is.");
         if (leading is not null)
         {
             _meter.CreateObservableGauge("mtls_operator.leader", () => new Measurement<int>(leading() ? 1 : 0, new KeyValuePair<string, object?>("identity", identity)), null,
@@ -64,8 +70,32 @@ internal sealed class OperatorMetrics : IDisposable
     public void RecordCrls(ResourceKey key, IEnumerable<CrlStatus> crls) =>
         _crls[key] = [.. crls.Where(c => c.NextUpdate is not null).Select(c => (c.Issuer, Utc(c.NextUpdate!.Value)))];
 
+    /// <summary>Counts one fetch of <paramref name="url"/> for a bundle; <paramref name="succeededAt"/> is set when it answered with a CRL.</summary>
+    public void RecordCrlFetch(ResourceKey bundle, string url, string result, DateTimeOffset? succeededAt)
+    {
+        _crlFetches.Add(1, [.. Labels(bundle, new KeyValuePair<string, object?>("url", url), new KeyValuePair<string, object?>("result", result))]);
+        if (succeededAt is { } at)
+        {
+            _crlFetchSuccesses[(bundle, url)] = at;
+        }
+    }
+
+    /// <summary>Drops the fetch gauges of URLs <paramref name="bundle"/> no longer names.</summary>
+    public void KeepCrlUrls(ResourceKey bundle, IReadOnlyCollection<string> urls)
+    {
+        foreach (var gone in _crlFetchSuccesses.Keys.Where(k => k.Bundle == bundle && !urls.Contains(k.Url)).ToList())
+        {
+            _crlFetchSuccesses.TryRemove(gone, out _);
+        }
+    }
+
     public void Forget(ResourceKey key)
     {
+        foreach (var gone in _crlFetchSuccesses.Keys.Where(k => k.Bundle == key).ToList())
+        {
+            _crlFetchSuccesses.TryRemove(gone, out _);
+        }
+
         _expiries.TryRemove(key, out _);
         _ready.TryRemove(key, out _);
         _crls.TryRemove(key, out _);
@@ -108,6 +138,14 @@ internal sealed class OperatorMetrics : IDisposable
             {
                 yield return new Measurement<int>(candidate == status ? 1 : 0, Labels(key, new KeyValuePair<string, object?>("condition", candidate)));
             }
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveCrlFetchSuccesses()
+    {
+        foreach (var ((bundle, url), at) in _crlFetchSuccesses)
+        {
+            yield return new Measurement<double>(at.ToUnixTimeMilliseconds() / 1000.0, Labels(bundle, new KeyValuePair<string, object?>("url", url)));
         }
     }
 

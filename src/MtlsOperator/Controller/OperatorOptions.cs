@@ -61,6 +61,18 @@ public sealed record OperatorOptions
     /// <summary>How often a submitted Kubernetes CertificateSigningRequest (spec.csr.signingRequest) is read while it is pending.</summary>
     public TimeSpan SigningRequestPollPeriod { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Fetch the CRLs TrustBundles name by URL; false leaves them "not fetched" (their bundles not Ready).</summary>
+    public bool CrlFetch { get; init; } = true;
+
+    /// <summary>Longest one CRL fetch may take, headers and body together.</summary>
+    public TimeSpan CrlFetchTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest waits between fetches of one CRL URL (tests shorten them).</summary>
+    public Engine.CrlDistribution.CrlRefreshTiming CrlRefreshTiming { get; init; } = Engine.CrlDistribution.CrlRefreshTiming.Default;
+
+    /// <summary>CRL URLs fetched at once.</summary>
+    public int CrlFetchConcurrency { get; init; } = 4;
+
     /// <summary>A watch silent for this long (no event, no bookmark) is restarted.</summary>
     public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromMinutes(5.5);
 }

@@ -20,7 +20,7 @@ internal static class TrustBundles
     public static TrustBundle Bundle(IEnumerable<DataSource> sources, IEnumerable<DataSource>? crls = null, string name = "corp", string? uid = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace, Generation = 4, Uid = uid },
-        Spec = new TrustBundleSpec { Sources = [.. sources], Crls = [.. crls ?? []] },
+        Spec = new TrustBundleSpec { Sources = [.. sources], Crls = [.. (crls ?? []).Select(CrlSource.Of)] },
     };
 
     public static EvaluationContext Context(params IKubernetesObject<V1ObjectMeta>[] objects) =>

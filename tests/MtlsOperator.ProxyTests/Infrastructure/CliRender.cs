@@ -49,7 +49,8 @@ public static class CliRender
             File.WriteAllText(Path.Combine(manifests, "listener.yaml"), ListenerManifests.Yaml(kind, scenario, name, listenPort, upstreamPort));
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
-            var exit = Program.Run(["render", "-f", manifests, "--out", output, "--mount-path", mountPath], stdout, stderr, TimeProvider.System);
+            string[] fetch = scenario.IssuingCaCrlUrl is null ? [] : ["--fetch-crls"];
+            var exit = Program.Run(["render", "-f", manifests, "--out", output, "--mount-path", mountPath, .. fetch], stdout, stderr, TimeProvider.System);
             var secretDir = Path.Combine(output, ListenerManifests.Namespace, name + "-mtls");
             var files = Directory.Exists(secretDir)
                 ? Directory.EnumerateFiles(secretDir).ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal)

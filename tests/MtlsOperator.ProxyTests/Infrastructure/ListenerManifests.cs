@@ -43,7 +43,12 @@ public static class ListenerManifests
         if (scenario.CheckRevocation)
         {
             yaml.Append("  crls:\n");
-            foreach (var crl in scenario.IssuingCaCrls.IsDefaultOrEmpty ? [pki.ClientIssuing.CreateCrlPem()] : scenario.IssuingCaCrls)
+            if (scenario.IssuingCaCrlUrl is { } url)
+            {
+                yaml.Append("    - url: ").Append(url).Append('\n');
+            }
+
+            foreach (var crl in scenario.IssuingCaCrlUrl is not null ? [] : scenario.IssuingCaCrls.IsDefaultOrEmpty ? [pki.ClientIssuing.CreateCrlPem()] : scenario.IssuingCaCrls)
             {
                 Block(yaml, "    - inline", crl);
             }

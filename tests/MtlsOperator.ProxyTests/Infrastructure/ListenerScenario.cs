@@ -50,6 +50,9 @@ public sealed record ListenerScenario(
     /// current CRL revoking <see cref="ProxyPki.Revoked"/>.</summary>
     public ImmutableArray<string> IssuingCaCrls { get; init; } = [];
 
+    /// <summary>With <see cref="CheckRevocation"/>: the issuing CA's CRL as a <c>url</c> entry instead (rendered with <c>--fetch-crls</c>).</summary>
+    public string? IssuingCaCrlUrl { get; init; }
+
     /// <summary>The policy's <c>forwardClientCertificate</c>.</summary>
     public bool ForwardClientCertificate { get; init; }
 

@@ -48,7 +48,7 @@ public static class GeneratedWorld
             Spec = new TrustBundleSpec
             {
                 Sources = [new DataSource { Inline = pki.ClientBundlePem }],
-                Crls = listener.CheckRevocation ? [new DataSource { Inline = pki.AllCrlsPem }] : [],
+                Crls = listener.CheckRevocation ? [new CrlSource { Inline = pki.AllCrlsPem }] : [],
             },
         });
         objects.Add(new ClientAuthPolicy { Metadata = Meta(listener.Name, ns), Spec = Policy(listener) });

@@ -260,7 +260,7 @@ public sealed class ExamplesTests
     [Fact]
     public void Partner_example_issues_the_certificate_publishes_the_crl_and_pins_the_issued_certificate_by_reference()
     {
-        var example = RenderedExample.Of("08-partner-issued-revoked");
+        var example = RenderedExample.Of("09-partner-issued-revoked");
 
         Assert.True(example.Exit == 0, example.NotReadySummary());
         var issued = example.SecretFiles("partner-a-tls");

@@ -26,7 +26,7 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
         ["IssuedClientCertificate"] = "partner-a",
     };
 
-    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" ? "08-partner-issued-revoked" : "01-pinned-agent";
+    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" ? "09-partner-issued-revoked" : "01-pinned-agent";
 
     public static IReadOnlyList<string> Kinds { get; } = [.. s_names.Keys];
 
