@@ -92,7 +92,7 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
                     Spec = new()
                     {
                         Sources = [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = "ca.crt" } }],
-                        Crls = [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = "ca.crl" } }],
+                        Crls = [new CrlSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = "ca.crl" } }],
                     },
                 },
                 new ClientAuthPolicy

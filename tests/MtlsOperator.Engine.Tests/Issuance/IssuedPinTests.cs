@@ -18,7 +18,7 @@ public sealed class IssuedPinTests
         Spec = new TrustBundleSpec
         {
             Sources = [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = PublishedCrl.CaKey } }],
-            Crls = withCrl ? [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = PublishedCrl.CrlKey } }] : [],
+            Crls = withCrl ? [new CrlSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = PublishedCrl.CrlKey } }] : [],
         },
     };
 
