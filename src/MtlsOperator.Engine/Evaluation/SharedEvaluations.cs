@@ -15,7 +15,8 @@ namespace MtlsOperator.Engine.Evaluation;
 /// <remarks>
 /// Why the age bound: an evaluation also reads the clock (certificate expiry, CRL windows). The controller's time-driven
 /// re-checks run a second after each such moment, so a result at most a second old is never the one a re-check gets.
-/// Objects without a uid or resourceVersion (the CLI's files) are never remembered: nothing would tell their versions apart.
+/// Objects without a uid or resourceVersion (the CLI's files) are never remembered: nothing would tell their versions apart;
+/// nor are policies whose bundle fetches CRLs from URLs (the downloads carry no version).
 /// Thread-safe; bounded by <see cref="Capacity"/> entries.
 /// </remarks>
 public sealed class SharedEvaluations
@@ -84,6 +85,13 @@ public sealed class SharedEvaluations
                     return null;
                 }
 
+                // CRLs fetched from URLs reach the evaluation through the context, not through any object's version: a new
+                // download changes nothing this key sees, so such a bundle's dependents are never answered from memory.
+                if (o is TrustBundle { Spec: var spec } && (spec.FetchCrlDistributionPoints == true || spec.Crls.Any(c => c.Url is not null)))
+                {
+                    return null;
+                }
+
                 text.Append(uid).Append('@').Append(version);
                 foreach (var referenced in ResourceReferences.Of(o))
                 {
@@ -104,7 +112,11 @@ public sealed class SharedEvaluations
         TrustBundle.KindName => lookup.FindTrustBundle(key.Namespace, key.Name),
         ServerCertificate.KindName => lookup.FindServerCertificate(key.Namespace, key.Name),
         ClientAuthPolicy.KindName => lookup.FindClientAuthPolicy(key.Namespace, key.Name),
-        _ => null,
+        // Pins by issuedCertificateRef read the IssuedClientCertificate and, through it, its Secret: without these two the
+        // key stopped at the reference, and a certificate issued after the first evaluation was answered "not issued yet".
+        IssuedClientCertificate.KindName => lookup.FindIssuedClientCertificate(key.Namespace, key.Name),
+        ClientCertificateAuthority.KindName => lookup.FindClientCertificateAuthority(key.Namespace, key.Name),
+        _ => throw new InvalidOperationException($"SharedEvaluations cannot version a {key.Kind}, which ResourceReferences says a policy reads."),
     };
 
     private sealed record Entry(string Versions, DateTimeOffset At, ClientAuthPolicyEvaluation Result);

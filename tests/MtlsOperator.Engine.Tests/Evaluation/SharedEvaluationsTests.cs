@@ -50,6 +50,28 @@ public sealed class SharedEvaluationsTests
         Assert.Equal(2, _evaluated);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_policy_whose_bundle_fetches_crls_from_urls_is_never_remembered(bool fromDistributionPoints)
+    {
+        var world = World(bundleVersion: "7");
+        var bundle = world.OfType<TrustBundle>().Single();
+        if (fromDistributionPoints)
+        {
+            bundle.Spec.FetchCrlDistributionPoints = true;
+        }
+        else
+        {
+            bundle.Spec.Crls = [new CrlSource { Url = "http://crl.example.com/corp.crl" }];
+        }
+
+        Policy(world, Now);
+        Policy(world, Now.AddMilliseconds(500));
+
+        Assert.Equal(2, _evaluated);
+    }
+
     [Fact]
     public void A_result_older_than_the_maximum_age_is_evaluated_again()
     {
