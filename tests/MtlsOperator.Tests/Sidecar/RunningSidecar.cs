@@ -15,12 +15,28 @@ internal sealed class RunningSidecar : IAsyncDisposable
     private RunningSidecar(SupervisorOptions options)
     {
         RuntimeDirectory = options.RuntimeDirectory;
-        _host = new SidecarHost(options, TimeProvider.System, TextWriter.Synchronized(Log));
+        _writer = TextWriter.Synchronized(_log);
+        _host = new SidecarHost(options, TimeProvider.System, _writer);
         _run = Task.Run(() => _host.RunAsync(_stop.Token));
     }
 
-    /// <summary>Everything the supervisor and the proxy printed.</summary>
-    public StringWriter Log { get; } = new();
+    private readonly StringWriter _log = new();
+
+    // TextWriter.Synchronized locks the wrapper itself on every write; reading the StringWriter's builder under that same lock
+    // is what keeps a log read from racing a write (it threw "chunkLength" out of range once in an assertion message).
+    private readonly TextWriter _writer;
+
+    /// <summary>Everything the supervisor and the proxy printed so far.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_writer)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     public string RuntimeDirectory { get; }
 
