@@ -4,6 +4,8 @@ using k8s;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Engine.ProxyVerdicts;
+using MtlsOperator.ProxyTests.Differential;
 using MtlsOperator.ProxyTests.Infrastructure;
 using TestPki;
 
@@ -53,6 +55,51 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
         await AssertAdmitted(probe, proxy, other, "another issued certificate of the same CA");
     }
 
+    [SkippableFact]
+    public async Task An_issued_certificate_pinned_alone_in_a_path_is_admitted_there_follows_its_renewal_and_once_revoked_is_refused_by_the_crl()
+    {
+        var missing = ProxyBinary.MissingReason(kind.Binary());
+        Skip.If(missing is not null, missing);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var upstream = EchoUpstream.Start();
+        using var mount = new MountedSecret();
+        var port = FreePort.Next();
+        var name = $"issued-path-{kind.ToString().ToLowerInvariant()}-{port}";
+        var world = new World(kind, name, mount.Path, port, upstream.Port, pinsInPath: "/partner");
+        mount.Write(world.Converge(DateTimeOffset.UtcNow));
+        await using var proxy = kind.Process(mount.Path, port, name);
+        Assert.True(await proxy.StartAsync(timeout.Token), proxy.Log);
+        var first = world.Client("partner-a");
+        var other = world.Client("partner-b");
+        await AssertPath(port, proxy, first, "/partner/orders", null, "the issued certificate on its path", timeout.Token);
+        await AssertPath(port, proxy, first, "/elsewhere", RefusalStage.Forbidden, "the issued certificate off its path", timeout.Token);
+        await AssertPath(port, proxy, other, "/partner/orders", RefusalStage.Forbidden, "a certificate pinned only off that path", timeout.Token);
+
+        world.Update("partner-a", s => s.KeyAlgorithm = "ECDSA-P384");
+        mount.Write(world.Converge(DateTimeOffset.UtcNow));
+        await proxy.ReloadAsync(timeout.Token);
+        var renewed = world.Client("partner-a");
+        Assert.NotEqual(first.SerialNumber, renewed.SerialNumber);
+        await AssertPath(port, proxy, renewed, "/partner/orders", null, "the renewed certificate", timeout.Token);
+        await AssertPath(port, proxy, first, "/partner/orders", null, "the previous certificate, in its overlap", timeout.Token);
+
+        world.Update("partner-a", s => s.Revoked = true);
+        mount.Write(world.Converge(DateTimeOffset.UtcNow));
+        await proxy.ReloadAsync(timeout.Token);
+
+        var byChain = kind == ProxyKind.Haproxy ? RefusalStage.Handshake : RefusalStage.BadRequest;
+        await AssertPath(port, proxy, renewed, "/partner/orders", byChain, "the revoked current certificate", timeout.Token);
+        await AssertPath(port, proxy, first, "/partner/orders", byChain, "the revoked previous certificate", timeout.Token);
+        await AssertPath(port, proxy, other, "/elsewhere", null, "another issued certificate of the same CA", timeout.Token);
+    }
+
+    /// <summary>One request for <paramref name="target"/>: admitted when <paramref name="refusedAt"/> is null, else refused at that stage.</summary>
+    private async Task AssertPath(int port, ProxyProcess proxy, X509Certificate2 client, string target, RefusalStage? refusedAt, string what, CancellationToken cancellationToken)
+    {
+        var observed = await ClientProbe.GetAsync(port, [client], cancellationToken, target);
+        Assert.True(observed.RefusedAt == refusedAt, $"{what} ({target}): {kind} {observed}, expected {(refusedAt?.ToString() ?? "admitted")}\n{proxy.Log}");
+    }
+
     private async Task AssertAdmitted(TlsProbe probe, ProxyProcess proxy, X509Certificate2 client, string what)
     {
         var result = await probe.GetAsync(client, "api.test", new Dictionary<string, string>(), System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13, CancellationToken.None);
@@ -75,8 +122,11 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
         private readonly string _listener;
         private ResourceSnapshot _snapshot;
 
-        public World(ProxyKind kind, string listener, string mountPath, int port, int upstreamPort)
+        /// <param name="pinsInPath">When given, the policy pins partner-a only in spec.paths under this prefix, and partner-b in spec.pins:
+        /// revoking partner-a leaves that path with nothing but a revoked pin, which must stay (the CRL refuses it) for the listener to render.</param>
+        public World(ProxyKind kind, string listener, string mountPath, int port, int upstreamPort, string? pinsInPath = null)
         {
+            List<PinSpec> pins = [new PinSpec { IssuedCertificateRef = new() { Name = "partner-a" } }, new PinSpec { IssuedCertificateRef = new() { Name = "partner-b" } }];
             _listener = listener;
             var ca = TestCertificateAuthority.CreateRoot("CN=Partner CA,O=Platform");
             var server = ProxyPki.Instance.DefaultServer;
@@ -101,7 +151,8 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
                     Spec = new()
                     {
                         TrustBundleRef = new() { Name = "partners" },
-                        Pins = [new PinSpec { IssuedCertificateRef = new() { Name = "partner-a" } }, new PinSpec { IssuedCertificateRef = new() { Name = "partner-b" } }],
+                        Pins = pinsInPath is null ? pins : [pins[1]],
+                        Paths = pinsInPath is null ? [] : [new PathRuleSpec { Prefix = pinsInPath, Pins = [pins[0]] }],
                     },
                 },
                 TlsSecret("api-tls", ProxyPki.Instance.ServerChainPem(server), PemExport.PrivateKey(server)),

@@ -39,7 +39,7 @@ public sealed partial class ClientAuthPolicyEvaluator
         var pins = PolicyPins.Read(policy, ns, context, anchors, findings, crlPem);
         var rules = ReadRules(spec.Rules, "spec.rules", spec.TrustBundleRef.Name, anchors, findings);
         var paths = PolicyPaths.Read(spec.Paths, ns, context, anchors, findings,
-            (list, field) => ReadRules(list, field, spec.TrustBundleRef.Name, anchors, findings));
+            (list, field) => ReadRules(list, field, spec.TrustBundleRef.Name, anchors, findings), crlPem);
         if (spec.Pins.Count == 0 && spec.Rules.Count == 0 && spec.Paths.Count == 0)
         {
             findings.Add("spec", ClientAuthPolicyReasons.NoClientsAdmitted,

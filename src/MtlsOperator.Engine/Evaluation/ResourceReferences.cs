@@ -68,8 +68,13 @@ public static class ResourceReferences
             case ClientAuthPolicy p:
                 Add(TrustBundle.KindName, p.Spec.TrustBundleRef?.Name, p.Spec.TrustBundleRef?.Namespace);
                 (p.Spec.Pins ?? []).ForEach(pin => AddSource(pin?.Certificate));
-                (p.Spec.Paths ?? []).SelectMany(path => path?.Pins ?? []).ToList().ForEach(pin => AddSource(pin?.Certificate));
-                (p.Spec.Pins ?? []).ForEach(pin => Add(IssuedClientCertificate.KindName, pin?.IssuedCertificateRef?.Name, pin?.IssuedCertificateRef?.Namespace));
+                // The policy's own pins and each path's, read alike: a renewal or revocation of a pinned IssuedClientCertificate re-queues it.
+                foreach (var pin in (p.Spec.Pins ?? []).Concat((p.Spec.Paths ?? []).SelectMany(path => path?.Pins ?? [])))
+                {
+                    AddSource(pin?.Certificate);
+                    Add(IssuedClientCertificate.KindName, pin?.IssuedCertificateRef?.Name, pin?.IssuedCertificateRef?.Namespace);
+                }
+
                 break;
             case ClientCertificateAuthority a:
                 // Its CA Secret and its own CRL ConfigMap (a foreign one of that name is reported as a conflict). The IssuedClientCertificates

@@ -81,6 +81,40 @@ public sealed class IssuedCertificateTests
         Assert.Equal(["Current", "Previous"], states);
     }
 
+    [Fact]
+    public async Task A_renewal_of_an_issued_certificate_pinned_in_a_path_re_queues_the_listener_which_admits_both_during_the_overlap()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        fx.StartOperator();
+        var ca = TestCertificateAuthority.CreateRoot("CN=Partner CA,O=Platform");
+        var world = World(ca);
+        var policy = world.Single(o => (string?)o["kind"] == "ClientAuthPolicy");
+        policy["spec"] = new JsonObject
+        {
+            ["trustBundleRef"] = new JsonObject { ["name"] = "partners" },
+            ["paths"] = new JsonArray(new JsonObject
+            {
+                ["prefix"] = "/partner",
+                ["pins"] = new JsonArray(new JsonObject { ["issuedCertificateRef"] = new JsonObject { ["name"] = "partner-a" } }),
+            }),
+        };
+        await fx.ApplyAsync(world);
+        await fx.WaitReadyAsync("mtlslisteners", "agent", timeout: s_timeout);
+        var first = Leaf((await fx.TryGetSecretAsync("apps", "partner-a-tls"))!);
+        Assert.Contains(CertificateFingerprints.Of(first).Sha256, OutputOf.Text((await fx.TryGetSecretAsync("apps", "agent-mtls"))!, "haproxy.cfg"), StringComparison.Ordinal);
+
+        // A new key algorithm re-issues now: the policy reads the IssuedClientCertificate only through its path's pin.
+        var renewed = IssuedCertificate();
+        renewed["spec"]!["keyAlgorithm"] = "ECDSA-P384";
+        await fx.ApplyAsync(renewed);
+
+        await OperatorFixture.Eventually(async () => await fx.TryGetSecretAsync("apps", "partner-a-tls") is { } s && Leaf(s).SerialNumber != first.SerialNumber, "a renewed certificate", s_timeout);
+        var second = Leaf((await fx.TryGetSecretAsync("apps", "partner-a-tls"))!);
+        await OperatorFixture.Eventually(async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s
+            && OutputOf.Text(s, "haproxy.cfg").Contains(CertificateFingerprints.Of(second).Sha256, StringComparison.Ordinal), "the renewed certificate is pinned on the path", s_timeout);
+        Assert.Contains(CertificateFingerprints.Of(first).Sha256, OutputOf.Text((await fx.TryGetSecretAsync("apps", "agent-mtls"))!, "haproxy.cfg"), StringComparison.Ordinal);
+    }
+
     /// <summary>The CA's key in a Secret, the CA, one issued certificate, a bundle reading the CA and its CRL from the CA's ConfigMap, a policy
     /// pinning the issued certificate by reference, and a listener.</summary>
     private static JsonObject[] World(TestCertificateAuthority ca)
