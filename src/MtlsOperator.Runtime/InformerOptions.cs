@@ -20,6 +20,14 @@ public sealed record InformerOptions<T>
     /// </summary>
     public Func<T, bool>? CacheFilter { get; init; }
 
+    /// <summary>
+    /// What the cache keeps of each object it admits (client-go's <c>SetTransform</c>): applied once, as the object arrives from a
+    /// list page, a watch event or a read-through, after <see cref="CacheFilter"/> (so the filter sees the object as sent) and before
+    /// any handler or reader sees it. Return the object (changed in place: it is the informer's own, fresh from the wire) or a
+    /// smaller one; it must keep every field a reader or a later filter uses, and give the same result when applied twice.
+    /// </summary>
+    public Func<T, T>? Transform { get; init; }
+
     /// <summary>Server-side watch timeout (<c>timeoutSeconds</c>); the server ends the watch and it is resumed.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

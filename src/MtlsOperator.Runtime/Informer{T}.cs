@@ -97,12 +97,13 @@ public sealed class Informer<T> : IInformer
         {
             // A watch event may have stored a newer version, or deleted the object, while the read was in flight.
             // An object outside the watched namespaces would never be updated again, so it is not kept.
-            if (IsDeletedSince(key, fetched) || !Admits(fetched) || !IsWatched(key) || !Cache.TryAdd(fetched))
+            if (IsDeletedSince(key, fetched) || !Admits(fetched) || !IsWatched(key))
             {
                 return Cache.Get(key) ?? (IsDeletedSince(key, fetched) ? null : fetched);
             }
 
-            return fetched;
+            var kept = Transform(fetched);
+            return Cache.TryAdd(kept) ? kept : Cache.Get(key) ?? kept;
         }
     }
 
@@ -123,6 +124,9 @@ public sealed class Informer<T> : IInformer
         _options.Namespaces is not { Count: > 0 } namespaces || namespaces.Contains(key.Namespace ?? "");
 
     internal bool Admits(T item) => _options.CacheFilter?.Invoke(item) ?? true;
+
+    /// <summary>What the cache keeps of an admitted object (<see cref="InformerOptions{T}.Transform"/>).</summary>
+    internal T Transform(T item) => _options.Transform?.Invoke(item) ?? item;
 
     internal void OnReflectorSynced()
     {
@@ -146,13 +150,21 @@ public sealed class Informer<T> : IInformer
                 var removed = Cache.Remove(key);
                 if (removed is not null)
                 {
-                    Raise(h => h.OnDeleted?.Invoke(item));
+                    var gone = Transform(item);
+                    Raise(h => h.OnDeleted?.Invoke(gone));
                 }
 
                 return;
             }
 
-            Store(key, item);
+            if (Admits(item))
+            {
+                Keep(key, Transform(item));
+            }
+            else
+            {
+                Evict(key);
+            }
         }
     }
 
@@ -166,7 +178,14 @@ public sealed class Informer<T> : IInformer
             {
                 var key = ObjectKey.Of(item);
                 present.Add(key);
-                Store(key, item);
+                if (Admits(item))
+                {
+                    Keep(key, item);
+                }
+                else
+                {
+                    Evict(key);
+                }
             }
 
             foreach (var key in Cache.Keys(scope).Where(k => !present.Contains(k)))
@@ -180,19 +199,19 @@ public sealed class Informer<T> : IInformer
         }
     }
 
-    private void Store(ObjectKey key, T item)
+    /// <summary>Drops an object the filter no longer admits, as a delete.</summary>
+    private void Evict(ObjectKey key)
     {
-        if (!Admits(item))
+        var left = Cache.Remove(key);
+        if (left is not null)
         {
-            var left = Cache.Remove(key);
-            if (left is not null)
-            {
-                Raise(h => h.OnDeleted?.Invoke(left));
-            }
-
-            return;
+            Raise(h => h.OnDeleted?.Invoke(left));
         }
+    }
 
+    /// <summary>Stores an admitted, transformed object, raising an add or (for a new resourceVersion) an update.</summary>
+    private void Keep(ObjectKey key, T item)
+    {
         var old = Cache.Upsert(item);
         if (old is null)
         {

@@ -105,8 +105,9 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
                 {
                     var page = await client.ListAsync(scope, options.Selector, pageSize, next, cancellationToken).ConfigureAwait(false);
 
-                    // Filtering page by page means objects the cache will not keep are never all held at once.
-                    kept.AddRange(page.Items.Where(sink.Admits));
+                    // Filtering (and transforming) page by page means objects the cache will not keep, and fields it will
+                    // not keep, are never all held at once.
+                    kept.AddRange(page.Items.Where(sink.Admits).Select(sink.Transform));
                     resourceVersion = page.ResourceVersion;
                     next = page.Continue;
                 }

@@ -63,7 +63,7 @@ public sealed class MtlsListenerEvaluator
             conditions.Set(ConditionTypes.Ready, false, failure.Reason, failure.Message + live);
             status.LiveGeneration = liveGeneration;
             // The last good output stays mounted: that is what sidecars should still serve.
-            status.ContentHash = existing?.Data is { } liveData ? OutputContentHash.Of(liveData) : null;
+            status.ContentHash = existing is null ? null : context.Lookup.ContentHashOf(existing);
             status.Conditions = conditions.Build();
             return new MtlsListenerEvaluation(status, null);
         }

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MtlsOperator.Controller.Caching;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 using MtlsOperator.Engine.Injection;
@@ -10,21 +11,24 @@ namespace MtlsOperator.Controller;
 
 /// <summary>The informers the operator runs and the engine's view of the cluster through their caches.</summary>
 /// <remarks>Secrets and ConfigMaps are watched cluster-wide (in scope) but only those a resource references, or the
-/// operator wrote, are kept: memory follows the operator's own objects, not the cluster's Secrets.</remarks>
+/// operator wrote, are kept: memory follows the operator's own objects, not the cluster's Secrets. What is kept of each object
+/// is <see cref="CachedForm"/>'s: outputs only their owner reads are digests (<see cref="DigestedSecret"/>).</remarks>
 internal sealed class ClusterCache : IResourceLookup
 {
     public ClusterCache(IKubernetes client, OperatorOptions options, ReferenceIndex references, ILoggerFactory loggers, TimeProvider time)
     {
-        InformerOptions<T> Options<T>(Func<T, bool>? filter = null) where T : class, IKubernetesObject<V1ObjectMeta> => new()
+        var form = new CachedForm(references);
+        InformerOptions<T> Options<T>(Func<T, bool>? filter = null, Func<T, T>? transform = null) where T : class, IKubernetesObject<V1ObjectMeta> => new()
         {
             Namespaces = options.Namespaces,
             CacheFilter = filter,
+            Transform = transform,
             WatchTimeout = options.WatchTimeout,
             StallTimeout = options.WatchStallTimeout,
         };
 
         Informer<T> Custom<T>(string plural, string kind) where T : class, IKubernetesObject<V1ObjectMeta> =>
-            new(new CustomResourceClient<T>(client, TrustBundle.Group, TrustBundle.Version, plural, kind), Options<T>(), loggers.CreateLogger("informer." + kind), time);
+            new(new CustomResourceClient<T>(client, TrustBundle.Group, TrustBundle.Version, plural, kind), Options<T>(transform: form.Resource), loggers.CreateLogger("informer." + kind), time);
 
         TrustBundles = Custom<TrustBundle>(TrustBundle.Plural, TrustBundle.KindName);
         ServerCertificates = Custom<ServerCertificate>(ServerCertificate.Plural, ServerCertificate.KindName);
@@ -33,13 +37,13 @@ internal sealed class ClusterCache : IResourceLookup
         Authorities = Custom<ClientCertificateAuthority>(ClientCertificateAuthority.Plural, ClientCertificateAuthority.KindName);
         IssuedCertificates = Custom<IssuedClientCertificate>(IssuedClientCertificate.Plural, IssuedClientCertificate.KindName);
         Secrets = new Informer<V1Secret>(ResourceClients.Secrets(client),
-            Options<V1Secret>(s => IsManaged(s.Metadata) || references.IsReferenced(ResourceKey.Of(s))), loggers.CreateLogger("informer.Secret"), time);
+            Options<V1Secret>(s => IsManaged(s.Metadata) || references.IsReferenced(ResourceKey.Of(s)), form.Secret), loggers.CreateLogger("informer.Secret"), time);
         // Only pods that opted in to injection, by label on the server: memory follows injected pods, not the cluster's.
         Pods = new Informer<V1Pod>(ResourceClients.Pods(client),
             Options<V1Pod>(p => Rollout.SidecarStatusPoller.ListenerOf(p) is not null) with { Selector = new ResourceSelector($"{InjectionNames.InjectLabel}={InjectionNames.InjectLabelValue}") },
             loggers.CreateLogger("informer.Pod"), time);
         ConfigMaps = new Informer<V1ConfigMap>(ResourceClients.ConfigMaps(client),
-            Options<V1ConfigMap>(c => IsManaged(c.Metadata) || references.IsReferenced(ResourceKey.Of(c))), loggers.CreateLogger("informer.ConfigMap"), time);
+            Options<V1ConfigMap>(c => IsManaged(c.Metadata) || references.IsReferenced(ResourceKey.Of(c)), form.ConfigMap), loggers.CreateLogger("informer.ConfigMap"), time);
     }
 
     public Informer<TrustBundle> TrustBundles { get; }
@@ -75,6 +79,8 @@ internal sealed class ClusterCache : IResourceLookup
     public V1Secret? FindSecret(string @namespace, string name) => Secrets.Cache.Get(new ObjectKey(@namespace, name));
 
     public V1ConfigMap? FindConfigMap(string @namespace, string name) => ConfigMaps.Cache.Get(new ObjectKey(@namespace, name));
+
+    public string? ContentHashOf(V1Secret secret) => secret is DigestedSecret digested ? digested.ContentHash : IResourceLookupDefaults.ContentHashOf(secret);
 
     public TrustBundle? FindTrustBundle(string @namespace, string name) => TrustBundles.Cache.Get(new ObjectKey(@namespace, name));
 
@@ -145,10 +151,23 @@ internal sealed class ClusterCache : IResourceLookup
     }
 
     private static async Task<bool> FetchAsync<T>(Informer<T> informer, ObjectKey key, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject<V1ObjectMeta> =>
-        informer.Cache.Get(key) is null
-        && await informer.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false) is not null
-        && informer.Cache.Get(key) is not null;
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var cached = informer.Cache.Get(key);
+        if (CachedForm.IsDigest(cached))
+        {
+            // An output cached as a digest that a resource now reads (a reference made since): read it again, in full this time
+            // (the reference is recorded, so CachedForm keeps it whole).
+            informer.Cache.Remove(key);
+        }
+        else if (cached is not null)
+        {
+            return false;
+        }
+
+        return await informer.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false) is not null
+            && informer.Cache.Get(key) is { } kept && !CachedForm.IsDigest(kept);
+    }
 
     public static bool IsManaged(V1ObjectMeta meta) =>
         meta.Labels is { } labels && labels.TryGetValue(OutputMetadata.ManagedByLabel, out var v) && v == OutputMetadata.ManagedByValue;

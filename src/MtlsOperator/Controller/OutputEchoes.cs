@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using k8s;
 using k8s.Models;
+using MtlsOperator.Controller.Caching;
 
 namespace MtlsOperator.Controller;
 
@@ -10,7 +9,7 @@ namespace MtlsOperator.Controller;
 /// The outputs this operator is writing, by content, so the watch event each write causes (its echo) does not queue the
 /// owner again: the owner already knows that state, and a second reconcile of it would change nothing.
 /// </summary>
-/// <remarks>Recorded before the write is sent, because the watch event can be dispatched before the write's response is
+/// <remarks>Compared by <see cref="OutputDigest"/>, as the cache may keep an output as a digest only. Recorded before the write is sent, because the watch event can be dispatched before the write's response is
 /// read. An event is an echo when the object holds exactly the data, labels, annotations and owner this operator last asked
 /// for; anything else (an edit, a deletion, a stale write) still reaches the owner. Bounded by <see cref="Capacity"/>.</remarks>
 internal sealed class OutputEchoes
@@ -46,40 +45,12 @@ internal sealed class OutputEchoes
     private static (string, string, string) KeyOf(IKubernetesObject<V1ObjectMeta> o) =>
         (o is V1Secret ? V1Secret.KubeKind : V1ConfigMap.KubeKind, o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
 
-    private static string ContentHash(IKubernetesObject<V1ObjectMeta> o)
+    private static string ContentHash(IKubernetesObject<V1ObjectMeta> o) => o switch
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        void Add(string part, string key, ReadOnlySpan<byte> value)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes($"{part}\0{key}\0{value.Length}\0"));
-            hash.AppendData(value);
-        }
-
-        switch (o)
-        {
-            case V1Secret secret:
-                foreach (var (k, v) in (secret.Data ?? new Dictionary<string, byte[]>()).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    Add("data", k, v);
-                }
-
-                break;
-            case V1ConfigMap configMap:
-                foreach (var (k, v) in (configMap.Data ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    Add("data", k, Encoding.UTF8.GetBytes(v));
-                }
-
-                foreach (var (k, v) in (configMap.BinaryData ?? new Dictionary<string, byte[]>()).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    Add("binaryData", k, v);
-                }
-
-                break;
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset());
-    }
+        V1Secret secret => OutputDigest.Of(secret),
+        V1ConfigMap configMap => OutputDigest.Of(configMap),
+        _ => "",
+    };
 
     private static bool Contains(IDictionary<string, string>? live, IDictionary<string, string>? desired) =>
         (desired ?? new Dictionary<string, string>()).All(d => live is not null && live.TryGetValue(d.Key, out var v) && v == d.Value);

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MtlsOperator.Controller.Caching;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Runtime;
 
@@ -33,13 +34,14 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         }
 
         EnsureOwned(live.Metadata, owner, "Secret");
-        if (SameMetadata(live.Metadata, desired.Metadata) && SameData(live.Data, desired.Data))
+        var digest = OutputDigest.Of(desired);
+        if (SameMetadata(live.Metadata, desired.Metadata) && OutputDigest.Of(live) == digest)
         {
             return false;
         }
 
-        var update = KubernetesJson.Deserialize<V1Secret>(KubernetesJson.Serialize(live));
-        update.Data = desired.Data;
+        // Built from the cached object's metadata, not the object: the cache may hold only a digest of its data.
+        var update = new V1Secret { ApiVersion = live.ApiVersion, Kind = live.Kind, Metadata = CopyOf(live.Metadata), Type = live.Type, Immutable = live.Immutable, Data = desired.Data };
         MergeMetadata(update.Metadata, desired.Metadata);
         try
         {
@@ -50,7 +52,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         {
             // A stale cache, usually behind this operator's own previous write: nothing to retry if the server has it already.
             var fresh = await client.CoreV1.ReadNamespacedSecretAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata) && SameData(fresh.Data, desired.Data))
+            if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata) && OutputDigest.Of(fresh) == digest)
             {
                 return false;
             }
@@ -80,14 +82,13 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         }
 
         EnsureOwned(live.Metadata, owner, "ConfigMap");
-        if (SameMetadata(live.Metadata, desired.Metadata) && SameStrings(live.Data, desired.Data) && SameData(live.BinaryData, desired.BinaryData))
+        var digest = OutputDigest.Of(desired);
+        if (SameMetadata(live.Metadata, desired.Metadata) && OutputDigest.Of(live) == digest)
         {
             return false;
         }
 
-        var update = KubernetesJson.Deserialize<V1ConfigMap>(KubernetesJson.Serialize(live));
-        update.Data = desired.Data;
-        update.BinaryData = desired.BinaryData;
+        var update = new V1ConfigMap { ApiVersion = live.ApiVersion, Kind = live.Kind, Metadata = CopyOf(live.Metadata), Immutable = live.Immutable, Data = desired.Data, BinaryData = desired.BinaryData };
         MergeMetadata(update.Metadata, desired.Metadata);
         try
         {
@@ -97,8 +98,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
             var fresh = await client.CoreV1.ReadNamespacedConfigMapAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata)
-                && SameStrings(fresh.Data, desired.Data) && SameData(fresh.BinaryData, desired.BinaryData))
+            if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata) && OutputDigest.Of(fresh) == digest)
             {
                 return false;
             }
@@ -166,11 +166,8 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
     private static bool Contains(IDictionary<string, string>? live, IDictionary<string, string>? desired) =>
         (desired ?? new Dictionary<string, string>()).All(d => live is not null && live.TryGetValue(d.Key, out var v) && v == d.Value);
 
-    private static bool SameStrings(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
-        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
-
-    private static bool SameData(IDictionary<string, byte[]>? a, IDictionary<string, byte[]>? b) =>
-        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, byte[]>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v.AsSpan().SequenceEqual(kv.Value));
+    // A deep copy: cached objects are shared and never changed.
+    private static V1ObjectMeta CopyOf(V1ObjectMeta meta) => KubernetesJson.Deserialize<V1ObjectMeta>(KubernetesJson.Serialize(meta));
 }
 
 /// <summary>An output could not be written because an object the operator does not own holds its name (or appeared mid-write).</summary>

@@ -26,6 +26,15 @@ internal sealed class ReferenceIndex
         }
     }
 
+    /// <summary>Whether nothing but <paramref name="owner"/> (or nothing at all) reads <paramref name="key"/> directly.</summary>
+    public bool OnlyReferrerIs(ResourceKey key, ResourceKey owner)
+    {
+        lock (_lock)
+        {
+            return !_reverse.TryGetValue(key, out var referrers) || referrers.All(r => r == owner);
+        }
+    }
+
     /// <summary>Every resource that reads <paramref name="key"/>, directly or through other resources (a Secret, the bundle reading it, the policies on that bundle, their listeners...).</summary>
     /// <param name="except">A resource left out, and not followed: what reads <paramref name="key"/> only through it is left out too.</param>
     public IReadOnlyList<ResourceKey> DependentsOf(ResourceKey key, ResourceKey? except = null)

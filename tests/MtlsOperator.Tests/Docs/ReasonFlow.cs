@@ -62,11 +62,12 @@ internal sealed class ReasonFlow
     private static bool IsConditionType(IPropertySymbol property) =>
         property.Name == "Type" && property.ContainingType.ToDisplayString() == "k8s.Models.V1Condition";
 
-    /// <summary>Functions that return their argument made safe for the API server (truncated, invalid characters replaced): the reason
-    /// is the argument's.</summary>
+    /// <summary>Functions that return their argument made safe for the API server (truncated, invalid characters replaced), or an
+    /// equal shared instance of it (the cache's string pool): the reason is the argument's.</summary>
     private static bool PassesArgumentThrough(IMethodSymbol method) =>
-        method.ContainingType.ToDisplayString() is "MtlsOperator.Engine.Api.ConditionLimits" or "MtlsOperator.Engine.Api.StatusBounds"
-        && method.Name is "Reason" or "Cut";
+        (method.ContainingType.ToDisplayString() is "MtlsOperator.Engine.Api.ConditionLimits" or "MtlsOperator.Engine.Api.StatusBounds"
+            && method.Name is "Reason" or "Cut")
+        || (method.ContainingType.ToDisplayString() is "MtlsOperator.Controller.Caching.StringPool" && method.Name is "Share");
 
     /// <summary>Follows <paramref name="op"/> (or its tuple element <paramref name="element"/>) back to constants.</summary>
     private void Trace(IOperation op, int? element)

@@ -1,0 +1,117 @@
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
+
+namespace MtlsOperator.Controller.Caching;
+
+/// <summary>
+/// What the informer caches keep of each object (their <c>Transform</c>): everything the operator reads, less what it never does.
+/// managedFields are dropped (a real API server sends them with every object; nothing here reads them, and a status or output
+/// write without them leaves the server's unchanged); the strings every object repeats are shared; and an output that only its
+/// owner reads (a listener's Secret, a ServerCertificate's pins ConfigMap) is kept as metadata and a digest of its data.
+/// </summary>
+/// <remarks>An output some other resource reads (a reference, say, to a listener's Secret from a TrustBundle) stays whole. A
+/// reference made after the output was cached is caught by <c>ClusterCache.FetchMissingAsync</c>, which reads the output again in
+/// full before the referrer is evaluated.</remarks>
+internal sealed class CachedForm(ReferenceIndex references)
+{
+    /// <summary>Label and annotation values up to this length are shared: the operator's own (managed-by, owner kind, generation) and
+    /// most people's (app, tier, "true") are short; names and hashes are longer and nearly always distinct.</summary>
+    private const int SharedValueLength = 16;
+
+    private readonly StringPool _strings = new();
+
+    /// <summary>A custom resource: metadata trimmed, its status conditions' type, status and reason shared.</summary>
+    public T Resource<T>(T resource) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        Trim(resource);
+        if (StatusOf(resource) is { Conditions: { } conditions })
+        {
+            foreach (var condition in conditions)
+            {
+                condition.Type = _strings.Share(condition.Type);
+                condition.Status = _strings.Share(condition.Status);
+                condition.Reason = _strings.Share(condition.Reason);
+            }
+        }
+
+        return resource;
+    }
+
+    /// <summary>A Secret: trimmed, and only a digest of its data when it is a listener's output that nothing else reads.</summary>
+    public V1Secret Secret(V1Secret secret)
+    {
+        if (secret is DigestedSecret)
+        {
+            return secret;
+        }
+
+        Trim(secret);
+        secret.Type = _strings.Share(secret.Type);
+        return IsOnlyOwnersOutput(secret, MtlsListener.KindName, _ => true) ? new DigestedSecret(secret) : secret;
+    }
+
+    /// <summary>A ConfigMap: trimmed, and only a digest of its data when it is a ServerCertificate's pins that nothing else reads.</summary>
+    public V1ConfigMap ConfigMap(V1ConfigMap configMap)
+    {
+        if (configMap is DigestedConfigMap)
+        {
+            return configMap;
+        }
+
+        Trim(configMap);
+        return IsOnlyOwnersOutput(configMap, ServerCertificate.KindName, owner => configMap.Metadata.Name == owner + ResourceReferences.PinsConfigMapSuffix)
+            ? new DigestedConfigMap(configMap)
+            : configMap;
+    }
+
+    /// <summary>Whether <paramref name="cached"/> was cached as a digest: what reads its data must read it in full first.</summary>
+    public static bool IsDigest(object? cached) => cached is DigestedSecret or DigestedConfigMap;
+
+    /// <summary>Managed by this operator for an owner of <paramref name="ownerKind"/> and referenced by no other resource.</summary>
+    private bool IsOnlyOwnersOutput(IKubernetesObject<V1ObjectMeta> o, string ownerKind, Func<string, bool> isOutputOf)
+    {
+        var labels = o.Metadata.Labels;
+        if (!ClusterCache.IsManaged(o.Metadata) || !labels.TryGetValue(OutputMetadata.OwnerKindLabel, out var kind) || kind != ownerKind
+            || !labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var name) || !isOutputOf(name))
+        {
+            return false;
+        }
+
+        var ns = o.Metadata.NamespaceProperty ?? "";
+        var key = ResourceKey.Of(o);
+        return references.OnlyReferrerIs(key, new ResourceKey(ownerKind, ns, name));
+    }
+
+    private void Trim(IKubernetesObject<V1ObjectMeta> o)
+    {
+        o.ApiVersion = _strings.Share(o.ApiVersion);
+        o.Kind = _strings.Share(o.Kind);
+        if (o.Metadata is not { } meta)
+        {
+            return;
+        }
+
+        meta.ManagedFields = null;
+        meta.NamespaceProperty = _strings.Share(meta.NamespaceProperty);
+        meta.Labels = _strings.Share(meta.Labels, static (_, v) => v.Length <= SharedValueLength);
+        meta.Annotations = _strings.Share(meta.Annotations, static (_, v) => v.Length <= SharedValueLength);
+        foreach (var owner in meta.OwnerReferences ?? [])
+        {
+            owner.ApiVersion = _strings.Share(owner.ApiVersion);
+            owner.Kind = _strings.Share(owner.Kind);
+        }
+    }
+
+    private static IResourceStatus? StatusOf(object resource) => resource switch
+    {
+        TrustBundle r => r.Status,
+        ServerCertificate r => r.Status,
+        ClientAuthPolicy r => r.Status,
+        MtlsListener r => r.Status,
+        ClientCertificateAuthority r => r.Status,
+        IssuedClientCertificate r => r.Status,
+        _ => null,
+    };
+}
