@@ -7,17 +7,25 @@ using MtlsOperator.Engine.Api;
 namespace MtlsOperator.Engine.Evaluation;
 
 /// <summary>
-/// Remembers the ClientAuthPolicy evaluations listeners consume, so the N listeners sharing one policy evaluate it (and its
-/// TrustBundle: PEM parsing, chains, CRLs) once instead of N times. A result is reused only while every object it read —
-/// the policy and, transitively, what <see cref="ResourceReferences"/> says it reads — has the uid and resourceVersion it
-/// had, and for at most <see cref="MaxAge"/>.
+/// Remembers the evaluations listeners consume instead of re-deriving them: a ClientAuthPolicy's (the N listeners sharing one
+/// policy evaluate it, and its TrustBundle: PEM parsing, chains, CRLs, once instead of N times) and a ServerCertificate's (evaluated
+/// by its own reconcile, then read by its listeners: PEM parsing, key match, chain building once instead of twice). A result is
+/// reused only while every object it read — the resource and, transitively, what <see cref="ResourceReferences"/> says it reads —
+/// has the uid and version it had, and only for as long as the clock cannot have changed it.
 /// </summary>
 /// <remarks>
-/// Why the age bound: an evaluation also reads the clock (certificate expiry, CRL windows). The controller's time-driven
-/// re-checks run a second after each such moment, so a result at most a second old is never the one a re-check gets.
-/// Objects without a uid or resourceVersion (the CLI's files) are never remembered: nothing would tell their versions apart;
-/// nor are policies whose bundle fetches CRLs from URLs (the downloads carry no version).
-/// Thread-safe; bounded by <see cref="Capacity"/> entries.
+/// Why the time bounds: an evaluation also reads the clock. A policy result lives at most <see cref="MaxAge"/>: the controller's
+/// time-driven re-checks run a second after each moment that matters (certificate expiry, CRL windows), so a result at most a
+/// second old is never the one a re-check gets. A certificate result lives until the next of its own moments
+/// (<see cref="ServerCertificateMoments"/>: not before, expiry warning, renewal, expiry), at most <see cref="MaxCertificateAge"/>,
+/// so the listeners of N certificates reconciled seconds after them (a cold start, a restart) still find them.
+/// A ServerCertificate is versioned by its generation, not its resourceVersion: its evaluation reads its spec and the objects it
+/// references, never its own status (which its reconcile has just written) beyond the transition times of its conditions, and a
+/// consumer uses its identity and Ready message only. Its pins ConfigMap is left out of its key for the same reason: it is an
+/// output the owner writes right after evaluating, and nothing a listener consumes depends on it.
+/// Objects without a uid or version (the CLI's files) are never remembered: nothing would tell their versions apart; nor are
+/// policies whose bundle fetches CRLs from URLs (the downloads carry no version).
+/// Thread-safe; bounded by <see cref="Capacity"/> policies and <see cref="CertificateCapacity"/> certificates (the oldest go first).
 /// </remarks>
 public sealed class SharedEvaluations
 {
@@ -27,9 +35,20 @@ public sealed class SharedEvaluations
     /// <summary>Most results kept; past it, all are forgotten at once (then re-evaluated on demand).</summary>
     public const int Capacity = 4096;
 
+    /// <summary>Longest a ServerCertificate result is reused when none of its own moments comes sooner.</summary>
+    public static readonly TimeSpan MaxCertificateAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most ServerCertificate results kept: enough for the distance between a certificate and its listeners in the work
+    /// queue when thousands arrive at once, independent of how many exist.</summary>
+    public const int CertificateCapacity = 2048;
+
     private readonly ConcurrentDictionary<ResourceKey, Entry> _policies = new();
+    private readonly ConcurrentDictionary<ResourceKey, CertificateEntry> _certificates = new();
+    private readonly ConcurrentQueue<ResourceKey> _certificateOrder = new();
     private long _evaluations;
     private long _reuses;
+    private long _certificateEvaluations;
+    private long _certificateReuses;
 
     /// <summary>Policy evaluations run (not reused) so far.</summary>
     public long Evaluations => Interlocked.Read(ref _evaluations);
@@ -41,7 +60,7 @@ public sealed class SharedEvaluations
     public ClientAuthPolicyEvaluation Policy(ClientAuthPolicy policy, EvaluationContext context, Func<ClientAuthPolicy, EvaluationContext, ClientAuthPolicyEvaluation> evaluate)
     {
         var key = ResourceKey.Of(policy);
-        var versions = VersionsOf(policy, context.Lookup);
+        var versions = VersionsOf(policy, context.Lookup, static _ => false);
         if (versions is not null && _policies.TryGetValue(key, out var entry) && entry.Versions == versions
             && context.Now >= entry.At && context.Now - entry.At < MaxAge)
         {
@@ -64,15 +83,94 @@ public sealed class SharedEvaluations
         return result;
     }
 
+    /// <summary>A listener's evaluation of one of its ServerCertificates: remembered when nothing it read changed and none of its
+    /// moments has passed, else <paramref name="evaluate"/>'s (then remembered).</summary>
+    public ServerCertificateEvaluation Certificate(ServerCertificate certificate, EvaluationContext context, Func<ServerCertificate, EvaluationContext, ServerCertificateEvaluation> evaluate)
+    {
+        var key = ResourceKey.Of(certificate);
+        var versions = CertificateVersionsOf(certificate, context.Lookup);
+        if (versions is not null && _certificates.TryGetValue(key, out var entry) && entry.Versions == versions
+            && context.Now >= entry.At && context.Now < entry.Until)
+        {
+            Interlocked.Increment(ref _certificateReuses);
+            return entry.Result;
+        }
+
+        var result = evaluate(certificate, context);
+        Interlocked.Increment(ref _certificateEvaluations);
+        Remember(certificate, versions, context.Now, result);
+        return result;
+    }
+
+    /// <summary>Offers a ServerCertificate's own evaluation to its listeners. Not taken when it is about to write a key Secret: a
+    /// listener must not serve a key before it is stored (its own evaluation, which may not generate keys, would not see it).</summary>
+    public void Offer(ServerCertificate certificate, EvaluationContext context, ServerCertificateEvaluation result)
+    {
+        if (result.KeySecret is null)
+        {
+            Remember(certificate, CertificateVersionsOf(certificate, context.Lookup), context.Now, result);
+        }
+    }
+
+    /// <summary>ServerCertificate evaluations run for listeners (not reused) so far.</summary>
+    public long CertificateEvaluations => Interlocked.Read(ref _certificateEvaluations);
+
+    /// <summary>ServerCertificate evaluations listeners got from memory so far.</summary>
+    public long CertificateReuses => Interlocked.Read(ref _certificateReuses);
+
+    private void Remember(ServerCertificate certificate, string? versions, DateTimeOffset now, ServerCertificateEvaluation result)
+    {
+        if (versions is null)
+        {
+            return;
+        }
+
+        var until = now + MaxCertificateAge;
+        foreach (var moment in ServerCertificateMoments.Of(certificate.Spec, result.Status))
+        {
+            var at = new DateTimeOffset(DateTime.SpecifyKind(moment, DateTimeKind.Utc));
+            if (at > now && at < until)
+            {
+                until = at;
+            }
+        }
+
+        var key = ResourceKey.Of(certificate);
+        // Only what a listener reads: its outputs (key Secret, pins ConfigMap) are its owner's to write.
+        if (_certificates.TryAdd(key, new CertificateEntry(versions, now, until, result with { KeySecret = null, PinsConfigMap = null })))
+        {
+            _certificateOrder.Enqueue(key);
+            while (_certificates.Count > CertificateCapacity && _certificateOrder.TryDequeue(out var oldest))
+            {
+                _certificates.TryRemove(oldest, out _);
+            }
+        }
+        else
+        {
+            _certificates[key] = new CertificateEntry(versions, now, until, result with { KeySecret = null, PinsConfigMap = null });
+        }
+    }
+
+    private static string? CertificateVersionsOf(ServerCertificate certificate, IResourceLookup lookup)
+    {
+        var ns = certificate.Metadata.NamespaceProperty ?? "default";
+        var pins = new ResourceKey(V1ConfigMap.KubeKind, ns, certificate.Metadata.Name + ResourceReferences.PinsConfigMapSuffix);
+        return certificate.Metadata.Generation is { } generation
+            ? VersionsOf(certificate, lookup, k => k == pins, generation.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
+
     /// <summary>"kind ns/name=uid@resourceVersion" of the resource and everything it reads, transitively; null when any has no version.</summary>
-    private static string? VersionsOf(IKubernetesObject<V1ObjectMeta> resource, IResourceLookup lookup)
+    /// <param name="ignored">Referenced objects left out (with what they reference).</param>
+    /// <param name="rootVersion">The version to record for <paramref name="resource"/> itself instead of its resourceVersion.</param>
+    private static string? VersionsOf(IKubernetesObject<V1ObjectMeta> resource, IResourceLookup lookup, Func<ResourceKey, bool> ignored, string? rootVersion = null)
     {
         var text = new StringBuilder();
         var seen = new HashSet<ResourceKey>();
         var pending = new Queue<(ResourceKey Key, IKubernetesObject<V1ObjectMeta>? Object)>([(ResourceKey.Of(resource), resource)]);
         while (pending.TryDequeue(out var next))
         {
-            if (!seen.Add(next.Key))
+            if (!seen.Add(next.Key) || ignored(next.Key))
             {
                 continue;
             }
@@ -80,7 +178,8 @@ public sealed class SharedEvaluations
             text.Append(next.Key).Append('=');
             if (next.Object is { } o)
             {
-                if (o.Metadata.Uid is not { } uid || o.Metadata.ResourceVersion is not { } version)
+                var version = ReferenceEquals(o, resource) && rootVersion is not null ? "g" + rootVersion : o.Metadata.ResourceVersion;
+                if (o.Metadata.Uid is not { } uid || version is null)
                 {
                     return null;
                 }
@@ -120,4 +219,6 @@ public sealed class SharedEvaluations
     };
 
     private sealed record Entry(string Versions, DateTimeOffset At, ClientAuthPolicyEvaluation Result);
+
+    private sealed record CertificateEntry(string Versions, DateTimeOffset At, DateTimeOffset Until, ServerCertificateEvaluation Result);
 }

@@ -30,8 +30,17 @@ public sealed class TrustEngine
     {
     }
 
-    public TrustEngine(IEnumerable<IProxyRenderer> renderers, SharedEvaluations? shared = null) =>
-        _listeners = new MtlsListenerEvaluator(Evaluate, shared is null ? Evaluate : (policy, context) => shared.Policy(policy, context, Evaluate), renderers, Evaluate);
+    private readonly SharedEvaluations? _shared;
+
+    public TrustEngine(IEnumerable<IProxyRenderer> renderers, SharedEvaluations? shared = null)
+    {
+        _shared = shared;
+        _listeners = new MtlsListenerEvaluator(
+            shared is null ? Evaluate : (certificate, context) => shared.Certificate(certificate, context, Evaluate),
+            shared is null ? Evaluate : (policy, context) => shared.Policy(policy, context, Evaluate),
+            renderers,
+            Evaluate);
+    }
 
     // Every front door is guarded (EvaluationGuard): a resource that cannot be evaluated gets Ready=False with the reason, and a
     // listener sees its failed certificate or policy as not ready, like any other unusable dependency. Each ends by deriving
@@ -55,6 +64,12 @@ public sealed class TrustEngine
             conditions => new ServerCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null, null, null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
+        if (context.AllowBootstrapGeneration)
+        {
+            // Its own reconcile: its listeners, reconciled next, take this result instead of evaluating it again.
+            _shared?.Offer(certificate, context, result);
+        }
+
         return result;
     }
 

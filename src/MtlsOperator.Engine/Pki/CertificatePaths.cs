@@ -97,8 +97,31 @@ public static class CertificatePaths
     /// identifiers agree (OpenSSL's notion; like OpenSSL, the self-signature of a trust anchor is not what makes it one).</summary>
     public static bool IsSelfSigned(X509Certificate2 certificate)
     {
+        // OpenSSL looks for an issuer by name (X509_NAME_cmp, which CanonicalName is) before anything else, so a certificate whose
+        // issuer is not its own subject can never be its own anchor; answering that without a chain build gives the verifier's
+        // answer at a fraction of the cost (a build verifies signatures, and this is asked several times per certificate).
+        if (!MayBeSelfIssued(certificate))
+        {
+            return false;
+        }
+
         var check = Build(certificate, [certificate], [], null);
         return check.RootReached && check.Path.Length == 1;
+    }
+
+    /// <summary>False only when both names are readable and differ canonically; any doubt goes to the verifier.</summary>
+    private static bool MayBeSelfIssued(X509Certificate2 certificate)
+    {
+        try
+        {
+            var subject = CanonicalName.Of(certificate.SubjectName);
+            var issuer = CanonicalName.Of(certificate.IssuerName);
+            return !subject.IsWellFormed || !issuer.IsWellFormed || subject.Equals(issuer);
+        }
+        catch (CryptographicException)
+        {
+            return true;
+        }
     }
 
     private static string SafeIssuer(X509Certificate2 certificate)

@@ -124,11 +124,8 @@ internal sealed class MtlsReconciler(
             case ServerCertificate certificate:
             {
                 var r = engine.Evaluate(certificate, context);
-                var warning = TimeSpan.FromDays(certificate.Spec.ExpiryWarningDays ?? EvaluationContext.DefaultExpiryWarning.TotalDays);
-                // Renewal (bootstrap, CSR flow) starts within the warning window but no earlier than two thirds into the lifetime.
-                var lead = r.Status.NotBefore is { } from && r.Status.NotAfter is { } to && (to - from) / 3 < warning ? (to - from) / 3 : warning;
                 return new([.. r.Outputs], certificate.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter,
-                    [r.Status.NotAfter - warning, r.Status.NotAfter - lead, r.Status.NotAfter]);
+                    [.. ServerCertificateMoments.Of(certificate.Spec, r.Status).Select(m => (DateTime?)m)]);
             }
 
             case ClientAuthPolicy policy:

@@ -1,0 +1,168 @@
+using System.Security.Cryptography.X509Certificates;
+using k8s;
+using k8s.Models;
+using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
+using TestPki;
+using static MtlsOperator.Engine.Tests.Evaluation.ServerCertificates;
+
+namespace MtlsOperator.Engine.Tests.Evaluation;
+
+/// <summary>A listener takes its ServerCertificate's own evaluation instead of evaluating it again, while the certificate's generation
+/// and what it reads are unchanged and none of the certificate's moments (valid from, warning, renewal, expiry) has passed.</summary>
+public sealed class SharedCertificateEvaluationsTests
+{
+    private static readonly TestCertificateAuthority s_ca = TestCertificateAuthority.CreateRoot("CN=Shared Certificates CA");
+
+    private readonly SharedEvaluations _shared = new();
+    private readonly TrustEngine _engine;
+    private int _evaluated;
+
+    public SharedCertificateEvaluationsTests() => _engine = new TrustEngine(_shared);
+
+    [Fact]
+    public void A_listener_gets_the_certificates_own_evaluation_while_nothing_changes()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        var own = _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+
+        var consumed = Consume(certificate, Now.AddSeconds(30), certificate, secret);
+
+        Assert.Equal(0, _evaluated);
+        Assert.Same(own.Identity, consumed.Identity);
+        Assert.NotNull(consumed.Identity);
+        Assert.Null(consumed.PinsConfigMap);
+    }
+
+    [Fact]
+    public void A_status_write_of_the_certificate_changes_its_resourceVersion_but_not_what_listeners_get()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+
+        certificate.Metadata.ResourceVersion = "100";
+        Consume(certificate, Now.AddSeconds(1), certificate, secret);
+
+        Assert.Equal(0, _evaluated);
+    }
+
+    [Fact]
+    public void A_new_version_of_the_tls_secret_is_evaluated_again_and_served()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+        var renewed = s_ca.IssueServer("web.example.com");
+        var (_, newSecret) = World(renewed, secretVersion: "2");
+
+        var consumed = Consume(certificate, Now.AddSeconds(1), certificate, newSecret);
+
+        Assert.Equal(1, _evaluated);
+        Assert.Contains(PemExport.Certificate(renewed).Trim(), consumed.Identity!.ChainPem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_generation_of_the_certificate_is_evaluated_again()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+
+        certificate.Metadata.Generation++;
+        certificate.Spec.Hostnames = ["other.example.com"];
+        var consumed = Consume(certificate, Now.AddSeconds(1), certificate, secret);
+
+        Assert.Equal(1, _evaluated);
+        Assert.Null(consumed.Identity);
+    }
+
+    [Fact]
+    public void Expiry_passing_is_evaluated_again_and_the_listener_gets_no_identity()
+    {
+        var notAfter = Now.AddMinutes(2);
+        var (certificate, secret) = World(s_ca.IssueServer(new LeafOptions { DnsNames = ["web.example.com"], NotBefore = Now.AddDays(-1), NotAfter = notAfter }));
+        Assert.NotNull(_engine.Evaluate(certificate, Owner(Now, certificate, secret)).Identity);
+
+        var consumed = Consume(certificate, notAfter.AddSeconds(1), certificate, secret);
+
+        Assert.Equal(1, _evaluated);
+        Assert.Null(consumed.Identity);
+    }
+
+    [Fact]
+    public void A_certificate_becoming_valid_is_evaluated_again_and_the_listener_gets_its_identity()
+    {
+        var notBefore = Now.AddMinutes(1);
+        var (certificate, secret) = World(s_ca.IssueServer(new LeafOptions { DnsNames = ["web.example.com"], NotBefore = notBefore, NotAfter = Now.AddDays(90) }));
+        Assert.Null(_engine.Evaluate(certificate, Owner(Now, certificate, secret)).Identity);
+
+        var consumed = Consume(certificate, notBefore.AddSeconds(1), certificate, secret);
+
+        Assert.Equal(1, _evaluated);
+        Assert.NotNull(consumed.Identity);
+    }
+
+    [Fact]
+    public void A_result_older_than_the_maximum_age_is_evaluated_again()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+
+        Consume(certificate, Now + SharedEvaluations.MaxCertificateAge, certificate, secret);
+
+        Assert.Equal(1, _evaluated);
+    }
+
+    [Fact]
+    public void An_own_evaluation_that_is_about_to_write_a_new_key_is_not_offered_to_listeners()
+    {
+        var certificate = SelfSigned(["web.example.com"], uid: "cert-uid");
+        certificate.Metadata.ResourceVersion = "1";
+        var own = _engine.Evaluate(certificate, Owner(Now, certificate));
+        Assert.NotNull(own.KeySecret);
+
+        var consumed = Consume(certificate, Now.AddSeconds(1), certificate);
+
+        Assert.Equal(1, _evaluated);
+        Assert.Null(consumed.Identity);
+    }
+
+    [Fact]
+    public void The_oldest_results_go_first_past_the_capacity()
+    {
+        var status = new ServerCertificateStatus();
+        var certificates = Enumerable.Range(0, SharedEvaluations.CertificateCapacity + 1).Select(i => Named($"c{i}")).ToList();
+        foreach (var certificate in certificates)
+        {
+            _shared.Offer(certificate, Owner(Now, certificate), new ServerCertificateEvaluation(status, null, null, null));
+        }
+
+        Consume(certificates[^1], Now, certificates[^1]);
+        Consume(certificates[0], Now, certificates[0]);
+
+        Assert.Equal(1, _evaluated);
+    }
+
+    private ServerCertificateEvaluation Consume(ServerCertificate certificate, DateTimeOffset now, params IKubernetesObject<V1ObjectMeta>[] world) =>
+        _shared.Certificate(certificate, new EvaluationContext(ResourceSnapshot.Of(world), now, AllowBootstrapGeneration: false), (c, context) =>
+        {
+            _evaluated++;
+            return new TrustEngine().Evaluate(c, context);
+        });
+
+    private static EvaluationContext Owner(DateTimeOffset now, params IKubernetesObject<V1ObjectMeta>[] world) => new(ResourceSnapshot.Of(world), now);
+
+    private static ServerCertificate Named(string name)
+    {
+        var certificate = FromSecret("web.example.com");
+        (certificate.Metadata.Name, certificate.Metadata.Uid, certificate.Metadata.ResourceVersion) = (name, name + "-uid", "1");
+        return certificate;
+    }
+
+    private static (ServerCertificate Certificate, V1Secret Secret) World(X509Certificate2 leaf, string secretVersion = "1")
+    {
+        var certificate = FromSecret("web.example.com");
+        (certificate.Metadata.Uid, certificate.Metadata.ResourceVersion) = ("cert-uid", "1");
+        var secret = TlsSecret(leaf, s_ca.Certificate);
+        (secret.Metadata.Uid, secret.Metadata.ResourceVersion) = ("secret-uid", secretVersion);
+        return (certificate, secret);
+    }
+}
