@@ -58,6 +58,7 @@ public sealed class OperatorHost
         var exporter = new PrometheusTextExporter();
         var reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
         exporter.Reader = reader;
+        exporter.Append = metrics.WriteResourceSeries;
         // System.Net.Http is .NET's own meter: http.client.request.duration by method, status code and server, which
         // here means every request the API client sends. Runtime instrumentation adds GC, heap, thread pool and CPU.
         using var meters = Sdk.CreateMeterProviderBuilder()

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Hosting;
 using MtlsOperator.Runtime;
 
 namespace MtlsOperator.Controller;
@@ -22,24 +25,15 @@ internal sealed class OperatorMetrics : IDisposable
     private readonly ConcurrentDictionary<ResourceKey, string> _ready = new();
     private readonly ConcurrentDictionary<ResourceKey, IReadOnlyList<(string Issuer, DateTimeOffset NextUpdate)>> _crls = new();
     private readonly ConcurrentDictionary<(ResourceKey Bundle, string Url), DateTimeOffset> _crlFetchSuccesses = new();
+    private readonly ConcurrentDictionary<ResourceKey, string> _labels = new();
     private readonly Counter<long> _crlFetches;
     private readonly TimeProvider _time;
 
     public OperatorMetrics(TimeProvider time, Func<bool>? leading = null, string identity = "")
     {
         _time = time;
-        _meter.CreateObservableGauge("mtls_operator.certificate.expiry", ObserveRemaining, "s",
-            "Seconds until the earliest certificate of a resource expires (negative once expired).");
-        _meter.CreateObservableGauge("mtls_operator.certificate.expiration_timestamp", ObserveExpirations, "s",
-            "When the earliest certificate of a resource expires, as seconds since the Unix epoch.");
-        _meter.CreateObservableGauge("mtls_operator.resource.ready_status", ObserveReady, null,
-            "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
-        _meter.CreateObservableGauge("mtls_operator.crl.next_update_timestamp", ObserveCrls, "s",
-            "When each CRL a TrustBundle uses is due to be replaced (nextUpdate), as seconds since the Unix epoch; once past, HAProxy and nginx refuse every client the CRL covers.");
         _crlFetches = _meter.CreateCounter<long>("mtls_operator.crl.fetches", null,
             "Fetches of each CRL URL a TrustBundle names, by result: fetched (a new CRL), unchanged (the same CRL, or 304) or failed (the error is in the bundle's status.crlFetches).");
-        _meter.CreateObservableGauge("mtls_operator.crl.fetch.last_success_timestamp", ObserveCrlFetchSuccesses, "s",
-            "When each CRL URL of a TrustBundle last answered with a CRL (new or unchanged), as seconds since the Unix epoch: how old the revocation information is.");
         if (leading is not null)
         {
             _meter.CreateObservableGauge("mtls_operator.leader", () => new Measurement<int>(leading() ? 1 : 0, new KeyValuePair<string, object?>("identity", identity)), null,
@@ -98,6 +92,7 @@ internal sealed class OperatorMetrics : IDisposable
 
         _expiries.TryRemove(key, out _);
         _ready.TryRemove(key, out _);
+        _labels.TryRemove(key, out _);
         _crls.TryRemove(key, out _);
     }
 
@@ -113,50 +108,69 @@ internal sealed class OperatorMetrics : IDisposable
         .. extra,
     ];
 
-    private IEnumerable<Measurement<double>> ObserveRemaining()
+    /// <summary>Appends the per-resource gauges to a <c>/metrics</c> text (Prometheus exposition format).</summary>
+    /// <remarks>Written here rather than as OpenTelemetry observable gauges: those keep at most 2,000 series per instrument (the
+    /// SDK's cardinality limit; the rest fold into one overflow series), so past 2,000 resources the expiry and ready gauges
+    /// alerts rely on went missing, and a scrape of 100,000 measurements through the SDK's aggregation cost the operator a
+    /// noticeable share of its CPU at 10,000 listeners.</remarks>
+    public void WriteResourceSeries(StringBuilder text)
     {
         var now = _time.GetUtcNow();
+        Family(text, "mtls_operator_certificate_expiry_seconds", "Seconds until the earliest certificate of a resource expires (negative once expired).");
         foreach (var (key, expiry) in _expiries)
         {
-            yield return new Measurement<double>((expiry - now).TotalSeconds, Labels(key));
+            Sample(text, "mtls_operator_certificate_expiry_seconds", LabelsOf(key), null, (expiry - now).TotalSeconds);
         }
-    }
 
-    private IEnumerable<Measurement<double>> ObserveExpirations()
-    {
+        Family(text, "mtls_operator_certificate_expiration_timestamp_seconds", "When the earliest certificate of a resource expires, as seconds since the Unix epoch.");
         foreach (var (key, expiry) in _expiries)
         {
-            yield return new Measurement<double>(expiry.ToUnixTimeMilliseconds() / 1000.0, Labels(key));
+            Sample(text, "mtls_operator_certificate_expiration_timestamp_seconds", LabelsOf(key), null, expiry.ToUnixTimeMilliseconds() / 1000.0);
         }
-    }
 
-    private IEnumerable<Measurement<int>> ObserveReady()
-    {
+        Family(text, "mtls_operator_resource_ready_status", "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
         foreach (var (key, status) in _ready)
         {
+            var labels = LabelsOf(key);
             foreach (var candidate in s_conditionStatuses)
             {
-                yield return new Measurement<int>(candidate == status ? 1 : 0, Labels(key, new KeyValuePair<string, object?>("condition", candidate)));
+                Sample(text, "mtls_operator_resource_ready_status", labels, ("condition", candidate), candidate == status ? 1 : 0);
             }
         }
-    }
 
-    private IEnumerable<Measurement<double>> ObserveCrlFetchSuccesses()
-    {
-        foreach (var ((bundle, url), at) in _crlFetchSuccesses)
-        {
-            yield return new Measurement<double>(at.ToUnixTimeMilliseconds() / 1000.0, Labels(bundle, new KeyValuePair<string, object?>("url", url)));
-        }
-    }
-
-    private IEnumerable<Measurement<double>> ObserveCrls()
-    {
+        Family(text, "mtls_operator_crl_next_update_timestamp_seconds",
+            "When each CRL a TrustBundle uses is due to be replaced (nextUpdate), as seconds since the Unix epoch; once past, HAProxy and nginx refuse every client the CRL covers.");
         foreach (var (key, crls) in _crls)
         {
             foreach (var (issuer, nextUpdate) in crls)
             {
-                yield return new Measurement<double>(nextUpdate.ToUnixTimeMilliseconds() / 1000.0, Labels(key, new KeyValuePair<string, object?>("issuer", issuer)));
+                Sample(text, "mtls_operator_crl_next_update_timestamp_seconds", LabelsOf(key), ("issuer", issuer), nextUpdate.ToUnixTimeMilliseconds() / 1000.0);
             }
         }
+
+        Family(text, "mtls_operator_crl_fetch_last_success_timestamp_seconds",
+            "When each CRL URL of a TrustBundle last answered with a CRL (new or unchanged), as seconds since the Unix epoch: how old the revocation information is.");
+        foreach (var ((bundle, url), at) in _crlFetchSuccesses)
+        {
+            Sample(text, "mtls_operator_crl_fetch_last_success_timestamp_seconds", LabelsOf(bundle), ("url", url), at.ToUnixTimeMilliseconds() / 1000.0);
+        }
     }
+
+    private static void Family(StringBuilder text, string name, string help) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n");
+
+    private static void Sample(StringBuilder text, string name, string labels, (string Name, string Value)? extra, double value)
+    {
+        text.Append(name).Append('{').Append(labels);
+        if (extra is { } e)
+        {
+            text.Append(',').Append(e.Name).Append("=\"").Append(PrometheusText.Escape(e.Value)).Append('"');
+        }
+
+        text.Append("} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    /// <summary>kind, namespace and name as label text, escaped once per resource rather than once per scrape.</summary>
+    private string LabelsOf(ResourceKey key) =>
+        _labels.GetOrAdd(key, static k => $"kind=\"{PrometheusText.Escape(k.Kind)}\",namespace=\"{PrometheusText.Escape(k.Namespace)}\",name=\"{PrometheusText.Escape(k.Name)}\"");
 }

@@ -15,6 +15,9 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
     /// <summary>Set by the host after the reader exists; collecting runs <see cref="Export"/> synchronously.</summary>
     public BaseExportingMetricReader? Reader { get; set; }
 
+    /// <summary>Families rendered outside OpenTelemetry (per-resource gauges), appended after the SDK's.</summary>
+    public Action<StringBuilder>? Append { get; set; }
+
     /// <summary>Collects now and returns the exposition text.</summary>
     public string Scrape()
     {
@@ -22,6 +25,7 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
         {
             _buffer = new StringBuilder();
             Reader?.Collect(5000);
+            Append?.Invoke(_buffer);
             return _buffer.ToString();
         }
     }
@@ -92,7 +96,7 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
         foreach (var tag in tags)
         {
             var value = Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "";
-            parts.Add($"{Sanitize(tag.Key)}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
+            parts.Add($"{Sanitize(tag.Key)}=\"{PrometheusText.Escape(value)}\"");
         }
 
         return string.Join(',', parts);
