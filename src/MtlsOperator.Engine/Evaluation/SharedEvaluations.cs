@@ -87,13 +87,10 @@ public sealed class SharedEvaluations
     /// moments has passed, else <paramref name="evaluate"/>'s (then remembered).</summary>
     public ServerCertificateEvaluation Certificate(ServerCertificate certificate, EvaluationContext context, Func<ServerCertificate, EvaluationContext, ServerCertificateEvaluation> evaluate)
     {
-        var key = ResourceKey.Of(certificate);
         var versions = CertificateVersionsOf(certificate, context.Lookup);
-        if (versions is not null && _certificates.TryGetValue(key, out var entry) && entry.Versions == versions
-            && context.Now >= entry.At && context.Now < entry.Until)
+        if (Recall(certificate, versions, context.Now, forOwner: false) is { } remembered)
         {
-            Interlocked.Increment(ref _certificateReuses);
-            return entry.Result;
+            return remembered;
         }
 
         var result = evaluate(certificate, context);
@@ -102,25 +99,49 @@ public sealed class SharedEvaluations
         return result;
     }
 
-    /// <summary>Offers a ServerCertificate's own evaluation to its listeners. Not taken when it is about to write a key Secret: a
-    /// listener must not serve a key before it is stored (its own evaluation, which may not generate keys, would not see it).</summary>
-    public void Offer(ServerCertificate certificate, EvaluationContext context, ServerCertificateEvaluation result)
+    /// <summary>A ServerCertificate's own evaluation, offered to its listeners afterwards. Its listeners' evaluation is taken instead
+    /// only for a certificate from a Secret (the flows that generate keys evaluate differently for their owner, who may generate one),
+    /// and only when its pins ConfigMap is also unchanged (the owner reports a foreign one). Not offered when it is about to write a
+    /// key Secret: a listener must not serve a key before it is stored.</summary>
+    public ServerCertificateEvaluation OwnCertificate(ServerCertificate certificate, EvaluationContext context, Func<ServerCertificate, EvaluationContext, ServerCertificateEvaluation> evaluate)
     {
+        var versions = CertificateVersionsOf(certificate, context.Lookup);
+        if (certificate.Spec?.SecretRef is not null && Recall(certificate, versions, context.Now, forOwner: true) is { } remembered)
+        {
+            return remembered;
+        }
+
+        var result = evaluate(certificate, context);
         if (result.KeySecret is null)
         {
-            Remember(certificate, CertificateVersionsOf(certificate, context.Lookup), context.Now, result);
+            Remember(certificate, versions, context.Now, result);
         }
+
+        return result;
     }
 
     /// <summary>ServerCertificate evaluations run for listeners (not reused) so far.</summary>
     public long CertificateEvaluations => Interlocked.Read(ref _certificateEvaluations);
 
-    /// <summary>ServerCertificate evaluations listeners got from memory so far.</summary>
+    /// <summary>ServerCertificate evaluations answered from memory (to listeners or to the certificate's own reconcile) so far.</summary>
     public long CertificateReuses => Interlocked.Read(ref _certificateReuses);
 
-    private void Remember(ServerCertificate certificate, string? versions, DateTimeOffset now, ServerCertificateEvaluation result)
+    private ServerCertificateEvaluation? Recall(ServerCertificate certificate, (string Consumer, string Owner)? versions, DateTimeOffset now, bool forOwner)
     {
-        if (versions is null)
+        if (versions is not { } v || !_certificates.TryGetValue(ResourceKey.Of(certificate), out var entry)
+            || (forOwner ? entry.Versions.Owner != v.Owner : entry.Versions.Consumer != v.Consumer)
+            || now < entry.At || now >= entry.Until)
+        {
+            return null;
+        }
+
+        Interlocked.Increment(ref _certificateReuses);
+        return entry.Result;
+    }
+
+    private void Remember(ServerCertificate certificate, (string Consumer, string Owner)? versions, DateTimeOffset now, ServerCertificateEvaluation result)
+    {
+        if (versions is not { } v)
         {
             return;
         }
@@ -136,8 +157,8 @@ public sealed class SharedEvaluations
         }
 
         var key = ResourceKey.Of(certificate);
-        // Only what a listener reads: its outputs (key Secret, pins ConfigMap) are its owner's to write.
-        if (_certificates.TryAdd(key, new CertificateEntry(versions, now, until, result with { KeySecret = null, PinsConfigMap = null })))
+        var entry = new CertificateEntry(v, now, until, result);
+        if (_certificates.TryAdd(key, entry))
         {
             _certificateOrder.Enqueue(key);
             while (_certificates.Count > CertificateCapacity && _certificateOrder.TryDequeue(out var oldest))
@@ -147,20 +168,26 @@ public sealed class SharedEvaluations
         }
         else
         {
-            _certificates[key] = new CertificateEntry(versions, now, until, result with { KeySecret = null, PinsConfigMap = null });
+            _certificates[key] = entry;
         }
     }
 
-    private static string? CertificateVersionsOf(ServerCertificate certificate, IResourceLookup lookup)
+    /// <summary>What a listener's use depends on (without the pins ConfigMap), and what the owner's evaluation depends on (with it).</summary>
+    private static (string Consumer, string Owner)? CertificateVersionsOf(ServerCertificate certificate, IResourceLookup lookup)
     {
+        if (certificate.Metadata.Generation is not { } generation)
+        {
+            return null;
+        }
+
         var ns = certificate.Metadata.NamespaceProperty ?? "default";
         var pins = new ResourceKey(V1ConfigMap.KubeKind, ns, certificate.Metadata.Name + ResourceReferences.PinsConfigMapSuffix);
-        return certificate.Metadata.Generation is { } generation
-            ? VersionsOf(certificate, lookup, k => k == pins, generation.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var version = generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return VersionsOf(certificate, lookup, k => k == pins, version) is { } consumer && VersionsOf(certificate, lookup, static _ => false, version) is { } owner
+            ? (consumer, owner)
             : null;
     }
 
-    /// <summary>"kind ns/name=uid@resourceVersion" of the resource and everything it reads, transitively; null when any has no version.</summary>
     /// <param name="ignored">Referenced objects left out (with what they reference).</param>
     /// <param name="rootVersion">The version to record for <paramref name="resource"/> itself instead of its resourceVersion.</param>
     private static string? VersionsOf(IKubernetesObject<V1ObjectMeta> resource, IResourceLookup lookup, Func<ResourceKey, bool> ignored, string? rootVersion = null)
@@ -220,5 +247,5 @@ public sealed class SharedEvaluations
 
     private sealed record Entry(string Versions, DateTimeOffset At, ClientAuthPolicyEvaluation Result);
 
-    private sealed record CertificateEntry(string Versions, DateTimeOffset At, DateTimeOffset Until, ServerCertificateEvaluation Result);
+    private sealed record CertificateEntry((string Consumer, string Owner) Versions, DateTimeOffset At, DateTimeOffset Until, ServerCertificateEvaluation Result);
 }

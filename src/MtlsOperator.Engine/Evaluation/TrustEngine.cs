@@ -36,7 +36,7 @@ public sealed class TrustEngine
     {
         _shared = shared;
         _listeners = new MtlsListenerEvaluator(
-            shared is null ? Evaluate : (certificate, context) => shared.Certificate(certificate, context, Evaluate),
+            shared is null ? EvaluateCertificate : (certificate, context) => shared.Certificate(certificate, context, EvaluateCertificate),
             shared is null ? Evaluate : (policy, context) => shared.Policy(policy, context, Evaluate),
             renderers,
             Evaluate);
@@ -57,19 +57,18 @@ public sealed class TrustEngine
     }
 
     /// <summary>Its key Secret's and pins ConfigMap's ownership is checked by the evaluator itself, since it also decides whether to reuse them.</summary>
-    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context)
+    public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context) =>
+        _shared is not null && context.AllowBootstrapGeneration
+            ? _shared.OwnCertificate(certificate, context, EvaluateCertificate)
+            : EvaluateCertificate(certificate, context);
+
+    private ServerCertificateEvaluation EvaluateCertificate(ServerCertificate certificate, EvaluationContext context)
     {
         var result = EvaluationGuard.Run(certificate, certificate.Status?.Conditions, context.Now,
             () => _certificates.Evaluate(certificate, context),
             conditions => new ServerCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null, null, null));
         result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
         StatusBounds.Clamp(result.Status);
-        if (context.AllowBootstrapGeneration)
-        {
-            // Its own reconcile: its listeners, reconciled next, take this result instead of evaluating it again.
-            _shared?.Offer(certificate, context, result);
-        }
-
         return result;
     }
 

@@ -116,19 +116,20 @@ internal sealed class OperatorMetrics : IDisposable
     public void WriteResourceSeries(StringBuilder text)
     {
         var now = _time.GetUtcNow();
-        Family(text, "mtls_operator_certificate_expiry_seconds", "Seconds until the earliest certificate of a resource expires (negative once expired).");
+        // A family with no resource has no lines at all, as OpenTelemetry exposed none for a gauge without measurements.
+        Family(text, !_expiries.IsEmpty, "mtls_operator_certificate_expiry_seconds", "Seconds until the earliest certificate of a resource expires (negative once expired).");
         foreach (var (key, expiry) in _expiries)
         {
             Sample(text, "mtls_operator_certificate_expiry_seconds", LabelsOf(key), null, (expiry - now).TotalSeconds);
         }
 
-        Family(text, "mtls_operator_certificate_expiration_timestamp_seconds", "When the earliest certificate of a resource expires, as seconds since the Unix epoch.");
+        Family(text, !_expiries.IsEmpty, "mtls_operator_certificate_expiration_timestamp_seconds", "When the earliest certificate of a resource expires, as seconds since the Unix epoch.");
         foreach (var (key, expiry) in _expiries)
         {
             Sample(text, "mtls_operator_certificate_expiration_timestamp_seconds", LabelsOf(key), null, expiry.ToUnixTimeMilliseconds() / 1000.0);
         }
 
-        Family(text, "mtls_operator_resource_ready_status", "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
+        Family(text, !_ready.IsEmpty, "mtls_operator_resource_ready_status", "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
         foreach (var (key, status) in _ready)
         {
             var labels = LabelsOf(key);
@@ -138,7 +139,7 @@ internal sealed class OperatorMetrics : IDisposable
             }
         }
 
-        Family(text, "mtls_operator_crl_next_update_timestamp_seconds",
+        Family(text, _crls.Values.Any(c => c.Count > 0), "mtls_operator_crl_next_update_timestamp_seconds",
             "When each CRL a TrustBundle uses is due to be replaced (nextUpdate), as seconds since the Unix epoch; once past, HAProxy and nginx refuse every client the CRL covers.");
         foreach (var (key, crls) in _crls)
         {
@@ -148,7 +149,7 @@ internal sealed class OperatorMetrics : IDisposable
             }
         }
 
-        Family(text, "mtls_operator_crl_fetch_last_success_timestamp_seconds",
+        Family(text, !_crlFetchSuccesses.IsEmpty, "mtls_operator_crl_fetch_last_success_timestamp_seconds",
             "When each CRL URL of a TrustBundle last answered with a CRL (new or unchanged), as seconds since the Unix epoch: how old the revocation information is.");
         foreach (var ((bundle, url), at) in _crlFetchSuccesses)
         {
@@ -156,8 +157,13 @@ internal sealed class OperatorMetrics : IDisposable
         }
     }
 
-    private static void Family(StringBuilder text, string name, string help) =>
-        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n");
+    private static void Family(StringBuilder text, bool any, string name, string help)
+    {
+        if (any)
+        {
+            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n");
+        }
+    }
 
     private static void Sample(StringBuilder text, string name, string labels, (string Name, string Value)? extra, double value)
     {

@@ -31,7 +31,6 @@ public sealed class SharedCertificateEvaluationsTests
         Assert.Equal(0, _evaluated);
         Assert.Same(own.Identity, consumed.Identity);
         Assert.NotNull(consumed.Identity);
-        Assert.Null(consumed.PinsConfigMap);
     }
 
     [Fact]
@@ -126,13 +125,52 @@ public sealed class SharedCertificateEvaluationsTests
     }
 
     [Fact]
+    public void The_certificates_own_reconcile_after_its_listener_takes_the_listeners_evaluation()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        var consumed = Consume(certificate, Now, certificate, secret);
+
+        var own = _engine.Evaluate(certificate, Owner(Now.AddSeconds(2), certificate, secret));
+
+        Assert.Equal((1, 1L), (_evaluated, _shared.CertificateReuses));
+        Assert.Same(consumed.Identity, own.Identity);
+    }
+
+    [Fact]
+    public void A_foreign_pins_configmap_appearing_is_evaluated_again_by_the_owner_but_not_by_listeners()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        Consume(certificate, Now, certificate, secret);
+        var foreign = new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "web-pins", NamespaceProperty = Namespace, Uid = "foreign-uid", ResourceVersion = "5" } };
+
+        _engine.Evaluate(certificate, Owner(Now.AddSeconds(1), certificate, secret, foreign));
+        Consume(certificate, Now.AddSeconds(2), certificate, secret, foreign);
+
+        Assert.Equal((1, 1L), (_evaluated, _shared.CertificateReuses));
+    }
+
+    [Fact]
+    public void A_self_signed_certificates_own_reconcile_never_takes_a_listeners_evaluation()
+    {
+        var certificate = SelfSigned(["web.example.com"], uid: "cert-uid");
+        certificate.Metadata.ResourceVersion = "1";
+        var bootstrap = _engine.Evaluate(certificate, Owner(Now, certificate)).KeySecret!;
+        (bootstrap.Metadata.Uid, bootstrap.Metadata.ResourceVersion) = ("bootstrap-uid", "1");
+        Consume(certificate, Now, certificate, bootstrap);
+
+        _engine.Evaluate(certificate, Owner(Now.AddSeconds(1), certificate, bootstrap));
+
+        Assert.Equal(0L, _shared.CertificateReuses);
+    }
+
+    [Fact]
     public void The_oldest_results_go_first_past_the_capacity()
     {
         var status = new ServerCertificateStatus();
         var certificates = Enumerable.Range(0, SharedEvaluations.CertificateCapacity + 1).Select(i => Named($"c{i}")).ToList();
         foreach (var certificate in certificates)
         {
-            _shared.Offer(certificate, Owner(Now, certificate), new ServerCertificateEvaluation(status, null, null, null));
+            _shared.OwnCertificate(certificate, Owner(Now, certificate), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
         }
 
         Consume(certificates[^1], Now, certificates[^1]);

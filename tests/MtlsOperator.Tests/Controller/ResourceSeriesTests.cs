@@ -35,7 +35,7 @@ public sealed partial class ResourceSeriesTests
         Assert.Equal(3 * Resources, lines.Count(l => l.StartsWith("mtls_operator_resource_ready_status{", StringComparison.Ordinal)));
         Assert.Equal(Resources, lines.Count(l => ReadyTrue().IsMatch(l)));
         Assert.Contains("mtls_operator_resource_ready_status{kind=\"ServerCertificate\",namespace=\"team-1\",name=\"cert-1\",condition=\"False\"} 1", lines);
-        Assert.Equal(5, lines.Count(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)));
+        Assert.Equal(3, lines.Count(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)));
     }
 
     [Fact]
