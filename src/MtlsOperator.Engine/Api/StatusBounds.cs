@@ -24,6 +24,8 @@ public static class StatusBounds
         return status;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (PropertyInfo Property, int? Max, int ItemMax)[]> s_bounds = new();
+
     private static void ClampObject(object value)
     {
         if (value is V1Condition condition)
@@ -33,9 +35,8 @@ public static class StatusBounds
             return;
         }
 
-        foreach (var p in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.CanWrite))
+        foreach (var (p, max, itemMax) in s_bounds.GetOrAdd(value.GetType(), BoundsOf))
         {
-            var max = p.GetCustomAttribute<MaxLengthAttribute>()?.Length;
             switch (p.GetValue(value))
             {
                 case string s when max is { } m:
@@ -50,7 +51,6 @@ public static class StatusBounds
                         }
                     }
 
-                    var itemMax = p.GetCustomAttribute<ItemsAttribute>()?.MaxLength ?? 0;
                     for (var i = 0; i < list.Count; i++)
                     {
                         if (list[i] is string item && itemMax > 0)
@@ -70,6 +70,11 @@ public static class StatusBounds
             }
         }
     }
+
+    /// <summary>Each settable property with its bounds, read once per type: attribute lookups were a measurable part of every evaluation.</summary>
+    private static (PropertyInfo Property, int? Max, int ItemMax)[] BoundsOf(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.CanWrite)
+            .Select(p => (p, p.GetCustomAttribute<MaxLengthAttribute>()?.Length, p.GetCustomAttribute<ItemsAttribute>()?.MaxLength ?? 0))];
 
     private static string Cut(string text, int max, string mark) =>
         text is null || text.Length <= max ? text! : text[..(max - mark.Length)] + mark;
