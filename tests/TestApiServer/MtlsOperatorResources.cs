@@ -27,6 +27,9 @@ public static class MtlsOperatorResources
     /// <summary>IssuedClientCertificate.</summary>
     public static ApiResource IssuedClientCertificates { get; } = ApiResource.Custom(Group, Version, "issuedclientcertificates", "IssuedClientCertificate");
 
+    /// <summary>ClientCertificateRevocation.</summary>
+    public static ApiResource ClientCertificateRevocations { get; } = ApiResource.Custom(Group, Version, "clientcertificaterevocations", "ClientCertificateRevocation");
+
     /// <summary>All of them.</summary>
-    public static IReadOnlyList<ApiResource> All { get; } = [TrustBundles, ServerCertificates, ClientAuthPolicies, MtlsListeners, ClientCertificateAuthorities, IssuedClientCertificates];
+    public static IReadOnlyList<ApiResource> All { get; } = [TrustBundles, ServerCertificates, ClientAuthPolicies, MtlsListeners, ClientCertificateAuthorities, IssuedClientCertificates, ClientCertificateRevocations];
 }

@@ -122,6 +122,12 @@ public static class ApiLimits
     /// <summary>Entries of a ClientCertificateAuthority's CRL listed in its status.</summary>
     public const int StatusRevoked = 1024;
 
+    /// <summary>Serial numbers one ClientCertificateRevocation names.</summary>
+    public const int RevocationSerials = 64;
+
+    /// <summary>One serial number as a person may write it (hex of up to 20 octets, with colons, spaces or a prefix).</summary>
+    public const int SerialText = 128;
+
     /// <summary>Conditions on one resource.</summary>
     public const int Conditions = 16;
 }

@@ -28,6 +28,9 @@ public interface IResourceLookup
 
     /// <summary>Every IssuedClientCertificate of a namespace (a CA's CRL lists the revoked ones that name it), in a stable order.</summary>
     IReadOnlyList<IssuedClientCertificate> IssuedClientCertificatesIn(string @namespace) => [];
+
+    /// <summary>Every ClientCertificateRevocation of a namespace (CAs list what they revoke), in a stable order.</summary>
+    IReadOnlyList<ClientCertificateRevocation> ClientCertificateRevocationsIn(string @namespace) => [];
 }
 
 /// <summary>What <see cref="IResourceLookup"/>'s default members compute, for lookups that override them to fall back on.</summary>

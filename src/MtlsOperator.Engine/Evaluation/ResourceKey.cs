@@ -20,6 +20,7 @@ public sealed record ResourceKey(string Kind, string Namespace, string Name)
             MtlsListener => MtlsListener.KindName,
             ClientCertificateAuthority => ClientCertificateAuthority.KindName,
             IssuedClientCertificate => IssuedClientCertificate.KindName,
+            ClientCertificateRevocation => ClientCertificateRevocation.KindName,
             _ => o.Kind ?? "",
         };
         return new ResourceKey(kind, o.Metadata.NamespaceProperty ?? "default", o.Metadata.Name);

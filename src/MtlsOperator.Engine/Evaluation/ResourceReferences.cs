@@ -39,7 +39,7 @@ public static class ResourceReferences
         switch (resource)
         {
             case TrustBundle { Spec: null } or ServerCertificate { Spec: null } or ClientAuthPolicy { Spec: null } or MtlsListener { Spec: null }
-                or ClientCertificateAuthority { Spec: null } or IssuedClientCertificate { Spec: null }:
+                or ClientCertificateAuthority { Spec: null } or IssuedClientCertificate { Spec: null } or ClientCertificateRevocation { Spec: null }:
                 break;
             case TrustBundle b:
                 (b.Spec.Sources ?? []).Concat((b.Spec.Crls ?? []).Select(c => c?.AsDataSource())).ToList().ForEach(AddSource);
@@ -86,6 +86,11 @@ public static class ResourceReferences
                 Add(ClientCertificateAuthority.KindName, i.Spec.AuthorityRef?.Name, i.Spec.AuthorityRef?.Namespace);
                 Add(V1Secret.KubeKind, Issuance.IssuedSecretData.SecretNameOf(i));
                 Add(V1Secret.KubeKind, i.Spec.Pkcs12?.PasswordSecretRef?.Name, i.Spec.Pkcs12?.PasswordSecretRef?.Namespace);
+                break;
+            case ClientCertificateRevocation r:
+                // The CA (and through it its CRL ConfigMap: published or not) and the IssuedClientCertificate it names (and its Secret).
+                Add(ClientCertificateAuthority.KindName, r.Spec.AuthorityRef?.Name, r.Spec.AuthorityRef?.Namespace);
+                Add(IssuedClientCertificate.KindName, r.Spec.IssuedCertificateRef?.Name, r.Spec.IssuedCertificateRef?.Namespace);
                 break;
             case MtlsListener l:
                 Add(ClientAuthPolicy.KindName, l.Spec.ClientAuthPolicyRef?.Name, l.Spec.ClientAuthPolicyRef?.Namespace);

@@ -61,6 +61,9 @@ public sealed class ResourceSnapshot : IResourceLookup
     public IReadOnlyList<IssuedClientCertificate> IssuedClientCertificatesIn(string @namespace) =>
         [.. OfType<IssuedClientCertificate>().Where(c => (c.Metadata.NamespaceProperty ?? "default") == @namespace)];
 
+    public IReadOnlyList<ClientCertificateRevocation> ClientCertificateRevocationsIn(string @namespace) =>
+        [.. OfType<ClientCertificateRevocation>().Where(c => (c.Metadata.NamespaceProperty ?? "default") == @namespace)];
+
     private T? Find<T>(string kind, string @namespace, string name) where T : class =>
         _objects.TryGetValue((kind, @namespace, name), out var o) ? o as T : null;
 

@@ -223,6 +223,15 @@ public sealed class SharedEvaluations
                 {
                     pending.Enqueue((referenced, Find(referenced, lookup)));
                 }
+
+                // A pin by reference also reads the revocations of its namespace (one may revoke it), which nothing names.
+                if (o is IssuedClientCertificate)
+                {
+                    foreach (var revocation in lookup.ClientCertificateRevocationsIn(next.Key.Namespace))
+                    {
+                        pending.Enqueue((ResourceKey.Of(revocation), revocation));
+                    }
+                }
             }
 
             text.Append(';');

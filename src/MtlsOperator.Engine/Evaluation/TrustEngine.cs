@@ -18,6 +18,7 @@ public sealed class TrustEngine
     private readonly MtlsListenerEvaluator _listeners;
     private readonly ClientCertificateAuthorityEvaluator _authorities = new();
     private readonly IssuedClientCertificateEvaluator _issued = new();
+    private readonly ClientCertificateRevocationEvaluator _revocations = new();
 
     public TrustEngine()
         : this([new EnvoyRenderer(), new HaproxyRenderer(), new NginxRenderer()])
@@ -112,6 +113,16 @@ public sealed class TrustEngine
         return result;
     }
 
+    public ClientCertificateRevocationEvaluation Evaluate(ClientCertificateRevocation revocation, EvaluationContext context)
+    {
+        var result = EvaluationGuard.Run(revocation, revocation.Status?.Conditions, context.Now,
+            () => _revocations.Evaluate(revocation, context),
+            conditions => new ClientCertificateRevocationEvaluation(Failed(revocation.Status, revocation, conditions), null));
+        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, revocation.Status?.Conditions, context.Now);
+        StatusBounds.Clamp(result.Status);
+        return result;
+    }
+
     /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: certificates first (their generated key
     /// Secrets and pins ConfigMaps join the world), so listeners can use them.</summary>
     /// <param name="crlDownloads">CRLs the shell fetched for the bundles' URLs; none when null.</param>
@@ -170,8 +181,8 @@ public sealed class TrustEngine
         return new RenderResult(outputs, outcomes);
     }
 
-    /// <summary>Issued certificates (their Secrets), then CAs (their CRLs, which read those Secrets), then the issued certificates' statuses
-    /// again, which say whether a revocation reached the CRL.</summary>
+    /// <summary>Issued certificates (their Secrets), then CAs (their CRLs, which read those Secrets and the revocations), then the issued
+    /// certificates' and revocations' statuses, which say whether a revocation reached the CRL.</summary>
     private (ResourceSnapshot World, List<ResourceOutcome> Outcomes) EvaluateIssuance(ResourceSnapshot snapshot, DateTimeOffset now, List<IKubernetesObject<V1ObjectMeta>> outputs)
     {
         var issued = snapshot.OfType<IssuedClientCertificate>().ToList();
@@ -195,6 +206,12 @@ public sealed class TrustEngine
         {
             var result = Evaluate(certificate, new EvaluationContext(world, now));
             outcomes.Add(Outcome(certificate, result.Status, result.Status.Conditions));
+        }
+
+        foreach (var revocation in world.OfType<ClientCertificateRevocation>())
+        {
+            var result = Evaluate(revocation, new EvaluationContext(world, now));
+            outcomes.Add(Outcome(revocation, result.Status, result.Status.Conditions));
         }
 
         outputs.AddRange(secrets);

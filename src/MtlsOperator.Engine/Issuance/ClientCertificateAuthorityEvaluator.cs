@@ -11,7 +11,8 @@ namespace MtlsOperator.Engine.Issuance;
 /// <summary>Result of evaluating a <see cref="ClientCertificateAuthority"/>: its status, the CRL ConfigMap to write, and when to look again.</summary>
 public sealed record ClientCertificateAuthorityEvaluation(ClientCertificateAuthorityStatus Status, V1ConfigMap? Output, DateTimeOffset? RecheckAt);
 
-/// <summary>Checks a CA's Secret and maintains its CRL: every revoked IssuedClientCertificate naming it, plus what it published before,
+/// <summary>Checks a CA's Secret and maintains its CRL: every revoked IssuedClientCertificate naming it and every certificate a
+/// ClientCertificateRevocation naming it lists, plus what it published before,
 /// minus certificates that have expired (<see cref="AuthorityCrl"/>).</summary>
 public sealed class ClientCertificateAuthorityEvaluator
 {
@@ -112,25 +113,37 @@ public sealed class ClientCertificateAuthorityEvaluator
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
-    /// <summary>A status entry is only trusted as a serial: uppercase hex of at most 20 octets.</summary>
+    /// <summary>A status entry is only trusted as a serial: uppercase hex of at most 20 octets (and DER's sign octet).</summary>
     private static bool IsSerial(string? text) =>
-        text is { Length: > 0 and <= 40 } && text.Length % 2 == 0 && text.All(c => c is (>= '0' and <= '9') or (>= 'A' and <= 'F'));
+        text is { Length: > 0 and <= SerialNumberText.MaxOctets * 2 } && text.Length % 2 == 0 && text.All(c => c is (>= '0' and <= '9') or (>= 'A' and <= 'F'));
 
     /// <summary>Every certificate of a revoked IssuedClientCertificate naming this CA that this CA signed and that has not expired.</summary>
     private static List<RevocationRequest> RevokedBy(ClientCertificateAuthority resource, string ns, X509Certificate2 ca, EvaluationContext context)
     {
+        // ClientCertificateRevocations first (a serial listed twice keeps the first reason): what each names now and what its status
+        // remembers. A serial whose certificate is unknown (not issued here, or its IssuedClientCertificate gone) stays until the CA
+        // itself expires: no certificate it signed outlives it.
         var requests = new List<RevocationRequest>();
+        var caNotAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        foreach (var revocation in Revocations.Naming(ns, resource.Metadata.Name, context.Lookup))
+        {
+            var reason = RevocationReasons.Parse(revocation.Spec.Reason) ?? X509RevocationReason.Unspecified;
+            foreach (var entry in Revocations.Resolve(revocation, context.Lookup, context.Now).Entries)
+            {
+                requests.Add(new RevocationRequest(entry.Serial, entry.NotAfter ?? caNotAfter, reason, entry.IssuedCertificate));
+            }
+        }
+
+        // Revoked IssuedClientCertificates: by spec.revoked, or whose status says they were (their revocation since deleted).
         foreach (var issued in context.Lookup.IssuedClientCertificatesIn(ns))
         {
-            if (issued.Spec?.Revoked != true || issued.Spec.AuthorityRef?.Name != resource.Metadata.Name)
+            if (issued.Spec?.AuthorityRef?.Name != resource.Metadata.Name || !(issued.Spec.Revoked == true || Revocations.WasRevoked(issued.Status)))
             {
                 continue;
             }
 
             var reason = RevocationReasons.Parse(issued.Spec.RevocationReason) ?? X509RevocationReason.Unspecified;
-            var secret = context.Lookup.FindSecret(ns, IssuedSecretData.SecretNameOf(issued));
-            var held = secret is not null && OutputOwnership.IsOwnedBy(secret.Metadata, issued) ? HeldCertificates.Read(secret, context.Now) : HeldCertificates.None;
-            foreach (var certificate in held.All.Where(c => c.IssuerName.RawData.AsSpan().SequenceEqual(ca.SubjectName.RawData)))
+            foreach (var certificate in Revocations.HeldOf(issued, context.Lookup, context.Now).All.Where(c => c.IssuerName.RawData.AsSpan().SequenceEqual(ca.SubjectName.RawData)))
             {
                 requests.Add(new RevocationRequest(certificate.SerialNumber, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), reason, issued.Metadata.Name));
             }

@@ -26,4 +26,10 @@ public static class IssuanceReasons
 
     /// <summary>Certificate: revoked, waiting for the CA to publish a CRL that lists it.</summary>
     public const string RevocationPending = "RevocationPending";
+
+    /// <summary>Revocation: the IssuedClientCertificate it names is issued by another CA; nothing of it is revoked.</summary>
+    public const string AuthorityMismatch = "AuthorityMismatch";
+
+    /// <summary>Revocation: a serialNumbers entry is not a serial number.</summary>
+    public const string InvalidSerial = "InvalidSerial";
 }

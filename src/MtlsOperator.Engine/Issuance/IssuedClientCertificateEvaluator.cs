@@ -13,7 +13,8 @@ public sealed record IssuedClientCertificateEvaluation(IssuedClientCertificateSt
 
 /// <summary>Issues, keeps and renews the client certificate of an <see cref="IssuedClientCertificate"/>. Keeps the certificate in its Secret
 /// while it still fits (steady state: no write); issues a new one when it is missing, due for renewal, or no longer what the spec and the
-/// CA say; keeps earlier certificates that have not expired (overlap and revocation cover them). A revoked one is never renewed.</summary>
+/// CA say; keeps earlier certificates that have not expired (overlap and revocation cover them). A revoked one (spec.revoked, or a
+/// ClientCertificateRevocation naming it or its current certificate) is never renewed, and stays revoked.</summary>
 public sealed class IssuedClientCertificateEvaluator
 {
     public IssuedClientCertificateEvaluation Evaluate(IssuedClientCertificate resource, EvaluationContext context)
@@ -25,7 +26,8 @@ public sealed class IssuedClientCertificateEvaluator
         var conditions = new ConditionSet(resource.Status?.Conditions, resource.Metadata.Generation, now);
         var existing = context.Lookup.FindSecret(ns, secretName);
         var held = existing is not null && OutputOwnership.IsOwnedBy(existing.Metadata, resource) ? HeldCertificates.Read(existing, now) : HeldCertificates.None;
-        var status = StatusOf(resource, secretName, held, spec.Revoked == true, now);
+        var revoked = Revocations.IsRevoked(resource, held, context.Lookup);
+        var status = StatusOf(resource, secretName, held, revoked, now);
 
         IssuedClientCertificateEvaluation Fail(string reason, string message)
         {
@@ -51,7 +53,7 @@ public sealed class IssuedClientCertificateEvaluator
         }
 
         var authority = context.Lookup.FindClientCertificateAuthority(ns, spec.AuthorityRef.Name);
-        if (spec.Revoked == true)
+        if (revoked)
         {
             return Revoked(resource, authority, held, status, conditions, context);
         }

@@ -38,7 +38,7 @@ internal static class IssuedPins
         var admitted = issued.Spec.Overlap == "None" ? [held.Current] : held.All.ToList();
         admitted = [.. admitted.Where(c => new DateTimeOffset(c.NotAfter.ToUniversalTime()) > context.Now)];
         var listed = ListedSerials(checkedCrlPem, held.Current);
-        if (issued.Spec.Revoked == true)
+        if (Revocations.IsRevoked(issued, held, context.Lookup))
         {
             var refused = admitted.Where(c => listed.Contains(c.SerialNumber)).ToList();
             findings.Add(entry, ClientAuthPolicyReasons.PinnedCertificateRevoked, refused.Count == admitted.Count

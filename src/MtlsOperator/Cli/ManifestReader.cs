@@ -150,7 +150,8 @@ internal static class ManifestReader
                 MtlsListener.KindName => KubernetesJson.Deserialize<MtlsListener>(json),
                 ClientCertificateAuthority.KindName => KubernetesJson.Deserialize<ClientCertificateAuthority>(json),
                 IssuedClientCertificate.KindName => KubernetesJson.Deserialize<IssuedClientCertificate>(json),
-                _ => throw new FormatException($"kind {kind} is not served by {apiVersion} (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener, ClientCertificateAuthority, IssuedClientCertificate)"),
+                ClientCertificateRevocation.KindName => KubernetesJson.Deserialize<ClientCertificateRevocation>(json),
+                _ => throw new FormatException($"kind {kind} is not served by {apiVersion} (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener, ClientCertificateAuthority, IssuedClientCertificate, ClientCertificateRevocation)"),
             };
         }
 

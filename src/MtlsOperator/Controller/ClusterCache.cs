@@ -36,6 +36,7 @@ internal sealed class ClusterCache : IResourceLookup
         Listeners = Custom<MtlsListener>(MtlsListener.Plural, MtlsListener.KindName);
         Authorities = Custom<ClientCertificateAuthority>(ClientCertificateAuthority.Plural, ClientCertificateAuthority.KindName);
         IssuedCertificates = Custom<IssuedClientCertificate>(IssuedClientCertificate.Plural, IssuedClientCertificate.KindName);
+        Revocations = Custom<ClientCertificateRevocation>(ClientCertificateRevocation.Plural, ClientCertificateRevocation.KindName);
         Secrets = new Informer<V1Secret>(ResourceClients.Secrets(client),
             Options<V1Secret>(s => IsManaged(s.Metadata) || references.IsReferenced(ResourceKey.Of(s)), form.Secret), loggers.CreateLogger("informer.Secret"), time);
         // Only pods that opted in to injection, by label on the server: memory follows injected pods, not the cluster's.
@@ -58,6 +59,8 @@ internal sealed class ClusterCache : IResourceLookup
 
     public Informer<IssuedClientCertificate> IssuedCertificates { get; }
 
+    public Informer<ClientCertificateRevocation> Revocations { get; }
+
     public Informer<V1Secret> Secrets { get; }
 
     public Informer<V1ConfigMap> ConfigMaps { get; }
@@ -65,13 +68,13 @@ internal sealed class ClusterCache : IResourceLookup
     /// <summary>Pods labelled for injection and naming a listener: whose sidecars the rollout status asks.</summary>
     public Informer<V1Pod> Pods { get; }
 
-    /// <summary>Every informer, to run and wait for. Secrets and ConfigMaps list only once the six kinds have synced (and
+    /// <summary>Every informer, to run and wait for. Secrets and ConfigMaps list only once the custom kinds have synced (and
     /// their handlers have recorded what they reference), so their first list keeps every referenced object.</summary>
     public IReadOnlyList<IInformer> All
     {
         get
         {
-            IInformer[] kinds = [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Authorities, IssuedCertificates];
+            IInformer[] kinds = [TrustBundles, ServerCertificates, ClientAuthPolicies, Listeners, Authorities, IssuedCertificates, Revocations];
             return [.. kinds, new InformerAfter(Secrets, kinds), new InformerAfter(ConfigMaps, kinds), Pods];
         }
     }
@@ -95,6 +98,9 @@ internal sealed class ClusterCache : IResourceLookup
     public IReadOnlyList<IssuedClientCertificate> IssuedClientCertificatesIn(string @namespace) =>
         [.. IssuedCertificates.Cache.List().Where(c => c.Metadata.NamespaceProperty == @namespace).OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
 
+    public IReadOnlyList<ClientCertificateRevocation> ClientCertificateRevocationsIn(string @namespace) =>
+        [.. Revocations.Cache.List().Where(c => c.Metadata.NamespaceProperty == @namespace).OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
+
     /// <summary>The custom resource named by <paramref name="key"/>, from the cache.</summary>
     public IKubernetesObject<V1ObjectMeta>? FindResource(ResourceKey key) => key.Kind switch
     {
@@ -104,6 +110,7 @@ internal sealed class ClusterCache : IResourceLookup
         MtlsListener.KindName => Listeners.Cache.Get(new ObjectKey(key.Namespace, key.Name)),
         ClientCertificateAuthority.KindName => FindClientCertificateAuthority(key.Namespace, key.Name),
         IssuedClientCertificate.KindName => FindIssuedClientCertificate(key.Namespace, key.Name),
+        ClientCertificateRevocation.KindName => Revocations.Cache.Get(new ObjectKey(key.Namespace, key.Name)),
         _ => null,
     };
 

@@ -13,7 +13,8 @@ namespace MtlsOperator.Controller;
 internal sealed class ControllerRun
 {
     private static readonly string[] s_kinds =
-        [TrustBundle.KindName, ServerCertificate.KindName, ClientAuthPolicy.KindName, MtlsListener.KindName, ClientCertificateAuthority.KindName, IssuedClientCertificate.KindName];
+        [TrustBundle.KindName, ServerCertificate.KindName, ClientAuthPolicy.KindName, MtlsListener.KindName, ClientCertificateAuthority.KindName, IssuedClientCertificate.KindName,
+         ClientCertificateRevocation.KindName];
 
     private readonly OperatorOptions _options;
     private readonly TimeProvider _time;
@@ -65,6 +66,7 @@ internal sealed class ControllerRun
         Watch(Cache.Listeners);
         Watch(Cache.Authorities);
         Watch(Cache.IssuedCertificates);
+        Watch(Cache.Revocations);
         WatchReferenced(Cache.Secrets);
         WatchReferenced(Cache.ConfigMaps);
         WatchPods(Cache.Pods);
@@ -179,13 +181,25 @@ internal sealed class ControllerRun
         EnqueueAuthorityOf(o);
     }
 
-    /// <summary>A CA's CRL lists the revoked IssuedClientCertificates naming it, read from them and their Secrets: a change to either
-    /// re-queues the CA (a dependency the reference index cannot hold, since the CA does not name them).</summary>
+    /// <summary>A CA's CRL lists the revoked IssuedClientCertificates naming it, read from them and their Secrets, and the revocations naming
+    /// it: a change to any re-queues the CA (a dependency the reference index cannot hold, since the CA does not name them).</summary>
     private void EnqueueAuthorityOf(IKubernetesObject<V1ObjectMeta> o)
     {
         if (o is IssuedClientCertificate { Spec.AuthorityRef.Name: { Length: > 0 } authority } issued)
         {
             Enqueue(new ResourceKey(ClientCertificateAuthority.KindName, issued.Metadata.NamespaceProperty ?? "", authority));
+        }
+
+        // A revocation changes the CA's CRL and, through the IssuedClientCertificates of that CA (revoked as a whole when named or their
+        // current serial listed: no renewal), the policies pinning them and their listeners. Nothing names a revocation, so map it here.
+        if (o is ClientCertificateRevocation { Spec.AuthorityRef.Name: { Length: > 0 } revokedAt } revocation)
+        {
+            var ns = revocation.Metadata.NamespaceProperty ?? "";
+            Enqueue(new ResourceKey(ClientCertificateAuthority.KindName, ns, revokedAt));
+            foreach (var ofCa in Cache.IssuedClientCertificatesIn(ns).Where(i => i.Spec?.AuthorityRef?.Name == revokedAt))
+            {
+                EnqueueWithDependents(ResourceKey.Of(ofCa));
+            }
         }
     }
 

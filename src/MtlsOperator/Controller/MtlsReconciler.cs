@@ -77,7 +77,7 @@ internal sealed class MtlsReconciler(
         }
 
         await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
-        if (resource is not (ClientAuthPolicy or ClientCertificateAuthority))
+        if (resource is not (ClientAuthPolicy or ClientCertificateAuthority or ClientCertificateRevocation))
         {
             metrics.RecordExpiry(key, outcome.Expiry);
         }
@@ -145,6 +145,12 @@ internal sealed class MtlsReconciler(
                 var r = engine.Evaluate(issued, context);
                 return new(r.Output is null ? [] : [r.Output], issued.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.NotAfter,
                     [r.Status.RenewalTime, .. r.Status.Certificates.Select(c => (DateTime?)c.NotAfter)]);
+            }
+
+            case ClientCertificateRevocation revocation:
+            {
+                var r = engine.Evaluate(revocation, context);
+                return new([], revocation.Status?.Conditions, r.Status, r.Status.Conditions, null, [r.RecheckAt?.UtcDateTime]);
             }
 
             case MtlsListener listener:

@@ -67,6 +67,7 @@ internal sealed class StatusWriter(IKubernetes client)
         MtlsListener.KindName => MtlsListener.Plural,
         ClientCertificateAuthority.KindName => ClientCertificateAuthority.Plural,
         IssuedClientCertificate.KindName => IssuedClientCertificate.Plural,
+        ClientCertificateRevocation.KindName => ClientCertificateRevocation.Plural,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of this operator"),
     };
 }

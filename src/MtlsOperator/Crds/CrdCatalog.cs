@@ -25,5 +25,7 @@ internal static class CrdCatalog
         new(typeof(IssuedClientCertificate), IssuedClientCertificate.KindName, IssuedClientCertificate.Plural, "issuedclientcertificate", ["issuedcert"],
             [new("Authority", "string", ".spec.authorityRef.name"), new("Revoked", "boolean", ".status.revoked"), new("Expires", "date", ".status.notAfter"),
              new("Serial", "string", ".status.serialNumber", Priority: 1), new("Secret", "string", ".status.secretName", Priority: 1)]),
+        new(typeof(ClientCertificateRevocation), ClientCertificateRevocation.KindName, ClientCertificateRevocation.Plural, "clientcertificaterevocation", ["certrevocation"],
+            [new("Authority", "string", ".spec.authorityRef.name"), new("Issued", "string", ".spec.issuedCertificateRef.name"), new("CRL-Reason", "string", ".spec.reason", Priority: 1)]),
     ];
 }

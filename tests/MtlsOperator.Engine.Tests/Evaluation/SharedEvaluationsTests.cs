@@ -73,6 +73,50 @@ public sealed class SharedEvaluationsTests
     }
 
     [Fact]
+    public void A_crl_downloaded_anew_within_the_reuse_window_reaches_the_policy_at_once()
+    {
+        // The cache key holds object versions only; a download changes none of them. This is why a URL bundle's policy is never
+        // remembered: within MaxAge, with every version unchanged, the second evaluation must still see the new CRL.
+        var ca = TestCertificateAuthority.CreateRoot("CN=Fetched Root,O=Corp");
+        var revoked = ca.IssueClient("CN=revoked,O=Corp");
+        const string url = "http://crl.example.com/corp.crl";
+        var world = World(bundleVersion: "7", ca);
+        world.OfType<TrustBundle>().Single().Spec.Crls = [new CrlSource { Url = url }];
+        var before = ca.CreateCrl(crlNumber: 1);
+        ca.Revoke(revoked);
+        var after = ca.CreateCrl(crlNumber: 2);
+
+        var first = Policy(world, Now, Downloads(url, before));
+        var second = Policy(world, Now.AddMilliseconds(500), Downloads(url, after));
+
+        Assert.DoesNotContain(revoked.SerialNumber, SerialsOf(first));
+        Assert.Contains(revoked.SerialNumber, SerialsOf(second));
+    }
+
+    [Fact]
+    public void A_revocation_of_a_pinned_issued_certificate_is_evaluated_again_although_nothing_names_it()
+    {
+        var world = World(bundleVersion: "7");
+        var policy = world.OfType<ClientAuthPolicy>().Single();
+        policy.Spec.Pins.Add(new PinSpec { IssuedCertificateRef = new ObjectReference { Name = "agent" } });
+        var issued = new IssuedClientCertificate
+        {
+            Metadata = new V1ObjectMeta { Name = "agent", NamespaceProperty = Namespace, Uid = "issued-uid", ResourceVersion = "1" },
+            Spec = new IssuedClientCertificateSpec { AuthorityRef = new ObjectReference { Name = "ca" }, Subject = "CN=agent" },
+        };
+        var revocation = new ClientCertificateRevocation
+        {
+            Metadata = new V1ObjectMeta { Name = "agent-leaves", NamespaceProperty = Namespace, Uid = "revocation-uid", ResourceVersion = "1" },
+            Spec = new ClientCertificateRevocationSpec { AuthorityRef = new ObjectReference { Name = "ca" }, IssuedCertificateRef = new ObjectReference { Name = "agent" } },
+        };
+        Policy([.. world, issued], Now);
+
+        Policy([.. world, issued, revocation], Now.AddMilliseconds(500));
+
+        Assert.Equal(2, _evaluated);
+    }
+
+    [Fact]
     public void A_result_older_than_the_maximum_age_is_evaluated_again()
     {
         var world = World(bundleVersion: "7");
@@ -105,15 +149,22 @@ public sealed class SharedEvaluationsTests
         Assert.Equal(2, _evaluated);
     }
 
-    private ClientAuthPolicyEvaluation Policy(IKubernetesObject<V1ObjectMeta>[] world, DateTimeOffset now)
+    private ClientAuthPolicyEvaluation Policy(IKubernetesObject<V1ObjectMeta>[] world, DateTimeOffset now, Engine.CrlDistribution.ICrlDownloads? downloads = null)
     {
         var policy = world.OfType<ClientAuthPolicy>().Single();
-        return _shared.Policy(policy, new EvaluationContext(ResourceSnapshot.Of(world), now), (p, c) =>
+        var context = new EvaluationContext(ResourceSnapshot.Of(world), now);
+        return _shared.Policy(policy, downloads is null ? context : context with { CrlDownloads = downloads }, (p, c) =>
         {
             _evaluated++;
             return new TrustEngine().Evaluate(p, c);
         });
     }
+
+    private static Engine.CrlDistribution.CrlDownloads Downloads(string url, byte[] crl) =>
+        new(new Dictionary<(string, string, string), Engine.CrlDistribution.CrlDownload> { [(Namespace, "corp", url)] = new(crl, Now.AddMinutes(-1), null, null) }, null);
+
+    private static IReadOnlyList<string> SerialsOf(ClientAuthPolicyEvaluation result) =>
+        [.. PemBlock.ReadAll(result.Admission?.CrlPem ?? "").SelectMany(b => CertificateRevocationList.Parse(b.Der).RevokedSerials)];
 
     /// <summary>A policy pinning one client, on a bundle of an inline root plus a Secret's root (<paramref name="extra"/>, or the same root).</summary>
     private static IKubernetesObject<V1ObjectMeta>[] World(string? bundleVersion, TestCertificateAuthority? extra = null, string secretVersion = "1")

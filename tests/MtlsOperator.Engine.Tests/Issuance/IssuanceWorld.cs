@@ -62,6 +62,21 @@ internal sealed class IssuanceWorld
         return new IssuedClientCertificate { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Generation = 1, Uid = "uid-" + name }, Spec = spec };
     }
 
+    /// <summary>A ClientCertificateRevocation at the world's CA.</summary>
+    public static ClientCertificateRevocation Revocation(string name, string? issued = null, string? reason = null, params string[] serials) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Generation = 1, Uid = "uid-revocation-" + name },
+        Spec = new ClientCertificateRevocationSpec
+        {
+            AuthorityRef = new ObjectReference { Name = "partner-ca" },
+            IssuedCertificateRef = issued is null ? null : new ObjectReference { Name = issued },
+            SerialNumbers = [.. serials],
+            Reason = reason,
+        },
+    };
+
+    public ClientCertificateRevocation RevocationNamed(string name) => Get<ClientCertificateRevocation>(ClientCertificateRevocation.KindName, name)!;
+
     public void Put(IKubernetesObject<V1ObjectMeta> o) => _objects[(ResourceKey.Of(o).Kind, o.Metadata.Name)] = o;
 
     public void Remove(string kind, string name) => _objects.Remove((kind, name));
@@ -93,7 +108,7 @@ internal sealed class IssuanceWorld
         return (first, CurrentOf(name));
     }
 
-    /// <summary>Evaluates issued certificates, then the CA, then issued again, writing outputs and statuses back, as the controller does.</summary>
+    /// <summary>Evaluates issued certificates, then the CA, then revocations, twice, writing outputs and statuses back, as the controller does.</summary>
     public void Converge(DateTimeOffset now)
     {
         ConvergedAt = now;
@@ -111,6 +126,10 @@ internal sealed class IssuanceWorld
             var a = _engine.Evaluate(authority, new EvaluationContext(Snapshot, now));
             Apply(a.Output);
             authority.Status = a.Status;
+            foreach (var revocation in _objects.Values.OfType<ClientCertificateRevocation>().ToList())
+            {
+                revocation.Status = _engine.Evaluate(revocation, new EvaluationContext(Snapshot, now)).Status;
+            }
         }
     }
 

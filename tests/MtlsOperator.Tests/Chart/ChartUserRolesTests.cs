@@ -5,7 +5,7 @@ namespace MtlsOperator.Tests.Chart;
 /// <summary>Who may manage trust: the ClusterRoles the chart gives people, matched as the RBAC authorizer matches them.</summary>
 public sealed class ChartUserRolesTests
 {
-    private static readonly string[] s_kinds = ["trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates"];
+    private static readonly string[] s_kinds = ["trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates", "clientcertificaterevocations"];
 
     [Fact]
     public void View_aggregates_into_view_edit_and_admin_and_only_reads()
@@ -68,15 +68,26 @@ public sealed class ChartUserRolesTests
     }
 
     [Fact]
-    public void Certificate_revokers_update_issued_certificates_but_cannot_create_or_delete_them()
+    public void Certificate_revokers_may_revoke_and_may_not_issue_in_rbac_alone()
     {
         var revokers = Role("certificate-revoker");
 
-        Assert.True(Allows(revokers, "patch", "issuedclientcertificates"));
-        Assert.False(Allows(revokers, "create", "issuedclientcertificates"));
-        Assert.False(Allows(revokers, "delete", "issuedclientcertificates"));
+        Assert.True(Allows(revokers, "create", "clientcertificaterevocations"));
+        Assert.True(Allows(revokers, "get", "issuedclientcertificates"));
+        Assert.All(["create", "update", "patch", "delete"], v => Assert.False(Allows(revokers, v, "issuedclientcertificates"), $"revokers may {v} issuedclientcertificates"));
+        Assert.All(["update", "patch", "delete", "deletecollection"], v => Assert.False(Allows(revokers, v, "clientcertificaterevocations"), $"revokers may {v} a revocation"));
+        Assert.False(Allows(revokers, "update", "clientcertificaterevocations", "status"));
         Assert.False(Allows(revokers, "update", "clientcertificateauthorities"));
         Assert.False(Allows(revokers, "get", "secrets", group: ""));
+    }
+
+    [Fact]
+    public void Certificate_issuers_cannot_undo_a_revocation()
+    {
+        var issuers = Role("certificate-issuer");
+
+        Assert.True(Allows(issuers, "get", "clientcertificaterevocations"));
+        Assert.All(["create", "update", "patch", "delete"], v => Assert.False(Allows(issuers, v, "clientcertificaterevocations"), $"issuers may {v} a revocation"));
     }
 
     private static JsonObject Role(string suffix) =>

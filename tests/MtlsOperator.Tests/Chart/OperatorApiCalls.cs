@@ -27,7 +27,7 @@ internal static class OperatorApiCalls
     private static List<(string, string, string, Scope, string)> Build()
     {
         var calls = new List<(string, string, string, Scope, string)>();
-        foreach (var plural in new[] { "trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates" })
+        foreach (var plural in new[] { "trustbundles", "servercertificates", "clientauthpolicies", "mtlslisteners", "clientcertificateauthorities", "issuedclientcertificates", "clientcertificaterevocations" })
         {
             foreach (var verb in new[] { "list", "watch", "get" })
             {

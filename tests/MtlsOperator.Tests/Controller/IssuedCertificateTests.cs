@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using k8s;
 using k8s.Models;
 using MtlsOperator.Engine.Pki;
 using TestPki;
@@ -113,6 +114,43 @@ public sealed class IssuedCertificateTests
         await OperatorFixture.Eventually(async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s
             && OutputOf.Text(s, "haproxy.cfg").Contains(CertificateFingerprints.Of(second).Sha256, StringComparison.Ordinal), "the renewed certificate is pinned on the path", s_timeout);
         Assert.Contains(CertificateFingerprints.Of(first).Sha256, OutputOf.Text((await fx.TryGetSecretAsync("apps", "agent-mtls"))!, "haproxy.cfg"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_revokers_revocation_reaches_the_listener_and_survives_deleting_the_issued_certificate_and_re_creating_the_ca()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var host = fx.StartOperator();
+        var ca = TestCertificateAuthority.CreateRoot("CN=Partner CA,O=Platform");
+        await fx.ApplyAsync(World(ca));
+        await fx.WaitReadyAsync("mtlslisteners", "agent", timeout: s_timeout);
+        var issued = Leaf((await fx.TryGetSecretAsync("apps", "partner-a-tls"))!);
+
+        await fx.ApplyAsync(Custom("ClientCertificateRevocation", "partner-a-leaves", new JsonObject
+        {
+            ["authorityRef"] = new JsonObject { ["name"] = "partner-ca" },
+            ["issuedCertificateRef"] = new JsonObject { ["name"] = "partner-a" },
+            ["reason"] = "AffiliationChanged",
+        }));
+
+        await OperatorFixture.Eventually(async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s && Serials(s, "ca.crl").Contains(issued.SerialNumber), "the listener's CRL lists the serial", s_timeout);
+        await fx.WaitReadyAsync("clientcertificaterevocations", "partner-a-leaves", timeout: s_timeout);
+        await fx.WaitReadyAsync("issuedclientcertificates", "partner-a", "False", timeout: s_timeout);
+        Assert.Equal("Revoked", (string?)(await fx.ReadyAsync("issuedclientcertificates", "partner-a"))!["reason"]);
+        await fx.WaitSettledAsync(host);
+
+        // The IssuedClientCertificate goes (its Secret with it, as the garbage collector would), then the CA and its CRL ConfigMap.
+        await fx.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("mtls-operator.io", "v1alpha1", "apps", "issuedclientcertificates", "partner-a");
+        await fx.Client.CoreV1.DeleteNamespacedSecretAsync("partner-a-tls", "apps");
+        await fx.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("mtls-operator.io", "v1alpha1", "apps", "clientcertificateauthorities", "partner-ca");
+        await fx.Client.CoreV1.DeleteNamespacedConfigMapAsync("partner-ca-crl", "apps");
+        await OperatorFixture.Eventually(async () => await fx.TryGetConfigMapAsync("apps", "partner-ca-crl") is null, "the CRL ConfigMap is gone", s_timeout);
+        await fx.ApplyAsync(Custom("ClientCertificateAuthority", "partner-ca", new JsonObject { ["secretRef"] = new JsonObject { ["name"] = "partner-ca-key" } }));
+
+        await OperatorFixture.Eventually(async () => Serials(await fx.TryGetConfigMapAsync("apps", "partner-ca-crl"), "ca.crl").Contains(issued.SerialNumber),
+            "the re-created CA's CRL still lists the serial, from the revocation's status", s_timeout);
+        await OperatorFixture.Eventually(async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s && Serials(s, "ca.crl").Contains(issued.SerialNumber),
+            "the listener keeps refusing it", s_timeout);
     }
 
     /// <summary>The CA's key in a Secret, the CA, one issued certificate, a bundle reading the CA and its CRL from the CA's ConfigMap, a policy

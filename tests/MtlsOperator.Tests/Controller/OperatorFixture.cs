@@ -335,6 +335,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         "MtlsListener" => "mtlslisteners",
         "ClientCertificateAuthority" => "clientcertificateauthorities",
         "IssuedClientCertificate" => "issuedclientcertificates",
+        "ClientCertificateRevocation" => "clientcertificaterevocations",
         _ => throw new ArgumentException($"unknown kind {kind}"),
     };
 }

@@ -24,9 +24,18 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
         ["MtlsListener"] = "build-agent",
         ["ClientCertificateAuthority"] = "partner-ca",
         ["IssuedClientCertificate"] = "partner-a",
+        ["ClientCertificateRevocation"] = "partner-a-offboarded",
     };
 
-    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" ? "09-partner-issued-revoked" : "01-pinned-agent";
+    private static string ExampleOf(string kind) => kind is "ClientCertificateAuthority" or "IssuedClientCertificate" or "ClientCertificateRevocation" ? "09-partner-issued-revoked" : "01-pinned-agent";
+
+    /// <summary>The example's manifests; a revocation's also its offboarding/ folder (applied after the rest).</summary>
+    private static IEnumerable<string> FilesOf(string kind)
+    {
+        var folder = ExampleFolders.PathOf(ExampleOf(kind));
+        var files = Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal);
+        return kind == "ClientCertificateRevocation" ? files.Concat(Directory.GetFiles(Path.Combine(folder, "offboarding"), "*.yaml").Order(StringComparer.Ordinal)) : files;
+    }
 
     public static IReadOnlyList<string> Kinds { get; } = [.. s_names.Keys];
 
@@ -49,6 +58,8 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
                 docs => Spec(docs, kind)["crl"]!["refreshBeforeHours"] = 200),
             "IssuedClientCertificate" => new(kind, "degraded_invalidSpec.yaml", "Degraded",
                 docs => Spec(docs, kind)["subject"] = "CN=partner-*,O=Partner A GmbH"),
+            "ClientCertificateRevocation" => new(kind, "degraded_invalidSerial.yaml", "Degraded",
+                docs => Spec(docs, kind)["serialNumbers"] = new JsonArray("serial=not-hex")),
             _ => new(kind, "degraded_crossNamespaceReference.yaml", "Degraded",
                 docs => Spec(docs, kind)["clientAuthPolicyRef"]!["namespace"] = "another-team"),
         };
@@ -59,7 +70,7 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
             "ClientAuthPolicy" => new(kind, "progressing_trustBundleNotFound.yaml", "Progressing", docs => Spec(docs, kind)["trustBundleRef"]!["name"] = "synced-later"),
             "ClientCertificateAuthority" => new(kind, "progressing_secretNotFound.yaml", "Progressing",
                 docs => docs.RemoveAll(d => (string?)d["kind"] == "Secret" && (string?)d["metadata"]!["name"] == "partner-ca-key")),
-            "IssuedClientCertificate" => new(kind, "progressing_authorityNotFound.yaml", "Progressing", docs => Spec(docs, kind)["authorityRef"]!["name"] = "synced-later"),
+            "IssuedClientCertificate" or "ClientCertificateRevocation" => new(kind, "progressing_authorityNotFound.yaml", "Progressing", docs => Spec(docs, kind)["authorityRef"]!["name"] = "synced-later"),
             _ => new(kind, "progressing_serverCertificateNotReady.yaml", "Progressing", docs => docs.RemoveAll(d => (string?)d["kind"] == "Secret")),
         };
         yield return new(kind, "progressing_generationNotObserved.yaml", "Progressing", Afterwards: r => r["metadata"]!["generation"] = 2);
@@ -69,8 +80,7 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
     /// <summary>The resource as the engine leaves it in this state.</summary>
     public JsonNode Produce()
     {
-        var docs = Directory.GetFiles(ExampleFolders.PathOf(ExampleOf(Kind)), "*.yaml").Order(StringComparer.Ordinal)
-            .SelectMany(f => ManifestYaml.ReadDocuments(System.IO.File.ReadAllText(f))).ToList();
+        var docs = FilesOf(Kind).SelectMany(f => ManifestYaml.ReadDocuments(System.IO.File.ReadAllText(f))).ToList();
         foreach (var resource in docs.Where(d => s_names.ContainsKey((string?)d["kind"] ?? "")))
         {
             resource["metadata"]!["generation"] = 1;
@@ -86,7 +96,7 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
                 .FirstOrDefault(d => (string?)d["kind"] == Kind && (string?)d["metadata"]?["name"] == s_names[Kind])
                 ?? throw new InvalidOperationException($"render printed no {Kind}: {stderr}");
             Afterwards?.Invoke(produced);
-            return Kind == "IssuedClientCertificate" ? WithoutRandomness(produced) : produced;
+            return Kind is "IssuedClientCertificate" or "ClientCertificateRevocation" ? WithoutRandomness(produced) : produced;
         }
         finally
         {
@@ -94,15 +104,18 @@ internal sealed record HealthScenario(string Kind, string File, string Status, A
         }
     }
 
-    /// <summary>An issued certificate's serial and thumbprint are new on every render; the committed testdata holds fixed stand-ins.</summary>
+    /// <summary>An issued certificate's serial and thumbprint (and so a revocation's serials) are new on every render; the committed testdata holds fixed stand-ins.</summary>
     private static JsonNode WithoutRandomness(JsonNode resource)
     {
         var text = resource.ToJsonString();
         var certificates = resource["status"]?["certificates"]?.AsArray() ?? [];
         for (var i = 0; i < certificates.Count; i++)
         {
-            text = text.Replace((string)certificates[i]!["serialNumber"]!, $"7E57{i:D2}" + new string('0', 26), StringComparison.Ordinal)
-                .Replace((string)certificates[i]!["sha256Thumbprint"]!, new string((char)('a' + i), 64), StringComparison.Ordinal);
+            text = text.Replace((string)certificates[i]!["serialNumber"]!, $"7E57{i:D2}" + new string('0', 26), StringComparison.Ordinal);
+            if ((string?)certificates[i]!["sha256Thumbprint"] is { } thumbprint)
+            {
+                text = text.Replace(thumbprint, new string((char)('a' + i), 64), StringComparison.Ordinal);
+            }
         }
 
         return JsonNode.Parse(text)!;

@@ -1,4 +1,4 @@
--- Argo CD health of an mtls-operator.io resource (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener, ClientCertificateAuthority, IssuedClientCertificate).
+-- Argo CD health of an mtls-operator.io resource (TrustBundle, ServerCertificate, ClientAuthPolicy, MtlsListener, ClientCertificateAuthority, IssuedClientCertificate, ClientCertificateRevocation).
 -- The same script serves every kind: they report kstatus conditions (Ready, Stalled, Reconciling) the same way.
 local hs = {}
 
