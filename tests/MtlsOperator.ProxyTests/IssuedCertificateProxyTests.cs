@@ -93,6 +93,38 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
         await AssertPath(port, proxy, other, "/elsewhere", null, "another issued certificate of the same CA", timeout.Token);
     }
 
+    [SkippableFact]
+    public async Task A_certificate_the_ca_signed_with_the_openssl_cli_revoked_by_the_serial_openssl_prints_is_refused_by_the_crl()
+    {
+        var missing = ProxyBinary.MissingReason(kind.Binary()) ?? (OpensslCli.IsAvailable ? null : "openssl is not installed");
+        Skip.If(missing is not null, missing);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var upstream = EchoUpstream.Start();
+        using var mount = new MountedSecret();
+        var port = FreePort.Next();
+        var name = $"issued-openssl-{kind.ToString().ToLowerInvariant()}-{port}";
+        using var world = new World(kind, name, mount.Path, port, upstream.Port, admitEveryClientOfTheCa: true);
+        using var legacy = world.SignWithOpenssl("/O=Partner/CN=legacy-client");
+        var serial = OpensslCli.RunText(world.Openssl.Directory, "x509", "-in", "legacy.crt", "-noout", "-serial").Trim();
+        mount.Write(world.Converge(DateTimeOffset.UtcNow));
+        await using var proxy = kind.Process(mount.Path, port, name);
+        Assert.True(await proxy.StartAsync(timeout.Token), proxy.Log);
+        var probe = new TlsProbe(port, ProxyPki.Instance.ServerRoot.Certificate);
+        await AssertAdmitted(probe, proxy, legacy, "the openssl-signed client of the CA");
+
+        // Exactly as `openssl x509 -noout -serial` printed it: "serial=4F2A...".
+        world.Add(new ClientCertificateRevocation
+        {
+            Metadata = new V1ObjectMeta { Name = "legacy-leaves", NamespaceProperty = Ns, Generation = 1, Uid = "uid-legacy-leaves" },
+            Spec = new() { AuthorityRef = new() { Name = "partner-ca" }, SerialNumbers = [serial], Reason = "KeyCompromise" },
+        });
+        mount.Write(world.Converge(DateTimeOffset.UtcNow));
+        await proxy.ReloadAsync(timeout.Token);
+
+        await AssertRefusedByChain(probe, proxy, legacy, $"the openssl-signed client revoked by {serial}");
+        await AssertAdmitted(probe, proxy, world.Client("partner-a"), "an issued certificate of the same CA");
+    }
+
     /// <summary>One request for <paramref name="target"/>: admitted when <paramref name="refusedAt"/> is null, else refused at that stage.</summary>
     private async Task AssertPath(int port, ProxyProcess proxy, X509Certificate2 client, string target, RefusalStage? refusedAt, string what, CancellationToken cancellationToken)
     {
@@ -116,19 +148,23 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
 
     /// <summary>The namespace: the CA's key, the CA, two issued certificates, a bundle reading the CA and its CRL from the CA's ConfigMap, a
     /// policy pinning both by reference, a server certificate and the listener.</summary>
-    private sealed class World
+    private sealed class World : IDisposable
     {
         private readonly TrustEngine _engine = new();
         private readonly string _listener;
+        private readonly TestCertificateAuthority _ca;
         private ResourceSnapshot _snapshot;
+        private TempDirectory? _openssl;
 
         /// <param name="pinsInPath">When given, the policy pins partner-a only in spec.paths under this prefix, and partner-b in spec.pins:
         /// revoking partner-a leaves that path with nothing but a revoked pin, which must stay (the CRL refuses it) for the listener to render.</param>
-        public World(ProxyKind kind, string listener, string mountPath, int port, int upstreamPort, string? pinsInPath = null)
+        /// <param name="admitEveryClientOfTheCa">The policy also has a rule admitting every client the CA signed (the openssl-signed one).</param>
+        public World(ProxyKind kind, string listener, string mountPath, int port, int upstreamPort, string? pinsInPath = null, bool admitEveryClientOfTheCa = false)
         {
             List<PinSpec> pins = [new PinSpec { IssuedCertificateRef = new() { Name = "partner-a" } }, new PinSpec { IssuedCertificateRef = new() { Name = "partner-b" } }];
             _listener = listener;
             var ca = TestCertificateAuthority.CreateRoot("CN=Partner CA,O=Platform");
+            _ca = ca;
             var server = ProxyPki.Instance.DefaultServer;
             _snapshot = ResourceSnapshot.Of(
             [
@@ -153,6 +189,7 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
                         TrustBundleRef = new() { Name = "partners" },
                         Pins = pinsInPath is null ? pins : [pins[1]],
                         Paths = pinsInPath is null ? [] : [new PathRuleSpec { Prefix = pinsInPath, Pins = [pins[0]] }],
+                        Rules = admitEveryClientOfTheCa ? [new MatchRuleSpec { Issuer = "CN=Partner CA,O=Platform" }] : [],
                     },
                 },
                 TlsSecret("api-tls", ProxyPki.Instance.ServerChainPem(server), PemExport.PrivateKey(server)),
@@ -172,6 +209,28 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
                 },
             ]);
         }
+
+        /// <summary>Where <see cref="SignWithOpenssl"/> works: the CA's certificate and key, and what it signed.</summary>
+        public TempDirectory Openssl => _openssl ??= new();
+
+        public void Dispose() => _openssl?.Dispose();
+
+        /// <summary>A client certificate the CA signs with the openssl CLI (<c>openssl x509 -req -CA</c>), outside the operator: legacy.crt.</summary>
+        public X509Certificate2 SignWithOpenssl(string subject)
+        {
+            var dir = Openssl.Directory;
+            Openssl.Write("ca.crt", PemExport.Certificate(_ca.Certificate));
+            Openssl.Write("ca.key", PemExport.PrivateKey(_ca.Certificate));
+            Openssl.Write("client.ext", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+            OpensslCli.RunText(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "legacy.key");
+            OpensslCli.RunText(dir, "req", "-new", "-key", "legacy.key", "-subj", subject, "-out", "legacy.csr");
+            OpensslCli.RunText(dir, "x509", "-req", "-in", "legacy.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30",
+                "-extfile", "client.ext", "-out", "legacy.crt");
+            using var loaded = X509Certificate2.CreateFromPemFile(Path.Combine(dir, "legacy.crt"), Path.Combine(dir, "legacy.key"));
+            return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
+        }
+
+        public void Add(IKubernetesObject<V1ObjectMeta> resource) => _snapshot = _snapshot.With([resource]);
 
         /// <summary>Evaluates everything twice, writing outputs and statuses back, and returns the listener's files.</summary>
         public IReadOnlyDictionary<string, string> Converge(DateTimeOffset now)
@@ -235,6 +294,7 @@ public abstract class IssuedCertificateProxyTests(ProxyKind kind)
                 case ClientAuthPolicy p: p.Status = (ClientAuthPolicyStatus)status; break;
                 case ServerCertificate c: c.Status = (ServerCertificateStatus)status; break;
                 case MtlsListener l: l.Status = (MtlsListenerStatus)status; break;
+                case ClientCertificateRevocation r: r.Status = (ClientCertificateRevocationStatus)status; break;
             }
         }
     }

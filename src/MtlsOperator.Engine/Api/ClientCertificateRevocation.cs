@@ -33,7 +33,8 @@ public sealed class ClientCertificateRevocationSpec
     public ObjectReference? IssuedCertificateRef { get; set; }
 
     /// <summary>Serial numbers of certificates the CA signed (the operator's or any other, e.g. made with <c>openssl ca</c>), in hex as
-    /// <c>openssl x509 -noout -serial</c> prints them: colons, spaces, a <c>serial=</c> or <c>0x</c> prefix and either case are accepted.
+    /// <c>openssl x509 -noout -serial</c> prints them: colons, spaces, a <c>serial=</c> or <c>0x</c> prefix, either case, and
+    /// <c>openssl x509 -text</c>'s <c>4096 (0x1000)</c> are accepted.
     /// An IssuedClientCertificate whose current certificate is listed is revoked as a whole (never renewed).</summary>
     [MaxLength(ApiLimits.RevocationSerials)]
     [Items(MaxLength = ApiLimits.SerialText)]

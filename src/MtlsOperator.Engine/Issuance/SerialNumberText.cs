@@ -1,9 +1,9 @@
 namespace MtlsOperator.Engine.Issuance;
 
 /// <summary>Reads a certificate serial number as people copy it (<c>openssl x509 -noout -serial</c>: <c>serial=4F2A...</c>; <c>openssl x509
-/// -text</c>: <c>4f:2a:...</c>; kubectl status: <c>4F2A...</c>) into the one form CRLs and <c>X509Certificate2.SerialNumber</c> compare by:
+/// -text</c>: <c>4f:2a:...</c>, or <c>4096 (0x1000)</c> for small ones; kubectl status: <c>4F2A...</c>) into the one form CRLs and <c>X509Certificate2.SerialNumber</c> compare by:
 /// uppercase hex of the minimal DER INTEGER content of a positive number (a leading <c>00</c> only where the first octet is 0x80 or more).</summary>
-public static class SerialNumberText
+public static partial class SerialNumberText
 {
     /// <summary>Longest serial accepted: 20 octets (RFC 5280 §4.1.2.2), plus the sign octet DER adds.</summary>
     public const int MaxOctets = 21;
@@ -12,6 +12,13 @@ public static class SerialNumberText
     public static string? Normalize(string? text, out string? problem)
     {
         var s = (text ?? "").Trim();
+
+        // `openssl x509 -text` prints a serial that fits in a long as decimal with the hex after it: "4096 (0x1000)".
+        if (DecimalWithHex().Match(s) is { Success: true } both)
+        {
+            s = both.Groups[1].Value;
+        }
+
         if (s.StartsWith("serial=", StringComparison.OrdinalIgnoreCase))
         {
             s = s["serial=".Length..];
@@ -68,4 +75,7 @@ public static class SerialNumberText
     public static string Canonical(string hex) => Normalize(hex, out _) ?? hex;
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "...";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]+\s*\(0x([0-9A-Fa-f]+)\)$")]
+    private static partial System.Text.RegularExpressions.Regex DecimalWithHex();
 }

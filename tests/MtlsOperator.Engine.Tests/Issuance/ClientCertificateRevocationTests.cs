@@ -246,6 +246,7 @@ public sealed class ClientCertificateRevocationTests
                 "0x" + hex.ToLowerInvariant(),
                 " 0000" + hex + " ",
                 string.Join(' ', Convert.FromHexString(certificate.SerialNumber).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))),
+                $"{new System.Numerics.BigInteger(bytes, isUnsigned: true, isBigEndian: true)} (0x{hex.ToLowerInvariant()})",
             ];
             foreach (var spelling in spellings)
             {

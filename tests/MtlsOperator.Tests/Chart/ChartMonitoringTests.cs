@@ -17,7 +17,7 @@ public sealed partial class ChartMonitoringTests
     }
 
     [Fact]
-    public void Every_alert_has_a_severity_and_a_summary_and_covers_expiry_crls_readiness_errors_and_leadership()
+    public void Every_alert_has_a_severity_and_a_summary_and_covers_expiry_crls_crl_fetches_readiness_errors_and_leadership()
     {
         var rules = Alerts();
 
@@ -27,7 +27,8 @@ public sealed partial class ChartMonitoringTests
             Assert.False(string.IsNullOrWhiteSpace((string?)r["annotations"]!["summary"]));
         });
         Assert.Equal(
-            ["MtlsCertificateExpired", "MtlsCertificateExpiringSoon", "MtlsCrlExpired", "MtlsCrlExpiringSoon", "MtlsOperatorNoLeader", "MtlsReconcileErrors", "MtlsResourceNotReady"],
+            ["MtlsCertificateExpired", "MtlsCertificateExpiringSoon", "MtlsCrlExpired", "MtlsCrlExpiringSoon", "MtlsCrlFetchFailing", "MtlsCrlFetchStale", "MtlsOperatorNoLeader",
+             "MtlsReconcileErrors", "MtlsResourceNotReady"],
             rules.Select(r => (string)r["alert"]!).Order(StringComparer.Ordinal));
     }
 

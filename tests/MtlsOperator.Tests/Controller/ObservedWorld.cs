@@ -7,7 +7,8 @@ using TestPki;
 
 namespace MtlsOperator.Tests.Controller;
 
-/// <summary>A listener with its certificate, pinned policy and a bundle with a CRL, converged, with /metrics served.</summary>
+/// <summary>A listener with its certificate, pinned policy and a bundle with a CRL, and a bundle fetching its CRL from a URL (one that
+/// answers, one that fails, so every CRL fetch series exists), converged, with /metrics served.</summary>
 internal sealed class ObservedWorld : IAsyncDisposable
 {
     public const string Ns = "observed";
@@ -18,10 +19,12 @@ internal sealed class ObservedWorld : IAsyncDisposable
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private readonly OperatorFixture _fixture;
+    private readonly TestPki.CrlServer.TestCrlServer _crls;
 
-    private ObservedWorld(OperatorFixture fixture, string metricsUrl, X509Certificate2 server, DateTimeOffset crlNextUpdate)
+    private ObservedWorld(OperatorFixture fixture, TestPki.CrlServer.TestCrlServer crls, string metricsUrl, X509Certificate2 server, DateTimeOffset crlNextUpdate)
     {
         _fixture = fixture;
+        _crls = crls;
         MetricsUrl = metricsUrl;
         Server = server;
         CrlNextUpdate = crlNextUpdate;
@@ -49,16 +52,28 @@ internal sealed class ObservedWorld : IAsyncDisposable
             Manifests.ServerCertificate(Ns, "observed", "observed-tls", "observed.example.com"),
             Manifests.PinnedPolicy(Ns, "observed-clients", "observed-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
             Manifests.Listener(Ns, "observed", "observed", "observed-clients"));
+        var crls = new TestPki.CrlServer.TestCrlServer();
+        crls.Serve("root.crl", root.CreateCrl(nextUpdate: nextUpdate));
+        crls.Set("gone.crl", new TestPki.CrlServer.CrlAnswer.Status(404));
+        var fetched = Manifests.InlineBundle(Ns, "observed-fetched", PemExport.Certificate(root.Certificate));
+        fetched["spec"]!["crls"] = new JsonArray(new JsonObject { ["url"] = crls.UrlOf("root.crl") }, new JsonObject { ["url"] = crls.UrlOf("gone.crl") });
+        await fx.ApplyAsync(fetched);
         await fx.WaitReadyAsync("mtlslisteners", "observed", ns: Ns);
+        await OperatorFixture.Eventually(async () => (await fx.StatusAsync("trustbundles", "observed-fetched", Ns))?["crlFetches"]?.AsArray() is { Count: 2 } f
+            && f.Any(x => x?["fetchedAt"] is not null) && f.Any(x => x?["error"] is not null), "one URL fetched, one failed");
         await fx.WaitSettledAsync(host);
         // A dropped watch, so the restart counter (created on first use) is among the series.
         fx.Server.Faults.DropAllWatches();
         await OperatorFixture.Eventually(() => Task.FromResult(host.Cache!.Secrets.WatchRestarts > 0), "a dropped watch was restarted");
-        return new ObservedWorld(fx, host.ProbeUrl + "/metrics", server, nextUpdate);
+        return new ObservedWorld(fx, crls, host.ProbeUrl + "/metrics", server, nextUpdate);
     }
 
     public async Task<IReadOnlyList<PrometheusExposition.Sample>> SamplesAsync() =>
         PrometheusExposition.Read(await s_http.GetStringAsync(MetricsUrl)).Samples;
 
-    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _fixture.DisposeAsync();
+        await _crls.DisposeAsync();
+    }
 }
