@@ -5,8 +5,9 @@ using MtlsOperator.Engine.Tests.Properties;
 
 namespace MtlsOperator.Engine.Tests.Issuance;
 
-/// <summary>Seeded random sequences of issue, renew (time passing), revoke, delete, losing the CA's status or its published ConfigMap
-/// (an operator restart with a wiped status, a person deleting the output) over three certificates. After every step the CRL Number
+/// <summary>Seeded random sequences of issue, renew (time passing), revoke (spec.revoked, or a ClientCertificateRevocation), delete (a
+/// certificate or a revocation), losing the CA's status or its published ConfigMap (an operator restart with a wiped status, a person
+/// deleting the output) over three certificates. After every step the CRL Number
 /// has only increased (strictly, whenever a new CRL was written) and the CRL lists exactly the revoked serials that have not expired.
 /// Replay with <c>MTLS_TEST_SEED</c>.</summary>
 public sealed class AuthorityCrlPropertyTests
@@ -26,7 +27,7 @@ public sealed class AuthorityCrlPropertyTests
             for (var step = 0; step < 14; step++)
             {
                 var name = s_names[random.Next(s_names.Length)];
-                var op = random.Next(7);
+                var op = random.Next(9);
                 trace.Add($"{op}:{name}");
                 var existing = world.Get<IssuedClientCertificate>(IssuedClientCertificate.KindName, name);
                 switch (op)
@@ -53,6 +54,17 @@ public sealed class AuthorityCrlPropertyTests
                     case 5:
                         world.Remove(k8s.Models.V1ConfigMap.KubeKind, "partner-ca-crl");
                         break;
+                    case 6 when existing is not null:
+                        world.Put(IssuanceWorld.Revocation("rev-" + name, issued: name));
+                        foreach (var c in world.Secret(name + "-tls") is { } s ? Engine.Issuance.HeldCertificates.Read(s, now).All : [])
+                        {
+                            revoked[c.SerialNumber] = new DateTimeOffset(c.NotAfter.ToUniversalTime());
+                        }
+
+                        break;
+                    case 7:
+                        world.Remove(ClientCertificateRevocation.KindName, "rev-" + name);
+                        break;
                     default:
                         now = now.AddHours(random.Next(1, 60));
                         break;
@@ -64,9 +76,11 @@ public sealed class AuthorityCrlPropertyTests
                 var wrote = world.Writes.Contains("ConfigMap/partner-ca-crl");
                 Assert.True(wrote ? number > last : number == last, $"CRL number {number} after {last} (written: {wrote}); steps {string.Join(' ', trace)}");
                 last = number;
-                var expected = revoked.Where(r => r.Value >= now).Select(r => r.Key).Order(StringComparer.Ordinal);
+                // A certificate is valid up to and including its notAfter (whole seconds): it stays listed through that second.
+                var second = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+                var expected = revoked.Where(r => r.Value >= second).Select(r => r.Key).Order(StringComparer.Ordinal);
                 Assert.True(expected.SequenceEqual(crl.RevokedSerials.Order(StringComparer.Ordinal)),
-                    $"CRL lists [{string.Join(',', crl.RevokedSerials)}], expected [{string.Join(',', expected)}]; steps {string.Join(' ', trace)}");
+                    $"CRL lists [{string.Join(',', crl.RevokedSerials)}], expected [{string.Join(',', expected)}]; known [{string.Join(',', revoked.Select(r => r.Key + "@" + r.Value.ToString("o")))}] now {now:o}; CA status [{string.Join(',', world.Authority.Status?.Revoked.Select(r => r.SerialNumber + "@" + r.NotAfter?.ToString("o")) ?? [])}]; steps {string.Join(' ', trace)}");
                 Assert.True(crl.NextUpdate - now > TimeSpan.FromHours(84), "nextUpdate is refreshed before half its validity is left");
             }
         });
