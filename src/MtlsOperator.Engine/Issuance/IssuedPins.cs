@@ -27,6 +27,14 @@ internal static class IssuedPins
         var issued = context.Lookup.FindIssuedClientCertificate(ns, reference.Name);
         var secret = issued is null ? null : context.Lookup.FindSecret(ns, IssuedSecretData.SecretNameOf(issued));
         var held = issued is not null && secret is not null && OutputOwnership.IsOwnedBy(secret.Metadata, issued) ? HeldCertificates.Read(secret, context.Now) : HeldCertificates.None;
+        if (issued is not null && held.Current is null && Revocations.IsRevoked(issued, held, context.Lookup))
+        {
+            // Revoked before anything was issued: nothing ever will be, so waiting for it would wait forever.
+            findings.Add(entry, ClientAuthPolicyReasons.PinnedCertificateRevoked,
+                $"{field}: IssuedClientCertificate {reference.Name} was revoked before any certificate was issued, so it pins nothing. Remove this pin.", blocking: false);
+            return [];
+        }
+
         if (issued is null || held.Current is null)
         {
             findings.Add(entry, ClientAuthPolicyReasons.IssuedCertificateNotFound, issued is null

@@ -223,6 +223,31 @@ public sealed class ClientCertificateRevocationTests
     }
 
     [Fact]
+    public void A_pin_of_a_certificate_revoked_before_it_was_issued_pins_nothing_instead_of_waiting_forever()
+    {
+        var world = new IssuanceWorld();
+        world.Put(IssuanceWorld.Certificate("agent"));
+        world.Put(IssuanceWorld.Revocation("agent-gone", issued: "agent"));
+        world.Converge(s_now);
+        var policy = new ClientAuthPolicy
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "p", NamespaceProperty = IssuanceWorld.Ns, Generation = 1 },
+            Spec = new ClientAuthPolicySpec { TrustBundleRef = new ObjectReference { Name = "b" }, Pins = [new PinSpec { IssuedCertificateRef = new ObjectReference { Name = "agent" } }] },
+        };
+        world.Put(new TrustBundle
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "b", NamespaceProperty = IssuanceWorld.Ns, Generation = 1 },
+            Spec = new TrustBundleSpec { Sources = [new DataSource { ConfigMap = new KeyReference { Name = "partner-ca-crl", Key = PublishedCrl.CaKey } }] },
+        });
+
+        var result = new TrustEngine().Evaluate(policy, new EvaluationContext(world.Snapshot, s_now.AddMinutes(1)));
+
+        Assert.Null(world.Secret("agent-tls"));
+        Assert.Equal(ClientAuthPolicyReasons.NoClientsAdmitted, result.Status.Conditions[0].Reason);
+        Assert.Contains(result.Status.Problems, p => p.Reason == ClientAuthPolicyReasons.PinnedCertificateRevoked);
+    }
+
+    [Fact]
     public void Every_spelling_people_copy_of_a_random_serial_reads_as_the_certificate_serial()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
