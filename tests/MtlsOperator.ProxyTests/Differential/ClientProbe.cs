@@ -128,8 +128,15 @@ public static class ClientProbe
                 UseShellExecute = false,
             };
             using var process = Process.Start(start)!;
-            await process.StandardInput.WriteAsync(request);
-            process.StandardInput.Close();
+            try
+            {
+                await process.StandardInput.WriteAsync(request);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // s_client already exited (the proxy refused the handshake before it read the request): its output says so.
+            }
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
