@@ -56,8 +56,8 @@ public sealed class ZeroWriteTests
 
         fx.ExpireEveryWatch();
 
-        // Nine informers (the six kinds, Secrets, ConfigMaps, injected Pods), each answered with 410 Gone, list again.
-        await OperatorFixture.Eventually(() => Task.FromResult(fx.Server.Requests.Since(mark).Where(r => r.Verb == "list").Select(r => r.Resource).Distinct().Count() == 9), "every informer relisted");
+        // Ten informers (the seven kinds, Secrets, ConfigMaps, injected Pods), each answered with 410 Gone, list again.
+        await OperatorFixture.Eventually(() => Task.FromResult(fx.Server.Requests.Since(mark).Where(r => r.Verb == "list").Select(r => r.Resource).Distinct().Count() == 10), "every informer relisted");
         await fx.WaitSettledAsync(host);
         Assert.Empty(fx.Server.Requests.WritesSince(mark));
     }
