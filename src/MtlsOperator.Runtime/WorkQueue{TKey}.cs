@@ -14,11 +14,16 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly Queue<TKey> _queue = new();
     private readonly HashSet<TKey> _dirty = [];
     private readonly HashSet<TKey> _processing = [];
-    private readonly Dictionary<TKey, Delayed> _delayed = [];
+    // Delayed adds: each key's deadline, and the deadlines in order with one timer for the earliest (a timer per key cost ~300 bytes
+    // each, and every resource waits for a time-driven re-check). An entry the order holds for a deadline since moved is skipped.
+    private readonly Dictionary<TKey, DateTimeOffset> _delayed = [];
+    private readonly PriorityQueue<TKey, DateTimeOffset> _deadlines = new();
     private readonly TimeProvider _time;
     private readonly IRateLimiter<TKey> _rateLimiter;
     private readonly TagList _tags;
     private TaskCompletionSource _changed = NewSignal();
+    private ITimer? _timer;
+    private DateTimeOffset? _timerDue;
     private bool _shuttingDown;
 
     /// <param name="name">Names the queue in metrics (e.g. the controller's kind).</param>
@@ -109,19 +114,16 @@ public sealed class WorkQueue<TKey> : IDisposable
                 return;
             }
 
-            var readyAt = _time.GetUtcNow() + delay;
-            if (_delayed.TryGetValue(key, out var pending))
+            var now = _time.GetUtcNow();
+            var readyAt = now + delay;
+            if (_delayed.TryGetValue(key, out var pending) && pending <= readyAt)
             {
-                if (pending.ReadyAt <= readyAt)
-                {
-                    return;
-                }
-
-                pending.Timer.Dispose();
+                return;
             }
 
-            var timer = _time.CreateTimer(_ => OnDelayElapsed(key), null, delay, Timeout.InfiniteTimeSpan);
-            _delayed[key] = new Delayed(readyAt, timer);
+            _delayed[key] = readyAt;
+            _deadlines.Enqueue(key, readyAt);
+            ArmLocked(now);
         }
     }
 
@@ -213,12 +215,11 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
 
             _shuttingDown = true;
-            foreach (var pending in _delayed.Values)
-            {
-                pending.Timer.Dispose();
-            }
-
+            _timer?.Dispose();
+            _timer = null;
+            _timerDue = null;
             _delayed.Clear();
+            _deadlines.Clear();
             RuntimeMetrics.QueueDepth.Add(-_queue.Count, _tags);
             _queue.Clear();
             _dirty.Clear();
@@ -249,19 +250,57 @@ public sealed class WorkQueue<TKey> : IDisposable
 
     public void Dispose() => ShutDown();
 
-    private void OnDelayElapsed(TKey key)
+    /// <summary>Sets the timer for the earliest deadline, unless it is already set for it or earlier.</summary>
+    private void ArmLocked(DateTimeOffset now)
     {
+        if (!_deadlines.TryPeek(out _, out var earliest) || (_timerDue is { } due && due <= earliest))
+        {
+            return;
+        }
+
+        _timerDue = earliest;
+        var wait = earliest - now;
+        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        if (_timer is null)
+        {
+            _timer = _time.CreateTimer(_ => OnDeadline(), null, wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnDeadline()
+    {
+        var ready = new List<TKey>();
         lock (_gate)
         {
-            if (!_delayed.Remove(key, out var pending))
+            if (_shuttingDown)
             {
                 return;
             }
 
-            pending.Timer.Dispose();
+            var now = _time.GetUtcNow();
+            _timerDue = null;
+            while (_deadlines.TryPeek(out var key, out var readyAt) && readyAt <= now)
+            {
+                _deadlines.Dequeue();
+                // Only the key's current deadline counts: an entry for one it had before is left behind.
+                if (_delayed.TryGetValue(key, out var current) && current == readyAt)
+                {
+                    _delayed.Remove(key);
+                    ready.Add(key);
+                }
+            }
+
+            ArmLocked(now);
         }
 
-        Add(key);
+        foreach (var key in ready)
+        {
+            Add(key);
+        }
     }
 
     private bool TryTakeLocked(out TKey key)
@@ -293,6 +332,4 @@ public sealed class WorkQueue<TKey> : IDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed record Delayed(DateTimeOffset ReadyAt, ITimer Timer);
 }

@@ -181,6 +181,51 @@ public sealed class WorkQueueTests : IDisposable
         Assert.Equal(0, _queue.Depth);
     }
 
+    /// <summary>Seeded random AddAfters (many keys, deadlines moved earlier and later) and clock steps against a model: each key
+    /// becomes ready exactly when the clock reaches the earliest deadline it was given, once. Replay a failure with WORKQUEUE_SEED.</summary>
+    [Fact]
+    public void Delayed_keys_become_ready_exactly_at_their_earliest_deadline_in_any_order_of_adds()
+    {
+        var seeds = Environment.GetEnvironmentVariable("WORKQUEUE_SEED") is { } replay ? [int.Parse(replay, System.Globalization.CultureInfo.InvariantCulture)] : Enumerable.Range(1, 40).ToArray();
+        foreach (var seed in seeds)
+        {
+            var time = new FakeTimeProvider();
+            using var queue = new WorkQueue<string>("model", time, new ItemExponentialRateLimiter<string>());
+            var random = new Random(seed);
+            var deadlines = new Dictionary<string, DateTimeOffset>();
+            for (var step = 0; step < 300; step++)
+            {
+                if (random.Next(3) > 0)
+                {
+                    var key = "k" + random.Next(30);
+                    var delay = TimeSpan.FromSeconds(random.Next(1, 120));
+                    queue.AddAfter(key, delay);
+                    var at = time.GetUtcNow() + delay;
+                    deadlines[key] = deadlines.TryGetValue(key, out var earlier) && earlier <= at ? earlier : at;
+                }
+                else
+                {
+                    time.Advance(TimeSpan.FromSeconds(random.Next(0, 30)));
+                }
+
+                var due = deadlines.Where(d => d.Value <= time.GetUtcNow()).Select(d => d.Key).Order(StringComparer.Ordinal).ToList();
+                var taken = new List<string>();
+                while (queue.TryGet(out var key))
+                {
+                    taken.Add(key);
+                    queue.Done(key);
+                }
+
+                Assert.True(due.SequenceEqual(taken.Order(StringComparer.Ordinal)), $"seed {seed} (replay with WORKQUEUE_SEED={seed}), step {step}: due [{string.Join(",", due)}], ready [{string.Join(",", taken)}]");
+                Assert.True(deadlines.Count - due.Count == queue.DelayedCount, $"seed {seed}, step {step}: {queue.DelayedCount} delayed, model {deadlines.Count - due.Count}");
+                foreach (var key in due)
+                {
+                    deadlines.Remove(key);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_delayed_key_that_is_already_waiting_is_not_queued_twice()
     {

@@ -8,8 +8,11 @@ namespace MtlsOperator.Controller;
 internal sealed class ReferenceIndex
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<ResourceKey, IReadOnlyList<ResourceKey>> _forward = [];
-    private readonly Dictionary<ResourceKey, HashSet<ResourceKey>> _reverse = [];
+    private readonly Dictionary<ResourceKey, ResourceKey[]> _forward = [];
+
+    // Who reads each key: the one referrer itself (most keys, e.g. a listener's TLS Secret, have exactly one), or a set of them.
+    // A set per key cost ~200 bytes each, a few per listener.
+    private readonly Dictionary<ResourceKey, object> _reverse = [];
 
     /// <summary>Records what <paramref name="resource"/> references now; returns keys nobody references any more.</summary>
     public IReadOnlyList<ResourceKey> Update(IKubernetesObject<V1ObjectMeta> resource) =>
@@ -31,7 +34,7 @@ internal sealed class ReferenceIndex
     {
         lock (_lock)
         {
-            return !_reverse.TryGetValue(key, out var referrers) || referrers.All(r => r == owner);
+            return !_reverse.TryGetValue(key, out var referrers) || Referrers(referrers).All(r => r == owner);
         }
     }
 
@@ -50,7 +53,7 @@ internal sealed class ReferenceIndex
             var pending = new Queue<ResourceKey>([key]);
             while (pending.TryDequeue(out var next))
             {
-                foreach (var referrer in _reverse.GetValueOrDefault(next) ?? [])
+                foreach (var referrer in _reverse.TryGetValue(next, out var referrers) ? Referrers(referrers) : [])
                 {
                     if (seen.Add(referrer))
                     {
@@ -97,9 +100,8 @@ internal sealed class ReferenceIndex
             var released = new List<ResourceKey>();
             foreach (var old in _forward.GetValueOrDefault(referrer) ?? [])
             {
-                if (_reverse.TryGetValue(old, out var set) && set.Remove(referrer) && set.Count == 0)
+                if (RemoveReferrer(old, referrer))
                 {
-                    _reverse.Remove(old);
                     released.Add(old);
                 }
             }
@@ -110,21 +112,62 @@ internal sealed class ReferenceIndex
             }
             else
             {
-                _forward[referrer] = references;
+                _forward[referrer] = [.. references];
             }
 
             foreach (var r in references)
             {
-                if (!_reverse.TryGetValue(r, out var set))
-                {
-                    _reverse[r] = set = [];
-                }
-
-                set.Add(referrer);
+                AddReferrer(r, referrer);
             }
 
             released.RemoveAll(_reverse.ContainsKey);
             return released;
         }
+    }
+
+    private static IEnumerable<ResourceKey> Referrers(object referrers) =>
+        referrers as HashSet<ResourceKey> ?? (IEnumerable<ResourceKey>)[(ResourceKey)referrers];
+
+    private void AddReferrer(ResourceKey key, ResourceKey referrer)
+    {
+        if (!_reverse.TryGetValue(key, out var referrers))
+        {
+            _reverse[key] = referrer;
+        }
+        else if (referrers is HashSet<ResourceKey> set)
+        {
+            set.Add(referrer);
+        }
+        else if (!referrer.Equals(referrers))
+        {
+            _reverse[key] = new HashSet<ResourceKey> { (ResourceKey)referrers, referrer };
+        }
+    }
+
+    /// <summary>True when <paramref name="key"/> lost its last referrer.</summary>
+    private bool RemoveReferrer(ResourceKey key, ResourceKey referrer)
+    {
+        if (!_reverse.TryGetValue(key, out var referrers))
+        {
+            return false;
+        }
+
+        if (referrers is HashSet<ResourceKey> set)
+        {
+            if (set.Remove(referrer) && set.Count == 1)
+            {
+                _reverse[key] = set.First();
+            }
+
+            return false;
+        }
+
+        if (!referrer.Equals(referrers))
+        {
+            return false;
+        }
+
+        _reverse.Remove(key);
+        return true;
     }
 }

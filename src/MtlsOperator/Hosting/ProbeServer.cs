@@ -20,7 +20,9 @@ internal sealed class ProbeServer : IAsyncDisposable
 
     public static async Task<ProbeServer> StartAsync(string address, int port, Func<bool> live, Func<bool> ready, Func<string> metrics, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No reloading of appsettings files: it would watch the content root (the working directory) and every folder under it,
+        // one inotify watch and a cached entry each (8,000 folders and ~1 MiB of heap when run from a source tree).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.WebHost.UseUrls($"http://{address}:{port}");
