@@ -33,6 +33,7 @@ internal sealed class ControllerRun
         _time = time;
         _logger = loggers.CreateLogger("controller");
         Cache = new ClusterCache(client, options, _references, loggers, time);
+        Compaction = new IdleCompaction(() => HasSynced && IsIdle, () => Reconciles, time);
         if (options.CrlFetch)
         {
             CrlRefresher = new CrlFetching.CrlRefresher(new CrlFetching.CrlHttpFetcher(options.CrlFetchTimeout), options.CrlRefreshTiming, options.CrlFetchConcurrency, EnqueueWithDependents, metrics, time, loggers.CreateLogger("crl-fetch"));
@@ -74,6 +75,9 @@ internal sealed class ControllerRun
 
     public ClusterCache Cache { get; }
 
+    /// <summary>Returns the memory of a burst of work once this term is idle again.</summary>
+    internal IdleCompaction Compaction { get; }
+
     /// <summary>Fetches the CRLs bundles name by URL; null when fetching is turned off.</summary>
     internal CrlFetching.CrlRefresher? CrlRefresher { get; }
 
@@ -89,10 +93,12 @@ internal sealed class ControllerRun
         var resync = ResyncAsync(cancellationToken);
         var polls = PollSidecarsAsync(cancellationToken);
         var crls = RefreshCrlsAsync(cancellationToken);
+        var compaction = Compaction.RunAsync(cancellationToken);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         await resync.ConfigureAwait(false);
         await polls.ConfigureAwait(false);
         await crls.ConfigureAwait(false);
+        await compaction.ConfigureAwait(false);
     }
 
     /// <summary>Reconciles finished (successfully or not) in this term.</summary>
