@@ -16,6 +16,8 @@ internal sealed record ScaleResult
     public double ColdPeakRssMiB { get; init; }
     public double ColdSettledRssMiB { get; init; }
     public double ColdHeapMiB { get; init; }
+    public double FullScrapeCpu { get; init; }
+    public int FullScrapeLines { get; init; }
     public int SteadyWrites { get; init; }
     public FanOut.Result? FanOutCold { get; init; }
     public FanOut.Result? FanOutWarm { get; init; }

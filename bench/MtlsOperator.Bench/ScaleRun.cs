@@ -56,6 +56,11 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             ColdHeapMiB = (metrics?.Sum("dotnet_gc_last_collection_heap_size_bytes") ?? 0) / MiB,
         };
 
+        // What one full scrape (every resource's series, as Prometheus asks) costs the settled operator.
+        var scrapeCpu = op.CpuSeconds;
+        var full = await op.ScrapeAsync(full: true);
+        result = result with { FullScrapeCpu = op.CpuSeconds - scrapeCpu, FullScrapeLines = full?.Lines ?? 0 };
+
         // Steady state: nothing changes, nothing is written.
         var steady = server.Requests.Mark();
         await Task.Delay(TimeSpan.FromSeconds(3));

@@ -23,6 +23,11 @@ public static class CertificatePaths
     private const X509ChainStatusFlags BrokenPath =
         X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.NotSignatureValid | X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.Cyclic;
 
+    /// <summary>Self-signed verdicts remembered by certificate content; past it, all are forgotten at once.</summary>
+    private const int SelfSignedCapacity = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_selfSigned = new(StringComparer.Ordinal);
+
     private const X509VerificationFlags IgnoreTime =
         X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid | X509VerificationFlags.IgnoreNotTimeNested;
 
@@ -105,8 +110,23 @@ public static class CertificatePaths
             return false;
         }
 
+        // The verdict depends on the certificate's bytes alone (no time, no other certificate), and the same CA certificate is
+        // asked about in every TLS Secret that carries it: remembered by content, it is built once, not once per evaluation.
+        var digest = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        if (s_selfSigned.TryGetValue(digest, out var known))
+        {
+            return known;
+        }
+
         var check = Build(certificate, [certificate], [], null);
-        return check.RootReached && check.Path.Length == 1;
+        var verdict = check.RootReached && check.Path.Length == 1;
+        if (s_selfSigned.Count >= SelfSignedCapacity)
+        {
+            s_selfSigned.Clear();
+        }
+
+        s_selfSigned[digest] = verdict;
+        return verdict;
     }
 
     /// <summary>False only when both names are readable and differ canonically; any doubt goes to the verifier.</summary>

@@ -113,24 +113,32 @@ internal sealed class OperatorMetrics : IDisposable
     /// SDK's cardinality limit; the rest fold into one overflow series), so past 2,000 resources the expiry and ready gauges
     /// alerts rely on went missing, and a scrape of 100,000 measurements through the SDK's aggregation cost the operator a
     /// noticeable share of its CPU at 10,000 listeners.</remarks>
-    public void WriteResourceSeries(StringBuilder text)
+    public void WriteResourceSeries(StringBuilder text) => WriteResourceSeries(text, static _ => true);
+
+    /// <summary>Appends those of the per-resource gauges <paramref name="include"/> names.</summary>
+    public void WriteResourceSeries(StringBuilder text, Func<string, bool> include)
     {
         var now = _time.GetUtcNow();
+        var expiry = include("mtls_operator_certificate_expiry_seconds");
+        var expiration = include("mtls_operator_certificate_expiration_timestamp_seconds");
+        var ready = include("mtls_operator_resource_ready_status");
+        var crls = include("mtls_operator_crl_next_update_timestamp_seconds");
+        var fetches = include("mtls_operator_crl_fetch_last_success_timestamp_seconds");
         // A family with no resource has no lines at all, as OpenTelemetry exposed none for a gauge without measurements.
-        Family(text, !_expiries.IsEmpty, "mtls_operator_certificate_expiry_seconds", "Seconds until the earliest certificate of a resource expires (negative once expired).");
-        foreach (var (key, expiry) in _expiries)
+        Family(text, expiry && !_expiries.IsEmpty, "mtls_operator_certificate_expiry_seconds", "Seconds until the earliest certificate of a resource expires (negative once expired).");
+        foreach (var (key, notAfter) in expiry ? _expiries : [])
         {
-            Sample(text, "mtls_operator_certificate_expiry_seconds", LabelsOf(key), null, (expiry - now).TotalSeconds);
+            Sample(text, "mtls_operator_certificate_expiry_seconds", LabelsOf(key), null, (notAfter - now).TotalSeconds);
         }
 
-        Family(text, !_expiries.IsEmpty, "mtls_operator_certificate_expiration_timestamp_seconds", "When the earliest certificate of a resource expires, as seconds since the Unix epoch.");
-        foreach (var (key, expiry) in _expiries)
+        Family(text, expiration && !_expiries.IsEmpty, "mtls_operator_certificate_expiration_timestamp_seconds", "When the earliest certificate of a resource expires, as seconds since the Unix epoch.");
+        foreach (var (key, notAfter) in expiration ? _expiries : [])
         {
-            Sample(text, "mtls_operator_certificate_expiration_timestamp_seconds", LabelsOf(key), null, expiry.ToUnixTimeMilliseconds() / 1000.0);
+            Sample(text, "mtls_operator_certificate_expiration_timestamp_seconds", LabelsOf(key), null, notAfter.ToUnixTimeMilliseconds() / 1000.0);
         }
 
-        Family(text, !_ready.IsEmpty, "mtls_operator_resource_ready_status", "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
-        foreach (var (key, status) in _ready)
+        Family(text, ready && !_ready.IsEmpty, "mtls_operator_resource_ready_status", "1 for the status of the resource's Ready condition (label condition), 0 for the other two.");
+        foreach (var (key, status) in ready ? _ready : [])
         {
             var labels = LabelsOf(key);
             foreach (var candidate in s_conditionStatuses)
@@ -139,19 +147,19 @@ internal sealed class OperatorMetrics : IDisposable
             }
         }
 
-        Family(text, _crls.Values.Any(c => c.Count > 0), "mtls_operator_crl_next_update_timestamp_seconds",
+        Family(text, crls && _crls.Values.Any(c => c.Count > 0), "mtls_operator_crl_next_update_timestamp_seconds",
             "When each CRL a TrustBundle uses is due to be replaced (nextUpdate), as seconds since the Unix epoch; once past, HAProxy and nginx refuse every client the CRL covers.");
-        foreach (var (key, crls) in _crls)
+        foreach (var (key, held) in crls ? _crls : [])
         {
-            foreach (var (issuer, nextUpdate) in crls)
+            foreach (var (issuer, nextUpdate) in held)
             {
                 Sample(text, "mtls_operator_crl_next_update_timestamp_seconds", LabelsOf(key), ("issuer", issuer), nextUpdate.ToUnixTimeMilliseconds() / 1000.0);
             }
         }
 
-        Family(text, !_crlFetchSuccesses.IsEmpty, "mtls_operator_crl_fetch_last_success_timestamp_seconds",
+        Family(text, fetches && !_crlFetchSuccesses.IsEmpty, "mtls_operator_crl_fetch_last_success_timestamp_seconds",
             "When each CRL URL of a TrustBundle last answered with a CRL (new or unchanged), as seconds since the Unix epoch: how old the revocation information is.");
-        foreach (var ((bundle, url), at) in _crlFetchSuccesses)
+        foreach (var ((bundle, url), at) in fetches ? _crlFetchSuccesses : [])
         {
             Sample(text, "mtls_operator_crl_fetch_last_success_timestamp_seconds", LabelsOf(bundle), ("url", url), at.ToUnixTimeMilliseconds() / 1000.0);
         }

@@ -15,17 +15,21 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
     /// <summary>Set by the host after the reader exists; collecting runs <see cref="Export"/> synchronously.</summary>
     public BaseExportingMetricReader? Reader { get; set; }
 
-    /// <summary>Families rendered outside OpenTelemetry (per-resource gauges), appended after the SDK's.</summary>
-    public Action<StringBuilder>? Append { get; set; }
+    /// <summary>Families rendered outside OpenTelemetry (per-resource gauges), appended after the SDK's; given the family filter.</summary>
+    public Action<StringBuilder, Func<string, bool>>? Append { get; set; }
 
-    /// <summary>Collects now and returns the exposition text.</summary>
-    public string Scrape()
+    private Func<string, bool> _include = static _ => true;
+
+    /// <summary>Collects now and returns the exposition text: every family, or only those named in <paramref name="families"/>
+    /// (exposed names, e.g. <c>mtls_operator_workqueue_depth</c>).</summary>
+    public string Scrape(IReadOnlySet<string>? families = null)
     {
         lock (_lock)
         {
             _buffer = new StringBuilder();
+            _include = families is null ? static _ => true : families.Contains;
             Reader?.Collect(5000);
-            Append?.Invoke(_buffer);
+            Append?.Invoke(_buffer, _include);
             return _buffer.ToString();
         }
     }
@@ -50,6 +54,11 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
             MetricType.Histogram => ("histogram", ""),
             _ => ("gauge", ""),
         };
+        if (!_include(name + suffix))
+        {
+            return;
+        }
+
         var b = _buffer;
         b.Append("# HELP ").Append(name).Append(suffix).Append(' ').Append(metric.Description.Replace("\n", " ", StringComparison.Ordinal)).Append('\n');
         b.Append("# TYPE ").Append(name).Append(suffix).Append(' ').Append(type).Append('\n');

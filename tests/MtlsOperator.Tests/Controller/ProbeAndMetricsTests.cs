@@ -71,6 +71,27 @@ public sealed class ProbeAndMetricsTests
         }
     }
 
+    [Fact]
+    public async Task Metrics_asked_for_named_families_render_only_those()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var host = fx.StartOperator(WithProbes());
+        var url = await ProbeUrlAsync(host);
+        var root = TestCertificateAuthority.CreateRoot("CN=Family Root,O=Test");
+        await fx.ApplyAsync(
+            Manifests.TlsSecret(Ns, "observed-tls", root.IssueServer("observed.example.com")),
+            Manifests.ServerCertificate(Ns, "observed", "observed-tls", "observed.example.com"));
+        await fx.WaitReadyAsync("servercertificates", "observed", ns: Ns);
+        await OperatorFixture.WaitIdleAsync(host);
+
+        var text = await s_http.GetStringAsync(url + "/metrics?family=mtls_operator_workqueue_depth&family=mtls_operator_resource_ready_status");
+
+        AssertSeries(text, "mtls_operator_workqueue_depth", "queue=\"ServerCertificate\"");
+        AssertSeries(text, "mtls_operator_resource_ready_status", "name=\"observed\"");
+        Assert.Equal(["mtls_operator_resource_ready_status", "mtls_operator_workqueue_depth"],
+            Regex.Matches(text, "(?m)^# TYPE (\\S+) ").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+    }
+
     private static OperatorOptions WithProbes() => OperatorFixture.TestOptions() with { HealthPort = 0, HealthAddress = "127.0.0.1" };
 
     private static async Task<string> ProbeUrlAsync(OperatorHost host)

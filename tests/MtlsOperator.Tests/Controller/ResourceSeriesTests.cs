@@ -55,6 +55,21 @@ public sealed partial class ResourceSeriesTests
         Assert.Contains("name=\"a\\\"b\\\\c\",condition=\"Unknown\"} 1", text.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Only_the_named_families_are_written_when_asked()
+    {
+        using var metrics = new OperatorMetrics(TimeProvider.System);
+        var key = new ResourceKey(ServerCertificate.KindName, "ns", "one");
+        metrics.RecordExpiry(key, new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        metrics.RecordReady(key, []);
+
+        var text = new StringBuilder();
+        metrics.WriteResourceSeries(text, name => name == "mtls_operator_certificate_expiry_seconds");
+
+        Assert.All(text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Contains("mtls_operator_certificate_expiry_seconds", l, StringComparison.Ordinal));
+        Assert.Contains("mtls_operator_certificate_expiry_seconds{kind=\"ServerCertificate\",namespace=\"ns\",name=\"one\"}", text.ToString(), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("^mtls_operator_resource_ready_status\\{[^}]*\\} 1$")]
     private static partial Regex ReadyTrue();
 }
