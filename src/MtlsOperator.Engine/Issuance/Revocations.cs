@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 
@@ -94,7 +95,13 @@ public static class Revocations
             }
         }
 
-        var issuedOfCa = lookup.IssuedClientCertificatesIn(ns).Where(i => i.Spec?.AuthorityRef?.Name == authority).ToList();
+        // Every certificate the CA's IssuedClientCertificates hold, by serial: read once, and only when serials are given.
+        Dictionary<string, (X509Certificate2 Certificate, string Issued)>? known = null;
+        Dictionary<string, (X509Certificate2 Certificate, string Issued)> Known() =>
+            known ??= lookup.IssuedClientCertificatesIn(ns).Where(c => c.Spec?.AuthorityRef?.Name == authority)
+                .SelectMany(c => HeldOf(c, lookup, now).All.Select(x => (Serial: SerialNumberText.Canonical(x.SerialNumber), x, c.Metadata.Name)))
+                .GroupBy(e => e.Serial, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (g.First().x, g.First().Name), StringComparer.Ordinal);
         for (var i = 0; i < (spec.SerialNumbers ?? []).Count; i++)
         {
             if (SerialNumberText.Normalize(spec.SerialNumbers![i], out var problem) is not { } serial)
@@ -104,9 +111,9 @@ public static class Revocations
             }
 
             // A serial of a certificate the operator issued gets that certificate's expiry; any other stays until the CA expires.
-            var holder = issuedOfCa.Select(c => (c, Certificate: HeldOf(c, lookup, now).All.FirstOrDefault(x => SerialNumberText.Canonical(x.SerialNumber) == serial)))
-                .FirstOrDefault(h => h.Certificate is not null);
-            Add(new RevokedSerial(serial, holder.Certificate is { } x ? new DateTimeOffset(x.NotAfter.ToUniversalTime()) : null, holder.c?.Metadata.Name));
+            Add(Known().TryGetValue(serial, out var holder)
+                ? new RevokedSerial(serial, new DateTimeOffset(holder.Certificate.NotAfter.ToUniversalTime()), holder.Issued)
+                : new RevokedSerial(serial, null, null));
         }
 
         foreach (var remembered in revocation.Status?.Certificates ?? [])

@@ -156,6 +156,30 @@ public sealed class IssuedCertificateTests
             "the listener keeps refusing it", s_timeout);
     }
 
+    [Fact]
+    public async Task A_revocation_by_the_serial_openssl_prints_revokes_the_issued_certificate_holding_it_and_reaches_the_listener()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        fx.StartOperator();
+        var ca = TestCertificateAuthority.CreateRoot("CN=Partner CA,O=Platform");
+        await fx.ApplyAsync(World(ca));
+        await fx.WaitReadyAsync("mtlslisteners", "agent", timeout: s_timeout);
+        var issued = Leaf((await fx.TryGetSecretAsync("apps", "partner-a-tls"))!);
+        var opensslText = string.Join(':', Convert.FromHexString(issued.SerialNumber).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+
+        await fx.ApplyAsync(Custom("ClientCertificateRevocation", "by-serial", new JsonObject
+        {
+            ["authorityRef"] = new JsonObject { ["name"] = "partner-ca" },
+            ["serialNumbers"] = new JsonArray(opensslText),
+        }));
+
+        await OperatorFixture.Eventually(async () => await fx.TryGetSecretAsync("apps", "agent-mtls") is { } s && Serials(s, "ca.crl").Contains(issued.SerialNumber), "the listener's CRL lists the serial", s_timeout);
+        await fx.WaitReadyAsync("clientcertificaterevocations", "by-serial", timeout: s_timeout);
+        await fx.WaitReadyAsync("issuedclientcertificates", "partner-a", "False", timeout: s_timeout);
+        Assert.Equal("Revoked", (string?)(await fx.ReadyAsync("issuedclientcertificates", "partner-a"))!["reason"]);
+        Assert.Equal(issued.SerialNumber, Leaf((await fx.TryGetSecretAsync("apps", "partner-a-tls"))!).SerialNumber);
+    }
+
     /// <summary>The CA's key in a Secret, the CA, one issued certificate, a bundle reading the CA and its CRL from the CA's ConfigMap, a policy
     /// pinning the issued certificate by reference, and a listener.</summary>
     private static JsonObject[] World(TestCertificateAuthority ca)
