@@ -31,14 +31,24 @@ internal sealed class ProbeServer : IAsyncDisposable
         app.MapGet("/readyz", () => ready() ? Results.Text("ok\n") : Results.Text("caches not synced\n", statusCode: 503));
         // ?family=NAME (repeatable) renders only those families: a poller that reads one queue gauge need not have every resource's
         // series rendered for it. Prometheus sends no query and gets everything.
-        app.MapGet("/metrics", (HttpRequest request) =>
-        {
-            var families = request.Query["family"] is { Count: > 0 } named ? named.OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
-            return Results.Text(metrics(families), "text/plain; version=0.0.4; charset=utf-8");
-        });
+        app.MapGet("/metrics", WriteMetricsAsync(metrics));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new ProbeServer(app);
     }
+
+    /// <summary>The exposition text, written in slices with a flush each: written whole, Kestrel would buffer all of it (megabytes with
+    /// thousands of resources) in pooled blocks that its memory pool then keeps.</summary>
+    private static RequestDelegate WriteMetricsAsync(Func<IReadOnlySet<string>?, string> metrics) => async context =>
+    {
+        const int Slice = 32 * 1024;
+        var families = context.Request.Query["family"] is { Count: > 0 } named ? named.OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
+        var text = metrics(families);
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        for (var at = 0; at < text.Length; at += Slice)
+        {
+            await context.Response.WriteAsync(text.Substring(at, Math.Min(Slice, text.Length - at)), context.RequestAborted).ConfigureAwait(false);
+        }
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -30,7 +30,10 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>
             _include = families is null ? static _ => true : families.Contains;
             Reader?.Collect(5000);
             Append?.Invoke(_buffer, _include);
-            return _buffer.ToString();
+            var text = _buffer.ToString();
+            // Not kept until the next scrape: with thousands of resources the text is megabytes (24 MiB of chunks at 10,000 listeners).
+            _buffer = new StringBuilder();
+            return text;
         }
     }
 
