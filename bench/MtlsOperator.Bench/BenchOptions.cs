@@ -7,7 +7,7 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         usage: MtlsOperator.Bench --operator PATH/mtls-operator.dll [--quick | --sizes 1000,10000,30000] [--runs 1]
-                                  [--workers 2] [--ceiling-loops 4] [--unrelated 50000] [--no-faults] [--timeout 600]
+                                  [--workers 4] [--ceiling-loops 4] [--unrelated 50000] [--no-faults] [--timeout 600]
                                   [--label TEXT] [--results docs/benchmarks.md] [--work DIR] [--operator-env NAME=VALUE ...]
           --quick   N = 1,000 only (about two minutes); the default is the full 1,000 / 10,000 / 30,000
           --operator-env  an environment variable for the operator process (e.g. DOTNET_GCgen0size=0x1000000), repeatable
@@ -17,7 +17,7 @@ internal sealed record BenchOptions
     public required string OperatorDll { get; init; }
     public IReadOnlyList<int> Sizes { get; init; } = [1_000, 10_000, 30_000];
     public int Runs { get; init; } = 1;
-    public int Workers { get; init; } = 2;
+    public int Workers { get; init; } = 4;
     public int CeilingLoops { get; init; } = 4;
     public int UnrelatedSecrets { get; init; } = 50_000;
     public bool Faults { get; init; } = true;

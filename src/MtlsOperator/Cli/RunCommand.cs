@@ -10,7 +10,7 @@ namespace MtlsOperator.Cli;
 internal sealed class RunCommand(TextWriter stderr)
 {
     public const string Usage = """
-        usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--signing-request-signers a/b,c/d] [--health-port 8080] [--workers 2]
+        usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--signing-request-signers a/b,c/d] [--health-port 8080] [--workers 4]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
                                  [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s] [--resync-period 10m]
                                  [--log-level trace|debug|info|warning|error]
