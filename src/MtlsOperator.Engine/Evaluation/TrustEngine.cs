@@ -45,17 +45,12 @@ public sealed class TrustEngine
 
     // Every front door is guarded (EvaluationGuard): a resource that cannot be evaluated gets Ready=False with the reason, and a
     // listener sees its failed certificate or policy as not ready, like any other unusable dependency. Each ends by deriving
-    // Stalled and Reconciling from Ready (HealthConditions), so all four kinds report them alike, and by cutting the status to
+    // Stalled and Reconciling from Ready (HealthConditions), so every kind reports them alike, and by cutting the status to
     // the CRD's bounds (StatusBounds), so the API server never refuses it for size.
     public TrustBundleEvaluation Evaluate(TrustBundle bundle, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(bundle, bundle.Status?.Conditions, context.Now,
+        => Guarded(bundle, bundle.Status, context.Now,
             () => GuardOutput(_bundles.Evaluate(bundle, context), bundle, context),
-            conditions => new TrustBundleEvaluation(Failed(bundle.Status, bundle, conditions), null, null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, bundle.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new TrustBundleEvaluation(failed, null, null), r => r.Status);
 
     /// <summary>Its key Secret's and pins ConfigMap's ownership is checked by the evaluator itself, since it also decides whether to reuse them.</summary>
     public ServerCertificateEvaluation Evaluate(ServerCertificate certificate, EvaluationContext context) =>
@@ -64,64 +59,34 @@ public sealed class TrustEngine
             : EvaluateCertificate(certificate, context);
 
     private ServerCertificateEvaluation EvaluateCertificate(ServerCertificate certificate, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(certificate, certificate.Status?.Conditions, context.Now,
+        => Guarded(certificate, certificate.Status, context.Now,
             () => _certificates.Evaluate(certificate, context),
-            conditions => new ServerCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null, null, null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new ServerCertificateEvaluation(failed, null, null, null), r => r.Status);
 
     public ClientAuthPolicyEvaluation Evaluate(ClientAuthPolicy policy, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(policy, policy.Status?.Conditions, context.Now,
+        => Guarded(policy, policy.Status, context.Now,
             () => _policies.Evaluate(policy, context),
-            conditions => new ClientAuthPolicyEvaluation(Failed(policy.Status, policy, conditions), null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, policy.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new ClientAuthPolicyEvaluation(failed, null), r => r.Status);
 
     public MtlsListenerEvaluation Evaluate(MtlsListener listener, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(listener, listener.Status?.Conditions, context.Now,
+        => Guarded(listener, listener.Status, context.Now,
             () => _listeners.Evaluate(listener, context),
-            conditions => new MtlsListenerEvaluation(Failed(listener.Status, listener, conditions), null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, listener.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new MtlsListenerEvaluation(failed, null), r => r.Status);
 
     public ClientCertificateAuthorityEvaluation Evaluate(ClientCertificateAuthority authority, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(authority, authority.Status?.Conditions, context.Now,
+        => Guarded(authority, authority.Status, context.Now,
             () => _authorities.Evaluate(authority, context),
-            conditions => new ClientCertificateAuthorityEvaluation(Failed(authority.Status, authority, conditions), null, null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, authority.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new ClientCertificateAuthorityEvaluation(failed, null, null), r => r.Status);
 
     public IssuedClientCertificateEvaluation Evaluate(IssuedClientCertificate certificate, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(certificate, certificate.Status?.Conditions, context.Now,
+        => Guarded(certificate, certificate.Status, context.Now,
             () => _issued.Evaluate(certificate, context),
-            conditions => new IssuedClientCertificateEvaluation(Failed(certificate.Status, certificate, conditions), null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, certificate.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new IssuedClientCertificateEvaluation(failed, null), r => r.Status);
 
     public ClientCertificateRevocationEvaluation Evaluate(ClientCertificateRevocation revocation, EvaluationContext context)
-    {
-        var result = EvaluationGuard.Run(revocation, revocation.Status?.Conditions, context.Now,
+        => Guarded(revocation, revocation.Status, context.Now,
             () => _revocations.Evaluate(revocation, context),
-            conditions => new ClientCertificateRevocationEvaluation(Failed(revocation.Status, revocation, conditions), null));
-        result.Status.Conditions = HealthConditions.Complete(result.Status.Conditions, revocation.Status?.Conditions, context.Now);
-        StatusBounds.Clamp(result.Status);
-        return result;
-    }
+            failed => new ClientCertificateRevocationEvaluation(failed, null), r => r.Status);
 
     /// <summary>Evaluates every resource of a snapshot as the controller would converge on it: certificates first (their generated key
     /// Secrets and pins ConfigMaps join the world), so listeners can use them.</summary>
@@ -217,6 +182,19 @@ public sealed class TrustEngine
         outputs.AddRange(secrets);
         outputs.AddRange(crls);
         return (world, outcomes);
+    }
+
+    /// <summary>The guard every front door shares: an evaluation that cannot be made becomes Ready=False with the reason (the
+    /// previous status kept), then Stalled and Reconciling are derived from Ready and the status is cut to the CRD's bounds.</summary>
+    private static TResult Guarded<TStatus, TResult>(IKubernetesObject<V1ObjectMeta> resource, TStatus? previous, DateTimeOffset now,
+        Func<TResult> evaluate, Func<TStatus, TResult> failed, Func<TResult, TStatus> statusOf)
+        where TStatus : class, IResourceStatus, new()
+    {
+        var result = EvaluationGuard.Run(resource, previous?.Conditions, now, evaluate, conditions => failed(Failed(previous, resource, conditions)));
+        var status = statusOf(result);
+        status.Conditions = HealthConditions.Complete(status.Conditions, previous?.Conditions, now);
+        StatusBounds.Clamp(status);
+        return result;
     }
 
     private static TStatus Failed<TStatus>(TStatus? previous, IKubernetesObject<V1ObjectMeta> resource, List<V1Condition> conditions)
