@@ -10,7 +10,8 @@ public sealed class OpenSslCommand : IDisposable
         try
         {
             using var p = Process.Start(new ProcessStartInfo("openssl", "version") { RedirectStandardOutput = true, RedirectStandardError = true });
-            p!.WaitForExit(10_000);
+            // No timeout: ExitCode of a process still running throws, and a slow start under load must not read as "absent".
+            p!.WaitForExit();
             return p.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)

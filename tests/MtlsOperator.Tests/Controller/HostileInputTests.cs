@@ -46,6 +46,9 @@ public sealed class HostileInputTests
         var host = fx.StartOperator();
         await fx.ApplyAsync(new ListenerManifests().Yaml());
         await fx.WaitReadyAsync("mtlslisteners", "agent");
+        // Ready is written before the first convergence ends; a reconcile still in flight when the hostile write lands reads the
+        // listener's old resourceVersion and its status write gets a legitimate 409 (retried), which this test would count.
+        await OperatorFixture.WaitIdleAsync(host);
         var hostile = JsonNode.Parse(body)!.AsObject();
         hostile["apiVersion"] = Manifests.Group;
         hostile["kind"] = kind;
@@ -68,6 +71,7 @@ public sealed class HostileInputTests
         var host = fx.StartOperator();
         await fx.ApplyAsync(new ListenerManifests().Yaml());
         await fx.WaitReadyAsync("mtlslisteners", "agent");
+        await OperatorFixture.WaitIdleAsync(host);
         var policy = JsonNode.Parse("""{"kind":"ClientAuthPolicy","metadata":{"name":"controller-only","namespace":"apps"},"spec":{"trustBundleRef":{"name":"corp"},"pins":[{"certificate":{"inline":""}}]}}""")!.AsObject();
         policy["apiVersion"] = Manifests.Group;
         policy["spec"]!["pins"]![0]!["certificate"]!["inline"] = HostileCertificates.ClientWithRawExtension("2.5.29.15", [0x04, 0x02, 0x01, 0x06]);
