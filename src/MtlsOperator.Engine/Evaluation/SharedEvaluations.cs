@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -25,7 +27,11 @@ namespace MtlsOperator.Engine.Evaluation;
 /// output the owner writes right after evaluating, and nothing a listener consumes depends on it.
 /// Objects without a uid or version (the CLI's files) are never remembered: nothing would tell their versions apart; nor are
 /// policies whose bundle fetches CRLs from URLs (the downloads carry no version).
-/// Thread-safe; bounded by <see cref="Capacity"/> policies and <see cref="CertificateCapacity"/> certificates (the oldest go first).
+/// A listener's answer is also kept in a small form (<see cref="ServedIdentityRecipe"/>: which blocks of the TLS Secret are served, or
+/// the Ready condition), under the same key and time bounds, for far more certificates than the full form: listeners re-rendered long
+/// after a burst (a shared bundle's fan-out) rebuild their certificate's identity from the cached Secret instead of evaluating it.
+/// Thread-safe; bounded by <see cref="Capacity"/> policies, <see cref="CertificateCapacity"/> certificates in full and
+/// <see cref="ServedCapacity"/> in the small form (the oldest go first).
 /// </remarks>
 public sealed class SharedEvaluations
 {
@@ -42,9 +48,16 @@ public sealed class SharedEvaluations
     /// queue when thousands arrive at once, independent of how many exist.</summary>
     public const int CertificateCapacity = 2048;
 
+    /// <summary>Most ServerCertificate answers kept for listeners in their small form (a <see cref="ServedIdentityRecipe"/> or the Ready
+    /// condition, ~250 bytes): enough for every certificate of a large cluster, so a listener re-rendered long after a burst (a bundle's
+    /// fan-out to thousands of listeners) does not evaluate its certificate again.</summary>
+    public const int ServedCapacity = 65536;
+
     private readonly ConcurrentDictionary<ResourceKey, Entry> _policies = new();
     private readonly ConcurrentDictionary<ResourceKey, CertificateEntry> _certificates = new();
     private readonly ConcurrentQueue<ResourceKey> _certificateOrder = new();
+    private readonly ConcurrentDictionary<ResourceKey, ServedEntry> _served = new();
+    private readonly ConcurrentQueue<ResourceKey> _servedOrder = new();
     private long _evaluations;
     private long _reuses;
     private long _certificateEvaluations;
@@ -88,14 +101,14 @@ public sealed class SharedEvaluations
     public ServerCertificateEvaluation Certificate(ServerCertificate certificate, EvaluationContext context, Func<ServerCertificate, EvaluationContext, ServerCertificateEvaluation> evaluate)
     {
         var versions = CertificateVersionsOf(certificate, context.Lookup);
-        if (Recall(certificate, versions, context.Now, forOwner: false) is { } remembered)
+        if ((Recall(certificate, versions, context.Now, forOwner: false) ?? RecallServed(certificate, versions, context)) is { } remembered)
         {
             return remembered;
         }
 
         var result = evaluate(certificate, context);
         Interlocked.Increment(ref _certificateEvaluations);
-        Remember(certificate, versions, context.Now, result);
+        Remember(certificate, versions, context, result);
         return result;
     }
 
@@ -114,7 +127,7 @@ public sealed class SharedEvaluations
         var result = evaluate(certificate, context);
         if (result.KeySecret is null)
         {
-            Remember(certificate, versions, context.Now, result);
+            Remember(certificate, versions, context, result);
         }
 
         return result;
@@ -139,12 +152,42 @@ public sealed class SharedEvaluations
         return entry.Result;
     }
 
-    private void Remember(ServerCertificate certificate, (string Consumer, string Owner)? versions, DateTimeOffset now, ServerCertificateEvaluation result)
+    /// <summary>The small form of a listener's answer, when its full form is no longer kept.</summary>
+    private ServerCertificateEvaluation? RecallServed(ServerCertificate certificate, (string Consumer, string Owner)? versions, EvaluationContext context)
+    {
+        var key = ResourceKey.Of(certificate);
+        if (versions is not { } v || !_served.TryGetValue(key, out var entry) || entry.Consumer != Digest(v.Consumer)
+            || context.Now < entry.At || context.Now >= entry.Until)
+        {
+            return null;
+        }
+
+        ServerIdentity? identity = null;
+        if (entry.Recipe is { } recipe)
+        {
+            // The Secret's version is part of the key, so it holds the bytes the recipe was taken from.
+            if (certificate.Spec?.SecretRef is not { } reference
+                || context.Lookup.FindSecret(key.Namespace, reference.Name) is not { } secret || recipe.Rebuild(secret) is not { } rebuilt)
+            {
+                _served.TryRemove(key, out _);
+                return null;
+            }
+
+            identity = rebuilt;
+        }
+
+        Interlocked.Increment(ref _certificateReuses);
+        return new ServerCertificateEvaluation(new ServerCertificateStatus { Conditions = entry.Ready is null ? [] : [entry.Ready] }, identity, null, null);
+    }
+
+    private void Remember(ServerCertificate certificate, (string Consumer, string Owner)? versions, EvaluationContext context, ServerCertificateEvaluation result)
     {
         if (versions is not { } v)
         {
             return;
         }
+
+        var now = context.Now;
 
         var until = now + MaxCertificateAge;
         foreach (var moment in ServerCertificateMoments.Of(certificate.Spec, result.Status))
@@ -170,6 +213,49 @@ public sealed class SharedEvaluations
         {
             _certificates[key] = entry;
         }
+
+        RememberServed(certificate, key, v.Consumer, now, until, result, context.Lookup);
+    }
+
+    /// <summary>Keeps what a listener reads of <paramref name="result"/> (its identity as a recipe, or its Ready condition) for certificates
+    /// from a Secret; the other flows' identities come from the operator's own key Secrets and stay in the full form only.</summary>
+    private void RememberServed(ServerCertificate certificate, ResourceKey key, string consumer, DateTimeOffset now, DateTimeOffset until,
+        ServerCertificateEvaluation result, IResourceLookup lookup)
+    {
+        if (certificate.Spec?.SecretRef is not { } reference)
+        {
+            return;
+        }
+
+        var ready = result.Status.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        ServedIdentityRecipe? recipe = null;
+        if (result.Identity is { } identity
+            && (lookup.FindSecret(key.Namespace, reference.Name) is not { } secret || (recipe = ServedIdentityRecipe.Of(identity, secret)) is null))
+        {
+            return;
+        }
+
+        var entry = new ServedEntry(Digest(consumer), now, until, recipe, ready);
+        if (_served.TryAdd(key, entry))
+        {
+            _servedOrder.Enqueue(key);
+            while (_served.Count > ServedCapacity && _servedOrder.TryDequeue(out var oldest))
+            {
+                _served.TryRemove(oldest, out _);
+            }
+        }
+        else
+        {
+            _served[key] = entry;
+        }
+    }
+
+    // The versions text names every object read (a few hundred characters); a digest of it is all an entry of the small form keeps.
+    private static UInt128 Digest(string versions)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(versions), digest);
+        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 
     /// <summary>What a listener's use depends on (without the pins ConfigMap), and what the owner's evaluation depends on (with it).</summary>
@@ -257,4 +343,6 @@ public sealed class SharedEvaluations
     private sealed record Entry(string Versions, DateTimeOffset At, ClientAuthPolicyEvaluation Result);
 
     private sealed record CertificateEntry((string Consumer, string Owner) Versions, DateTimeOffset At, DateTimeOffset Until, ServerCertificateEvaluation Result);
+
+    private sealed record ServedEntry(UInt128 Consumer, DateTimeOffset At, DateTimeOffset Until, ServedIdentityRecipe? Recipe, V1Condition? Ready);
 }

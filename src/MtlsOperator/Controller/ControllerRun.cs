@@ -58,6 +58,7 @@ internal sealed class ControllerRun
             (Engine.CrlDistribution.ICrlDownloads?)CrlRefresher ?? Engine.CrlDistribution.CrlDownloads.NotFetching(
                 "CRL fetching is turned off for this operator (run --crl-fetch false); give the CRL as a configMap, secret or inline entry instead."),
             CrlRefresher,
+            Converged,
             loggers.CreateLogger("reconciler"));
         _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
             k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers }, loggers.CreateLogger("controller." + k), time));
@@ -85,6 +86,9 @@ internal sealed class ControllerRun
     public Rollout.SidecarStatusPoller Sidecars { get; }
 
     public bool HasSynced => Cache.All.All(i => i.HasSynced);
+
+    /// <summary>The reconciles that found nothing to write, by their inputs (a resync of a converged cluster is answered from it).</summary>
+    internal Converged.ConvergedReconciles Converged { get; } = new();
 
     /// <summary>Runs until cancelled: informers first, workers once every cache has synced (so no reconcile sees a half-listed world).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MtlsOperator.Controller.Converged;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 
@@ -23,6 +24,7 @@ internal sealed class MtlsReconciler(
     Func<string, string, IReadOnlyList<Engine.Rollout.PodServing>> podsOf,
     Engine.CrlDistribution.ICrlDownloads crlDownloads,
     CrlFetching.CrlRefresher? crlRefresher,
+    ConvergedReconciles converged,
     ILogger logger)
 {
     /// <summary>Longest a resource waits for a time-driven re-check (expiry) when nothing else changes.</summary>
@@ -37,6 +39,7 @@ internal sealed class MtlsReconciler(
             // Deleted: its outputs carry owner references, so the garbage collector removes them.
             metrics.Forget(key);
             crlRefresher?.Forget(key);
+            converged.Forget(key);
             return null;
         }
 
@@ -56,27 +59,33 @@ internal sealed class MtlsReconciler(
         }
 
         var context = new EvaluationContext(cache, time.GetUtcNow()) { AllowedSigners = allowedSigners, CrlDownloads = crlDownloads };
-        if (Evaluate(resource, context) is not { } outcome)
+        var pods = resource is MtlsListener ? podsOf(key.Namespace, key.Name) : [];
+        var inputs = ReconcileInputs.Fingerprint(resource, closure.Concat(written), cache, cache.FindResource, pods);
+        if (inputs is { } seen && converged.TryRecall(key, seen, context.Now, out var due))
+        {
+            return due;
+        }
+
+        converged.Forget(key);
+        if (Evaluate(resource, context, pods) is not { } outcome)
         {
             logger.LogWarning("No reconciler for {Key}", key);
             return null;
         }
 
         // In order: a ServerCertificate's key Secret before its pins and status, which describe the keys it holds.
+        var wrote = false;
         foreach (var output in outcome.Outputs)
         {
-            switch (output)
+            wrote |= output switch
             {
-                case V1Secret secret:
-                    await outputs.ApplyAsync(secret, resource, cancellationToken).ConfigureAwait(false);
-                    break;
-                case V1ConfigMap configMap:
-                    await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false);
-                    break;
-            }
+                V1Secret secret => await outputs.ApplyAsync(secret, resource, cancellationToken).ConfigureAwait(false),
+                V1ConfigMap configMap => await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false),
+                _ => false,
+            };
         }
 
-        await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
+        wrote |= await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
         if (resource is not (ClientAuthPolicy or ClientCertificateAuthority or ClientCertificateRevocation))
         {
             metrics.RecordExpiry(key, outcome.Expiry);
@@ -92,7 +101,13 @@ internal sealed class MtlsReconciler(
         var poll = resource is ServerCertificate certificate && outcome.Status is ServerCertificateStatus certificateStatus
             ? await signingRequests.SyncAsync(certificate, certificateStatus, cancellationToken).ConfigureAwait(false)
             : null;
-        return outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate(Min(s_maxRecheck, poll), Min);
+        var recheck = outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate(Min(s_maxRecheck, poll), Min);
+        if (inputs is { } converging && !wrote && poll is null)
+        {
+            converged.Remember(key, converging, context.Now, recheck);
+        }
+
+        return recheck;
     }
 
     private static ResourceKey? OwnOutputOf(IKubernetesObject<V1ObjectMeta>? resource) => resource switch
@@ -107,7 +122,7 @@ internal sealed class MtlsReconciler(
     /// <summary>What one evaluation asks of the shell: outputs to apply (in order), the status, and the moments worth a re-check.</summary>
     private sealed record Outcome(IReadOnlyList<object> Outputs, IReadOnlyList<V1Condition>? Before, object Status, IReadOnlyList<V1Condition> After, DateTime? Expiry, IReadOnlyList<DateTime?> RecheckAt);
 
-    private Outcome? Evaluate(IKubernetesObject<V1ObjectMeta> resource, EvaluationContext context)
+    private Outcome? Evaluate(IKubernetesObject<V1ObjectMeta> resource, EvaluationContext context, IReadOnlyList<Engine.Rollout.PodServing> pods)
     {
         switch (resource)
         {
@@ -156,7 +171,7 @@ internal sealed class MtlsReconciler(
             case MtlsListener listener:
             {
                 var r = engine.Evaluate(listener, context);
-                Engine.Rollout.ListenerRollout.Apply(listener, r.Status, podsOf(listener.Metadata.NamespaceProperty, listener.Metadata.Name), context.Now);
+                Engine.Rollout.ListenerRollout.Apply(listener, r.Status, pods, context.Now);
                 return new(Some(r.Output), listener.Status?.Conditions, r.Status, r.Status.Conditions, r.Status.Expires, [r.Status.Expires]);
             }
 
@@ -165,14 +180,18 @@ internal sealed class MtlsReconciler(
         }
     }
 
-    private async Task FinishAsync(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<V1Condition>? before, object status, IReadOnlyList<V1Condition> after, CancellationToken cancellationToken)
+    /// <returns>Whether the status was written.</returns>
+    private async Task<bool> FinishAsync(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<V1Condition>? before, object status, IReadOnlyList<V1Condition> after, CancellationToken cancellationToken)
     {
-        if (await statuses.UpdateAsync(resource, status, cancellationToken).ConfigureAwait(false))
+        if (!await statuses.UpdateAsync(resource, status, cancellationToken).ConfigureAwait(false))
         {
-            await events.RecordTransitionsAsync(resource, before, after, cancellationToken).ConfigureAwait(false);
-            var ready = after.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
-            logger.LogInformation("{Kind} {Namespace}/{Name}: Ready={Ready} {Reason}", resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name, ready?.Status, ready?.Reason);
+            return false;
         }
+
+        await events.RecordTransitionsAsync(resource, before, after, cancellationToken).ConfigureAwait(false);
+        var ready = after.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        logger.LogInformation("{Kind} {Namespace}/{Name}: Ready={Ready} {Reason}", resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name, ready?.Status, ready?.Reason);
+        return true;
     }
 
     private static TimeSpan? RecheckBefore(DateTime? moment, DateTimeOffset now)

@@ -39,6 +39,9 @@ public sealed class OperatorHost
     /// <summary>Reconciles finished in the current leadership term.</summary>
     public long ReconcileCount => _current?.Reconciles ?? 0;
 
+    /// <summary>Reconciles of the current term answered from <see cref="Converged.ConvergedReconciles"/> (inputs unchanged since one that wrote nothing).</summary>
+    internal long ConvergedRecalls => _current?.Converged.Recalls ?? 0;
+
     /// <summary>Leading, synced, nothing queued and nothing in flight.</summary>
     public bool IsIdle => _current is { } run && run.HasSynced && run.IsIdle;
 

@@ -164,7 +164,7 @@ public sealed class SharedCertificateEvaluationsTests
     }
 
     [Fact]
-    public void The_oldest_results_go_first_past_the_capacity()
+    public void The_oldest_full_results_go_first_past_the_capacity_while_listeners_keep_the_small_form()
     {
         var status = new ServerCertificateStatus();
         var certificates = Enumerable.Range(0, SharedEvaluations.CertificateCapacity + 1).Select(i => Named($"c{i}")).ToList();
@@ -173,10 +173,82 @@ public sealed class SharedCertificateEvaluationsTests
             _shared.OwnCertificate(certificate, Owner(Now, certificate), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
         }
 
-        Consume(certificates[^1], Now, certificates[^1]);
+        var ownAgain = 0;
+        _shared.OwnCertificate(certificates[^1], Owner(Now, certificates[^1]), (_, _) => { ownAgain++; return new ServerCertificateEvaluation(status, null, null, null); });
+        _shared.OwnCertificate(certificates[0], Owner(Now, certificates[0]), (_, _) => { ownAgain++; return new ServerCertificateEvaluation(status, null, null, null); });
         Consume(certificates[0], Now, certificates[0]);
 
+        Assert.Equal(1, ownAgain);
+        Assert.Equal(0, _evaluated);
+    }
+
+    [Fact]
+    public void A_listener_gets_the_identity_rebuilt_from_its_secret_once_the_full_result_is_gone()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        var own = _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+        Crowd();
+
+        var consumed = Consume(certificate, Now.AddSeconds(30), certificate, secret);
+
+        Assert.Equal(0, _evaluated);
+        var (expected, actual) = (own.Identity!, consumed.Identity!);
+        Assert.NotSame(expected, actual);
+        Assert.Equal((expected.Name, expected.ChainPem, expected.KeyPem, expected.NotAfter), (actual.Name, actual.ChainPem, actual.KeyPem, actual.NotAfter));
+        Assert.Equal(expected.Hostnames, actual.Hostnames);
+    }
+
+    [Fact]
+    public void A_listener_gets_the_ready_condition_of_an_unservable_certificate_from_the_small_form()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("other.example.com"));
+        var own = _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+        Crowd();
+
+        var consumed = Consume(certificate, Now.AddSeconds(30), certificate, secret);
+
+        Assert.Equal(0, _evaluated);
+        Assert.Null(consumed.Identity);
+        Assert.Equal(Condition(own, ConditionTypes.Ready).Message, Condition(consumed, ConditionTypes.Ready).Message);
+    }
+
+    [Fact]
+    public void The_small_form_is_not_used_for_a_new_version_of_the_tls_secret()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+        Crowd();
+        var renewed = s_ca.IssueServer("web.example.com");
+        var (_, newSecret) = World(renewed, secretVersion: "2");
+
+        var consumed = Consume(certificate, Now.AddSeconds(1), certificate, newSecret);
+
         Assert.Equal(1, _evaluated);
+        Assert.Contains(PemExport.Certificate(renewed).Trim(), consumed.Identity!.ChainPem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_small_form_ends_at_the_certificates_next_moment_like_the_full_one()
+    {
+        var notAfter = Now.AddMinutes(2);
+        var (certificate, secret) = World(s_ca.IssueServer(new LeafOptions { DnsNames = ["web.example.com"], NotBefore = Now.AddDays(-1), NotAfter = notAfter }));
+        _engine.Evaluate(certificate, Owner(Now, certificate, secret));
+        Crowd();
+
+        var consumed = Consume(certificate, notAfter.AddSeconds(1), certificate, secret);
+
+        Assert.Equal(1, _evaluated);
+        Assert.Null(consumed.Identity);
+    }
+
+    // Fills the full form's capacity with other certificates, so only the small form can still answer for the first one.
+    private void Crowd()
+    {
+        var status = new ServerCertificateStatus();
+        foreach (var other in Enumerable.Range(0, SharedEvaluations.CertificateCapacity).Select(i => Named($"crowd{i}")))
+        {
+            _shared.OwnCertificate(other, Owner(Now, other), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
+        }
     }
 
     private ServerCertificateEvaluation Consume(ServerCertificate certificate, DateTimeOffset now, params IKubernetesObject<V1ObjectMeta>[] world) =>
