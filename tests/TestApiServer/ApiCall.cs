@@ -22,7 +22,9 @@ public sealed record ApiCall(string Verb, string Group, string Resource, string?
 /// <param name="Sequence">Arrival order, starting at 1; compare with <see cref="RequestJournal.Mark"/>.</param>
 /// <param name="StatusCode">HTTP status answered (200 for a watch that started streaming).</param>
 /// <param name="Injected">True when a fault switch, not the store, produced the answer.</param>
-public sealed record ApiRequestRecord(long Sequence, ApiCall Call, int StatusCode, bool Injected)
+/// <param name="AnsweredAt">When the answer was recorded (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>): for a write, the moment
+/// the store held its result, so a benchmark can time writes without polling the store.</param>
+public sealed record ApiRequestRecord(long Sequence, ApiCall Call, int StatusCode, bool Injected, long AnsweredAt = 0)
 {
     /// <summary>Shortcut for Call.Verb.</summary>
     public string Verb => Call.Verb;

@@ -65,9 +65,10 @@ public sealed class RequestJournal
 
     internal void Record(ApiRequestRecord record)
     {
+        var answered = record with { AnsweredAt = System.Diagnostics.Stopwatch.GetTimestamp() };
         lock (_gate)
         {
-            _records.Add(record);
+            _records.Add(answered);
         }
     }
 }
