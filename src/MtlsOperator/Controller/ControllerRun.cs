@@ -33,7 +33,8 @@ internal sealed class ControllerRun
         _time = time;
         _logger = loggers.CreateLogger("controller");
         Cache = new ClusterCache(client, options, _references, loggers, time);
-        Compaction = new IdleCompaction(() => HasSynced && IsIdle, () => Reconciles, time);
+        // Reconciles answered from memory allocate next to nothing: a resync of a converged world is not a burst worth a full collection.
+        Compaction = new IdleCompaction(() => HasSynced && IsIdle, () => Reconciles - Converged.Recalls, time);
         if (options.CrlFetch)
         {
             CrlRefresher = new CrlFetching.CrlRefresher(new CrlFetching.CrlHttpFetcher(options.CrlFetchTimeout), options.CrlRefreshTiming, options.CrlFetchConcurrency, EnqueueWithDependents, metrics, time, loggers.CreateLogger("crl-fetch"));
