@@ -21,9 +21,14 @@ public sealed record CertificateBundle(ImmutableArray<X509Certificate2> Certific
 
         var certificates = ImmutableArray.CreateBuilder<X509Certificate2>();
         var junk = ImmutableArray.CreateBuilder<string>();
-        foreach (var der in content.Objects)
+        for (var i = 0; i < content.Objects.Count; i++)
         {
-            if (CertificateDecoding.TryLoad(der.Span, out var problem) is { } certificate)
+            // Readers tell a repeated certificate from the one in use by reference ("appears more than once"), so a repeat within
+            // one value gets an instance of its own rather than the shared one.
+            var der = content.Objects[i];
+            var repeat = content.Objects.Take(i).Any(earlier => earlier.Span.SequenceEqual(der.Span));
+            var loaded = repeat ? CertificateDecoding.TryLoadUnshared(der.Span, out var problem) : CertificateDecoding.TryLoad(der.Span, out problem);
+            if (loaded is { } certificate)
             {
                 certificates.Add(certificate);
             }

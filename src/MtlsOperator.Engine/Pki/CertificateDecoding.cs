@@ -9,8 +9,21 @@ namespace MtlsOperator.Engine.Pki;
 public static class CertificateDecoding
 {
     /// <summary>The certificate, or null with <paramref name="problem"/> saying which part is not valid (a fragment such as
-    /// "is not a valid X.509 certificate"). Never throws.</summary>
+    /// "is not a valid X.509 certificate"). Never throws. The instance may be shared with every other reader of the same bytes
+    /// (<see cref="DecodedCertificates"/>): never dispose it or attach a key to it; <see cref="TryLoadUnshared"/> gives one of your own.</summary>
     public static X509Certificate2? TryLoad(ReadOnlySpan<byte> der, out string? problem)
+    {
+        if (DecodedCertificates.Shared.Find(der) is { } known)
+        {
+            problem = null;
+            return known;
+        }
+
+        return TryLoadUnshared(der, out problem) is { } decoded ? DecodedCertificates.Shared.Offer(der, decoded) : null;
+    }
+
+    /// <summary>As <see cref="TryLoad"/>, but always a new instance that nobody else holds.</summary>
+    public static X509Certificate2? TryLoadUnshared(ReadOnlySpan<byte> der, out string? problem)
     {
         X509Certificate2 certificate;
         try
