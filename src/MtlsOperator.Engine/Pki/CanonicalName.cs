@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -23,6 +24,11 @@ public sealed class CanonicalName : IEquatable<CanonicalName>
     private static readonly Encoding s_ucs4 = new UTF32Encoding(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true);
     private static readonly Encoding s_ucs2 = new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
 
+    // A certificate's names never change, and the same (shared, see DecodedCertificates) CA certificate is asked about in every
+    // evaluation; kept as long as the certificate lives.
+    private static readonly ConditionalWeakTable<X509Certificate2, CanonicalName> s_subjects = new();
+    private static readonly ConditionalWeakTable<X509Certificate2, CanonicalName> s_issuers = new();
+
     private readonly byte[] _encoding;
 
     private CanonicalName(byte[] encoding) => _encoding = encoding;
@@ -46,6 +52,12 @@ public sealed class CanonicalName : IEquatable<CanonicalName>
 
     /// <summary>The canonical form of a certificate's or CRL's name.</summary>
     public static CanonicalName Of(X500DistinguishedName name) => FromDer(name.RawData);
+
+    /// <summary>The canonical form of <paramref name="certificate"/>'s subject, computed once per certificate instance.</summary>
+    public static CanonicalName SubjectOf(X509Certificate2 certificate) => s_subjects.GetValue(certificate, static c => Of(c.SubjectName));
+
+    /// <summary>The canonical form of <paramref name="certificate"/>'s issuer, computed once per certificate instance.</summary>
+    public static CanonicalName IssuerOf(X509Certificate2 certificate) => s_issuers.GetValue(certificate, static c => Of(c.IssuerName));
 
     /// <summary>The canonical form of the DER encoding of a Name.</summary>
     public static CanonicalName FromDer(ReadOnlyMemory<byte> der)

@@ -41,9 +41,6 @@ public static class CertificatePaths
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.DisableCertificateDownloads = true;
-        policy.VerificationTime = (at ?? DateTimeOffset.UnixEpoch).UtcDateTime;
-        policy.VerificationTimeIgnored = false;
-        policy.VerificationFlags = at is null ? IgnoreTime : X509VerificationFlags.NoFlag;
         foreach (var anchor in anchors)
         {
             policy.CustomTrustStore.Add(anchor);
@@ -55,6 +52,10 @@ public static class CertificatePaths
             policy.ExtraStore.Add(certificate);
             given.Add(certificate);
         }
+
+        policy.VerificationTime = (at ?? TimeToIgnore(given)).UtcDateTime;
+        policy.VerificationTimeIgnored = false;
+        policy.VerificationFlags = at is null ? IgnoreTime : X509VerificationFlags.NoFlag;
 
         try
         {
@@ -87,6 +88,42 @@ public static class CertificatePaths
         var rootReached = !broken && (flags & BrokenPath) == 0 && chain.ChainElements.Count > 0;
         var last = path[^1];
         return new PathCheck(path.ToImmutable(), rootReached, rootReached ? null : SafeIssuer(last), flags);
+    }
+
+    /// <summary>The verification time for a build that ignores validity periods. OpenSSL checks them anyway, and any error it
+    /// reports makes .NET verify the whole chain a second time to collect every error (twice the signature checks). So the time is
+    /// a moment inside every given certificate's validity when there is one, and nothing else can change: no two given certificates
+    /// (by content) share a subject name, the only case where OpenSSL's pick among candidate issuers depends on the time (it
+    /// prefers one valid then, else the latest to expire). Otherwise the epoch, before every certificate, as it always was.</summary>
+    private static DateTimeOffset TimeToIgnore(List<X509Certificate2> given)
+    {
+        try
+        {
+            var distinct = new List<X509Certificate2>();
+            foreach (var certificate in given)
+            {
+                if (!distinct.Any(d => ReferenceEquals(d, certificate) || d.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span)))
+                {
+                    distinct.Add(certificate);
+                }
+            }
+
+            var names = distinct.Select(CanonicalName.SubjectOf).ToList();
+            if (names.Any(n => !n.IsWellFormed) || names.Distinct().Count() != names.Count)
+            {
+                return DateTimeOffset.UnixEpoch;
+            }
+
+            var from = distinct.Max(c => new DateTimeOffset(c.NotBefore.ToUniversalTime()));
+            var until = distinct.Min(c => new DateTimeOffset(c.NotAfter.ToUniversalTime()));
+            // Whole seconds strictly inside [notBefore, notAfter): OpenSSL compares at second precision, and notAfter itself is expired.
+            var moment = from + TimeSpan.FromSeconds(Math.Floor((until - from).TotalSeconds / 2));
+            return until - from >= TimeSpan.FromSeconds(2) && moment > DateTimeOffset.UnixEpoch ? moment : DateTimeOffset.UnixEpoch;
+        }
+        catch (CryptographicException)
+        {
+            return DateTimeOffset.UnixEpoch;
+        }
     }
 
     /// <summary>Builds a served chain: <paramref name="leaf"/> up through <paramref name="candidates"/>, trusting the self-signed ones.
@@ -134,8 +171,8 @@ public static class CertificatePaths
     {
         try
         {
-            var subject = CanonicalName.Of(certificate.SubjectName);
-            var issuer = CanonicalName.Of(certificate.IssuerName);
+            var subject = CanonicalName.SubjectOf(certificate);
+            var issuer = CanonicalName.IssuerOf(certificate);
             return !subject.IsWellFormed || !issuer.IsWellFormed || subject.Equals(issuer);
         }
         catch (CryptographicException)
