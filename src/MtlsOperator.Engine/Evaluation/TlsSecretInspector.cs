@@ -79,12 +79,13 @@ internal static class TlsSecretInspector
             return (fallback, null);
         }
 
-        if (certificates.FirstOrDefault(c => PrivateKeyMatch.Check(c, block).Outcome == KeyMatchOutcome.Match) is { } leaf)
+        var matcher = new PrivateKeyMatcher(block);
+        if (certificates.FirstOrDefault(c => matcher.Check(c).Outcome == KeyMatchOutcome.Match) is { } leaf)
         {
             return (leaf, block);
         }
 
-        var verdict = PrivateKeyMatch.Check(fallback, block);
+        var verdict = matcher.Check(fallback);
         problems.Add(verdict.Outcome switch
         {
             KeyMatchOutcome.UnsupportedAlgorithm => new CertificateProblem(ServerCertificateReasons.UnsupportedKeyAlgorithm,

@@ -29,7 +29,8 @@ internal sealed record UpstreamClientCertificate(string? ChainPem, string? KeyPe
             return Refuse($"tls.key of {source} holds no single unencrypted PEM private key.");
         }
 
-        var leaf = certificates.FirstOrDefault(c => PrivateKeyMatch.Check(c, key).Outcome == KeyMatchOutcome.Match);
+        var matcher = new PrivateKeyMatcher(key);
+        var leaf = certificates.FirstOrDefault(c => matcher.Check(c).Outcome == KeyMatchOutcome.Match);
         if (leaf is null)
         {
             return Refuse($"tls.key of {source} belongs to no certificate in its tls.crt ({certificates.Length} certificates). Put the certificate and its own key in the Secret.");

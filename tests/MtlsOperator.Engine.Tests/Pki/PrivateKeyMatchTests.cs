@@ -91,6 +91,26 @@ public sealed class PrivateKeyMatchTests
     }
 
     [SkippableFact]
+    public void Openssl_certificate_with_a_compressed_ec_point_matches_its_key_and_not_a_foreign_one()
+    {
+        Skip.IfNot(OpenSslCommand.IsAvailable, "openssl CLI is not installed");
+        using var openssl = new OpenSslCommand();
+        openssl.Run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "plain.pem");
+        openssl.Run("ec", "-in", "plain.pem", "-conv_form", "compressed", "-out", "key.pem");
+        openssl.Run("req", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "30", "-subj", "/CN=a.example.com");
+        openssl.Run("pkcs8", "-topk8", "-nocrypt", "-in", "plain.pem", "-out", "key8.pem");
+        openssl.Run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "other.pem");
+        var certificate = X509CertificateLoader.LoadCertificate(openssl.ReadBytes("cert.pem"));
+
+        // The certificate spells its point compressed (0x02/0x03), the key files (as .NET can read them) and the re-export
+        // uncompressed: equal keys all the same.
+        Assert.Contains(certificate.PublicKey.EncodedKeyValue.RawData[0], new byte[] { 0x02, 0x03 });
+        Assert.Equal(KeyMatchOutcome.Match, PrivateKeyMatch.Check(certificate, PrivateKeyPem.Read(openssl.ReadBytes("plain.pem")).Block!).Outcome);
+        Assert.Equal(KeyMatchOutcome.Match, PrivateKeyMatch.Check(certificate, PrivateKeyPem.Read(openssl.ReadBytes("key8.pem")).Block!).Outcome);
+        Assert.Equal(KeyMatchOutcome.Mismatch, PrivateKeyMatch.Check(certificate, PrivateKeyPem.Read(openssl.ReadBytes("other.pem")).Block!).Outcome);
+    }
+
+    [SkippableFact]
     public void Openssl_pkcs1_rsa_key_matches_and_a_foreign_one_does_not()
     {
         Skip.IfNot(OpenSslCommand.IsAvailable, "openssl CLI is not installed");
