@@ -71,7 +71,8 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     /// <summary>The families the bench reads while it waits: asking for them only keeps the operator from rendering every resource's
     /// series once a second for a poller that reads three numbers (a Prometheus scrape every 15-30 s is the realistic load).</summary>
-    private const string PolledFamilies = "?family=mtls_operator_workqueue_depth&family=mtls_operator_reconcile_total&family=dotnet_gc_last_collection_heap_size_bytes";
+    private const string PolledFamilies = "?family=mtls_operator_workqueue_depth&family=mtls_operator_reconcile_total&family=dotnet_gc_last_collection_heap_size_bytes"
+        + "&family=mtls_operator_evaluations_total&family=mtls_operator_reconcile_converged_total";
 
     /// <summary>The /metrics text of the families the bench polls (everything with <paramref name="full"/>), or null while the endpoint is not up.</summary>
     public async Task<Metrics?> ScrapeAsync(bool full = false)
@@ -145,13 +146,15 @@ internal sealed class Metrics(string text)
     /// <summary>Lines of the exposition text (series, HELP and TYPE).</summary>
     public int Lines => text.Count(c => c == '\n');
 
-    /// <summary>The sum of every series of <paramref name="name"/> (exact name, any labels).</summary>
-    public double Sum(string name)
+    /// <summary>The sum of every series of <paramref name="name"/> (exact name) whose labels include each of <paramref name="labels"/>
+    /// (written as in the exposition, e.g. <c>result="evaluated"</c>).</summary>
+    public double Sum(string name, params string[] labels)
     {
         var total = 0.0;
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && (line[name.Length] == '{' || line[name.Length] == ' '))
+            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && (line[name.Length] == '{' || line[name.Length] == ' ')
+                && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
             {
                 // name{labels} value [timestamp]
                 var end = line[name.Length] == '{' ? line.IndexOf('}', StringComparison.Ordinal) + 1 : name.Length;

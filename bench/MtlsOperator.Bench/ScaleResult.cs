@@ -13,6 +13,16 @@ internal sealed record ScaleResult
     public int ColdRequests { get; init; }
     public IReadOnlyDictionary<string, int> ColdRequestsByCall { get; init; } = new Dictionary<string, int>();
     public double ColdCpu { get; init; }
+
+    /// <summary>ServerCertificate evaluations run (not reused) until all Ready, and during the restart and the warm fan-out.</summary>
+    public double ColdCertificateEvaluations { get; init; }
+
+    public double RestartCertificateEvaluations { get; init; }
+
+    public double FanOutCertificateEvaluations { get; init; }
+
+    /// <summary>Reconciles of the resync answered from memory (inputs unchanged since a reconcile that wrote nothing).</summary>
+    public double ResyncConverged { get; init; }
     public double ColdPeakRssMiB { get; init; }
     public double ColdSettledRssMiB { get; init; }
     public double ColdHeapMiB { get; init; }

@@ -45,6 +45,7 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             ColdRequestsByCall = coldCounts,
             ColdWrites = coldWrites,
             ColdReconciles = metrics?.Sum("mtls_operator_reconcile_total") ?? 0,
+            ColdCertificateEvaluations = CertificateEvaluations(metrics),
         };
         Say($"N={n}: cold start all Ready in {Seconds(ready)} ({result.ColdReconciles} reconciles, {coldWrites} writes, {result.ColdRequests} requests, {coldCpu:F1} CPU-s)");
         await Convergence.SettledAsync(op, server, TimeSpan.FromSeconds(2), timeout);
@@ -68,8 +69,9 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
 
         // 4. Fan-out, twice: the second is warm.
         var fanOutCold = await FanOut.MeasureAsync(server, op, world, timeout);
+        var beforeWarm = CertificateEvaluations(await op.ScrapeAsync());
         var fanOutWarm = await FanOut.MeasureAsync(server, op, world, timeout);
-        result = result with { FanOutCold = fanOutCold, FanOutWarm = fanOutWarm };
+        result = result with { FanOutCold = fanOutCold, FanOutWarm = fanOutWarm, FanOutCertificateEvaluations = CertificateEvaluations(await op.ScrapeAsync()) - beforeWarm };
         Say($"N={n}: fan-out to {fanOutWarm.Dependents}: p50 {fanOutWarm.P50.TotalSeconds:F2}s p99 {fanOutWarm.P99.TotalSeconds:F2}s ({fanOutWarm.Reconciles} reconciles, {fanOutWarm.Writes} writes)");
         await op.DisposeAsync();
 
@@ -79,8 +81,10 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
         op = StartOperator(work, kubeconfig, "restart", resync);
         var restarted = await Convergence.ReconciledAsync(op, server, world.CustomResources, timeout);
         var restartCpu = op.CpuSeconds;
+        var restartMetrics = await op.ScrapeAsync();
         result = result with
         {
+            RestartCertificateEvaluations = CertificateEvaluations(restartMetrics),
             Restart = restarted,
             RestartCpu = restartCpu,
             RestartWrites = server.Requests.WritesSince(mark).Count,
@@ -89,7 +93,8 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             RestartSettledRssMiB = op.Rss / MiB,
         };
         Say($"N={n}: restart converged in {Seconds(restarted)} ({result.RestartWrites} writes, {restartCpu:F1} CPU-s)");
-        var reconciled = (await op.ScrapeAsync())?.Sum("mtls_operator_reconcile_total") ?? 0;
+        var reconciled = restartMetrics?.Sum("mtls_operator_reconcile_total") ?? 0;
+        var converged = restartMetrics?.Sum("mtls_operator_reconcile_converged_total") ?? 0;
         mark = server.Requests.Mark();
         // The resync's CPU is counted from just before it is due, not from its first reconcile seen on /metrics: while the burst
         // keeps both cores busy a scrape can wait seconds for a thread, so "first seen" came near its end and the burst went uncounted.
@@ -103,6 +108,7 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
         var resyncStarted = await Convergence.UntilAsync(op, async () => ((await op.ScrapeAsync())?.Sum("mtls_operator_reconcile_total") ?? 0) > reconciled, resync + timeout, Convergence.MetricsPoll);
         var resynced = await Convergence.ReconciledAsync(op, server, reconciled + world.CustomResources, timeout);
         var resyncEnd = DateTime.UtcNow;
+        result = result with { ResyncConverged = ((await op.ScrapeAsync())?.Sum("mtls_operator_reconcile_converged_total") ?? 0) - converged };
         result = result with { Resync = resynced is null ? null : resyncEnd - due, ResyncCpu = op.CpuSeconds - cpu, ResyncWrites = server.Requests.WritesSince(mark).Count };
         Say($"N={n}: resync took {Seconds(resynced)} ({result.ResyncWrites} writes, {result.ResyncCpu:F1} CPU-s){(resyncStarted is null ? " (never started)" : "")}");
         await op.DisposeAsync();
@@ -206,6 +212,9 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             });
         }
     }
+
+    private static double CertificateEvaluations(Metrics? metrics) =>
+        metrics?.Sum("mtls_operator_evaluations_total", "kind=\"ServerCertificate\"", "result=\"evaluated\"") ?? 0;
 
     private OperatorProcess StartOperator(string work, string kubeconfig, string phase, TimeSpan resync) =>
         OperatorProcess.Start(options.OperatorDll, kubeconfig, Path.Combine(work, $"operator-{phase}.log"), options.Workers, resync, options.OperatorEnvironment);

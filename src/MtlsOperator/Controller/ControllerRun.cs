@@ -46,7 +46,7 @@ internal sealed class ControllerRun
         _reconciler = new MtlsReconciler(
             Cache,
             _references,
-            new TrustEngine(new SharedEvaluations()),
+            new TrustEngine(Shared),
             _outputs,
             new StatusWriter(client),
             events,
@@ -87,6 +87,12 @@ internal sealed class ControllerRun
     public Rollout.SidecarStatusPoller Sidecars { get; }
 
     public bool HasSynced => Cache.All.All(i => i.HasSynced);
+
+    /// <summary>The evaluations listeners share with their ServerCertificates and with each other (a policy's).</summary>
+    internal SharedEvaluations Shared { get; } = new();
+
+    /// <summary>How often this term shared an evaluation, evaluated one, and answered a reconcile from <see cref="Converged"/>.</summary>
+    internal ReuseCounts Reuse => new(Shared.CertificateEvaluations, Shared.CertificateReuses, Shared.Evaluations, Shared.Reuses, Converged.Recalls);
 
     /// <summary>The reconciles that found nothing to write, by their inputs (a resync of a converged cluster is answered from it).</summary>
     internal Converged.ConvergedReconciles Converged { get; } = new();

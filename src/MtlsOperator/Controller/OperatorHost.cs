@@ -58,6 +58,7 @@ public sealed class OperatorHost
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var metrics = new OperatorMetrics(_time, () => IsLeading, _options.Identity);
+        metrics.ObserveReuse(() => _current?.Reuse);
         var exporter = new PrometheusTextExporter();
         var reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
         exporter.Reader = reader;

@@ -41,6 +41,22 @@ internal sealed class OperatorMetrics : IDisposable
         }
     }
 
+    /// <summary>Publishes how much work was shared instead of repeated, read from <paramref name="current"/> (the leader's term; nothing
+    /// on a standby): evaluations run and reused, by kind, and reconciles answered from memory.</summary>
+    public void ObserveReuse(Func<ReuseCounts?> current)
+    {
+        _meter.CreateObservableCounter<long>("mtls_operator.evaluations", () => current() is { } c
+                ? (IEnumerable<Measurement<long>>)[Evaluations(ServerCertificate.KindName, "evaluated", c.CertificatesEvaluated), Evaluations(ServerCertificate.KindName, "reused", c.CertificatesReused),
+                   Evaluations(ClientAuthPolicy.KindName, "evaluated", c.PoliciesEvaluated), Evaluations(ClientAuthPolicy.KindName, "reused", c.PoliciesReused)]
+                : [],
+            null, "ServerCertificate and ClientAuthPolicy evaluations listeners asked for, by result: evaluated, or reused (the certificate's own, or another listener's of the same policy, while nothing it read changed).");
+        _meter.CreateObservableCounter<long>("mtls_operator.reconcile.converged", () => current() is { } c ? (IEnumerable<Measurement<long>>)[new Measurement<long>(c.ConvergedRecalls)] : [],
+            null, "Reconciles answered without evaluating: everything the resource reads was unchanged since its last reconcile that wrote nothing (a resync of a converged cluster).");
+
+        static Measurement<long> Evaluations(string kind, string result, long value) =>
+            new(value, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
+    }
+
     /// <summary>The name of this instance's meter, for the meter provider to subscribe to.</summary>
     public string MeterName => _meter.Name;
 

@@ -14,6 +14,14 @@ internal sealed class StatusWriter(IKubernetes client)
     /// <summary>Replaces the status when it differs from the cached one; false when it was already current (no write).</summary>
     public async Task<bool> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
     {
+        // Most reconciles find the status current: the same text from the same serializer is the same status, without turning the
+        // whole resource into a document first (the comparison below, which also ignores property order, is for the rest).
+        if (CachedStatusOf(resource) is { } cached && cached.GetType() == status.GetType()
+            && KubernetesJson.Serialize(cached) == KubernetesJson.Serialize(status))
+        {
+            return false;
+        }
+
         var current = JsonNode.Parse(KubernetesJson.Serialize(resource))!.AsObject();
         var desired = JsonNode.Parse(KubernetesJson.Serialize(status));
         if (JsonNode.DeepEquals(current["status"], desired))
@@ -47,6 +55,18 @@ internal sealed class StatusWriter(IKubernetes client)
             throw;
         }
     }
+
+    private static object? CachedStatusOf(IKubernetesObject<V1ObjectMeta> resource) => resource switch
+    {
+        TrustBundle r => r.Status,
+        ServerCertificate r => r.Status,
+        ClientAuthPolicy r => r.Status,
+        MtlsListener r => r.Status,
+        ClientCertificateAuthority r => r.Status,
+        IssuedClientCertificate r => r.Status,
+        ClientCertificateRevocation r => r.Status,
+        _ => null,
+    };
 
     private static JsonNode? WithoutTransitionTimes(JsonNode? status)
     {

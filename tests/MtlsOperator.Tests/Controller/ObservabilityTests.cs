@@ -43,6 +43,18 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Evaluations_asked_for_by_listeners_are_counted_by_kind_and_result_and_so_are_reconciles_answered_from_memory()
+    {
+        await using var world = await ObservedWorld.StartAsync();
+        var samples = await world.SamplesAsync();
+
+        double Evaluations(string kind, string result) => Single(samples, "mtls_operator_evaluations_total", ("kind", kind), ("result", result));
+        Assert.True(Evaluations("ServerCertificate", "evaluated") + Evaluations("ServerCertificate", "reused") >= 1, "the listener's certificate was not counted");
+        Assert.True(Evaluations("ClientAuthPolicy", "evaluated") + Evaluations("ClientAuthPolicy", "reused") >= 1, "the listener's policy was not counted");
+        Assert.True(Single(samples, "mtls_operator_reconcile_converged_total") >= 0);
+    }
+
+    [Fact]
     public async Task Reconcile_durations_fall_into_buckets_in_seconds_not_the_sdk_millisecond_defaults()
     {
         await using var world = await ObservedWorld.StartAsync();
