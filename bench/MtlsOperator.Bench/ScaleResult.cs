@@ -14,7 +14,7 @@ internal sealed record ScaleResult
     public IReadOnlyDictionary<string, int> ColdRequestsByCall { get; init; } = new Dictionary<string, int>();
     public double ColdCpu { get; init; }
 
-    /// <summary>ServerCertificate evaluations run (not reused) until all Ready, and during the restart and the warm fan-out.</summary>
+    /// <summary>ServerCertificate evaluations run (by owners and listeners, not reused) until all Ready, and during the restart and the warm fan-out.</summary>
     public double ColdCertificateEvaluations { get; init; }
 
     public double RestartCertificateEvaluations { get; init; }

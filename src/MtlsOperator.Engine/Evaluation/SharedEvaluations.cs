@@ -62,6 +62,7 @@ public sealed class SharedEvaluations
     private long _reuses;
     private long _certificateEvaluations;
     private long _certificateReuses;
+    private long _ownEvaluations;
 
     /// <summary>Policy evaluations run (not reused) so far.</summary>
     public long Evaluations => Interlocked.Read(ref _evaluations);
@@ -125,6 +126,7 @@ public sealed class SharedEvaluations
         }
 
         var result = evaluate(certificate, context);
+        Interlocked.Increment(ref _ownEvaluations);
         if (result.KeySecret is null)
         {
             Remember(certificate, versions, context, result);
@@ -135,6 +137,9 @@ public sealed class SharedEvaluations
 
     /// <summary>ServerCertificate evaluations run for listeners (not reused) so far.</summary>
     public long CertificateEvaluations => Interlocked.Read(ref _certificateEvaluations);
+
+    /// <summary>ServerCertificate evaluations run for the certificate's own reconcile (not reused) so far.</summary>
+    public long OwnCertificateEvaluations => Interlocked.Read(ref _ownEvaluations);
 
     /// <summary>ServerCertificate evaluations answered from memory (to listeners or to the certificate's own reconcile) so far.</summary>
     public long CertificateReuses => Interlocked.Read(ref _certificateReuses);

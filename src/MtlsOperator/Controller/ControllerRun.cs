@@ -92,7 +92,7 @@ internal sealed class ControllerRun
     internal SharedEvaluations Shared { get; } = new();
 
     /// <summary>How often this term shared an evaluation, evaluated one, and answered a reconcile from <see cref="Converged"/>.</summary>
-    internal ReuseCounts Reuse => new(Shared.CertificateEvaluations, Shared.CertificateReuses, Shared.Evaluations, Shared.Reuses, Converged.Recalls);
+    internal ReuseCounts Reuse => new(Shared.CertificateEvaluations + Shared.OwnCertificateEvaluations, Shared.CertificateReuses, Shared.Evaluations, Shared.Reuses, Converged.Recalls);
 
     /// <summary>The reconciles that found nothing to write, by their inputs (a resync of a converged cluster is answered from it).</summary>
     internal Converged.ConvergedReconciles Converged { get; } = new();

@@ -49,7 +49,7 @@ internal sealed class OperatorMetrics : IDisposable
                 ? (IEnumerable<Measurement<long>>)[Evaluations(ServerCertificate.KindName, "evaluated", c.CertificatesEvaluated), Evaluations(ServerCertificate.KindName, "reused", c.CertificatesReused),
                    Evaluations(ClientAuthPolicy.KindName, "evaluated", c.PoliciesEvaluated), Evaluations(ClientAuthPolicy.KindName, "reused", c.PoliciesReused)]
                 : [],
-            null, "ServerCertificate and ClientAuthPolicy evaluations listeners asked for, by result: evaluated, or reused (the certificate's own, or another listener's of the same policy, while nothing it read changed).");
+            null, "ServerCertificate and ClientAuthPolicy evaluations asked for, by result: evaluated, or reused (a ServerCertificate's by its listeners and its own reconcile, a policy's by the listeners sharing it, while nothing it read changed).");
         _meter.CreateObservableCounter<long>("mtls_operator.reconcile.converged", () => current() is { } c ? (IEnumerable<Measurement<long>>)[new Measurement<long>(c.ConvergedRecalls)] : [],
             null, "Reconciles answered without evaluating: everything the resource reads was unchanged since its last reconcile that wrote nothing (a resync of a converged cluster).");
 
