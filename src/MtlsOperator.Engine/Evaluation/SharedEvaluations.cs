@@ -27,6 +27,8 @@ namespace MtlsOperator.Engine.Evaluation;
 /// output the owner writes right after evaluating, and nothing a listener consumes depends on it.
 /// Objects without a uid or version (the CLI's files) are never remembered: nothing would tell their versions apart; nor are
 /// policies whose bundle fetches CRLs from URLs (the downloads carry no version).
+/// A listener's evaluation is kept whole for the certificate's own reconcile, which takes it once (status, pins) and so forgets it;
+/// for certificates from a Secret, the owner's evaluation is offered to listeners in the small form only.
 /// A listener's answer is also kept in a small form (<see cref="ServedIdentityRecipe"/>: which blocks of the TLS Secret are served, or
 /// the Ready condition), under the same key and time bounds, for far more certificates than the full form: listeners re-rendered long
 /// after a burst (a shared bundle's fan-out) rebuild their certificate's identity from the cached Secret instead of evaluating it.
@@ -57,6 +59,7 @@ public sealed class SharedEvaluations
     private readonly ConcurrentDictionary<ResourceKey, CertificateEntry> _certificates = new();
     private readonly ConcurrentQueue<ResourceKey> _certificateOrder = new();
     private readonly ConcurrentDictionary<ResourceKey, ServedEntry> _served = new();
+    private readonly ConcurrentDictionary<(ResourceKey, string), Lazy<ServerCertificateEvaluation>> _running = new();
     private readonly ConcurrentQueue<ResourceKey> _servedOrder = new();
     private long _evaluations;
     private long _reuses;
@@ -107,10 +110,13 @@ public sealed class SharedEvaluations
             return remembered;
         }
 
-        var result = evaluate(certificate, context);
-        Interlocked.Increment(ref _certificateEvaluations);
-        Remember(certificate, versions, context, result);
-        return result;
+        return Once(certificate, versions, forOwner: false, () =>
+        {
+            var result = evaluate(certificate, context);
+            Interlocked.Increment(ref _certificateEvaluations);
+            Remember(certificate, versions, context, result, keepFull: true);
+            return result;
+        });
     }
 
     /// <summary>A ServerCertificate's own evaluation, offered to its listeners afterwards. Its listeners' evaluation is taken instead
@@ -125,14 +131,56 @@ public sealed class SharedEvaluations
             return remembered;
         }
 
-        var result = evaluate(certificate, context);
-        Interlocked.Increment(ref _ownEvaluations);
-        if (result.KeySecret is null)
+        return Once(certificate, versions, forOwner: true, () =>
         {
-            Remember(certificate, versions, context, result);
+            var result = evaluate(certificate, context);
+            Interlocked.Increment(ref _ownEvaluations);
+            if (result.KeySecret is null)
+            {
+                // Listeners of a certificate from a Secret take the small form; the full one is for the flows whose identity comes
+                // from the operator's own key Secrets.
+                Remember(certificate, versions, context, result, keepFull: certificate.Spec?.SecretRef is null);
+            }
+
+            return result;
+        });
+    }
+
+    /// <summary>Runs <paramref name="evaluate"/> (which remembers its result), unless the same Secret-sourced certificate with the same
+    /// inputs is being evaluated at this moment, by its own reconcile or a listener's: then that evaluation's result is taken.</summary>
+    /// <remarks>A cold start or restart reconciles certificates and their listeners side by side, so both often miss the memory at the
+    /// same moment and evaluated the same certificate twice. The key is the owner's versions (the stricter of the two).</remarks>
+    private ServerCertificateEvaluation Once(ServerCertificate certificate, (string Consumer, string Owner)? versions, bool forOwner, Func<ServerCertificateEvaluation> evaluate)
+    {
+        if (certificate.Spec?.SecretRef is null || versions is not { } v)
+        {
+            return evaluate();
         }
 
-        return result;
+        var key = (ResourceKey.Of(certificate), v.Owner);
+        var mine = new Lazy<ServerCertificateEvaluation>(evaluate, LazyThreadSafetyMode.ExecutionAndPublication);
+        var running = _running.GetOrAdd(key, mine);
+        if (ReferenceEquals(running, mine))
+        {
+            try
+            {
+                return mine.Value;
+            }
+            finally
+            {
+                _running.TryRemove(new KeyValuePair<(ResourceKey, string), Lazy<ServerCertificateEvaluation>>(key, mine));
+            }
+        }
+
+        var shared = running.Value;
+        Interlocked.Increment(ref _certificateReuses);
+        if (forOwner && _certificates.TryGetValue(key.Item1, out var entry) && ReferenceEquals(entry.Result, shared))
+        {
+            // As when the owner recalls a listener's result: taken, so forgotten.
+            _certificates.TryRemove(new KeyValuePair<ResourceKey, CertificateEntry>(key.Item1, entry));
+        }
+
+        return shared;
     }
 
     /// <summary>ServerCertificate evaluations run for listeners (not reused) so far.</summary>
@@ -154,6 +202,12 @@ public sealed class SharedEvaluations
         }
 
         Interlocked.Increment(ref _certificateReuses);
+        if (forOwner && certificate.Spec?.SecretRef is not null)
+        {
+            // Its owner was what a Secret-sourced certificate's full result waited for: its listeners have the small form.
+            _certificates.TryRemove(new KeyValuePair<ResourceKey, CertificateEntry>(ResourceKey.Of(certificate), entry));
+        }
+
         return entry.Result;
     }
 
@@ -185,7 +239,8 @@ public sealed class SharedEvaluations
         return new ServerCertificateEvaluation(new ServerCertificateStatus { Conditions = entry.Ready is null ? [] : [entry.Ready] }, identity, null, null);
     }
 
-    private void Remember(ServerCertificate certificate, (string Consumer, string Owner)? versions, EvaluationContext context, ServerCertificateEvaluation result)
+    /// <param name="keepFull">Whether to keep the whole result too (for the owner, when a listener evaluated first), not only the small form.</param>
+    private void Remember(ServerCertificate certificate, (string Consumer, string Owner)? versions, EvaluationContext context, ServerCertificateEvaluation result, bool keepFull)
     {
         if (versions is not { } v)
         {
@@ -205,21 +260,22 @@ public sealed class SharedEvaluations
         }
 
         var key = ResourceKey.Of(certificate);
+        RememberServed(certificate, key, v.Consumer, now, until, result, context.Lookup);
+        if (!keepFull)
+        {
+            return;
+        }
+
         var entry = new CertificateEntry(v, now, until, result);
         if (_certificates.TryAdd(key, entry))
         {
             _certificateOrder.Enqueue(key);
-            while (_certificates.Count > CertificateCapacity && _certificateOrder.TryDequeue(out var oldest))
-            {
-                _certificates.TryRemove(oldest, out _);
-            }
+            Bound(_certificates, _certificateOrder, CertificateCapacity);
         }
         else
         {
             _certificates[key] = entry;
         }
-
-        RememberServed(certificate, key, v.Consumer, now, until, result, context.Lookup);
     }
 
     /// <summary>Keeps what a listener reads of <paramref name="result"/> (its identity as a recipe, or its Ready condition) for certificates
@@ -244,14 +300,38 @@ public sealed class SharedEvaluations
         if (_served.TryAdd(key, entry))
         {
             _servedOrder.Enqueue(key);
-            while (_served.Count > ServedCapacity && _servedOrder.TryDequeue(out var oldest))
-            {
-                _served.TryRemove(oldest, out _);
-            }
+            Bound(_served, _servedOrder, ServedCapacity);
         }
         else
         {
             _served[key] = entry;
+        }
+    }
+
+    /// <summary>Drops the oldest entries past <paramref name="capacity"/>; and since entries also leave on their own (consumed, outdated)
+    /// and come back, the order is rebuilt without the keys it no longer needs once it holds twice the capacity.</summary>
+    private static void Bound<TEntry>(ConcurrentDictionary<ResourceKey, TEntry> entries, ConcurrentQueue<ResourceKey> order, int capacity)
+    {
+        while (entries.Count > capacity && order.TryDequeue(out var oldest))
+        {
+            entries.TryRemove(oldest, out _);
+        }
+
+        if (order.Count > 2 * capacity)
+        {
+            // A key added again is as old as its last addition: keep that one.
+            var drained = new List<ResourceKey>();
+            for (var n = order.Count; n > 0 && order.TryDequeue(out var key); n--)
+            {
+                drained.Add(key);
+            }
+
+            var kept = new HashSet<ResourceKey>();
+            var newestFirst = drained.AsEnumerable().Reverse().Where(k => entries.ContainsKey(k) && kept.Add(k)).ToList();
+            foreach (var key in Enumerable.Reverse(newestFirst))
+            {
+                order.Enqueue(key);
+            }
         }
     }
 

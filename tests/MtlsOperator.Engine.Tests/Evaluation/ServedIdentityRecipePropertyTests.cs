@@ -68,7 +68,7 @@ public sealed class ServedIdentityRecipePropertyTests
         {
             var other = FromSecret("web.example.com");
             (other.Metadata.Name, other.Metadata.Uid, other.Metadata.ResourceVersion) = ($"crowd{i}", $"crowd{i}-uid", "1");
-            shared.OwnCertificate(other, new EvaluationContext(ResourceSnapshot.Of([other]), Now), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
+            shared.Certificate(other, new EvaluationContext(ResourceSnapshot.Of([other]), Now), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
         }
     }
 }

@@ -29,8 +29,8 @@ public sealed class SharedCertificateEvaluationsTests
         var consumed = Consume(certificate, Now.AddSeconds(30), certificate, secret);
 
         Assert.Equal(0, _evaluated);
-        Assert.Same(own.Identity, consumed.Identity);
         Assert.NotNull(consumed.Identity);
+        Assert.Equal((own.Identity!.ChainPem, own.Identity.KeyPem, own.Identity.NotAfter), (consumed.Identity.ChainPem, consumed.Identity.KeyPem, consumed.Identity.NotAfter));
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class SharedCertificateEvaluationsTests
         var certificates = Enumerable.Range(0, SharedEvaluations.CertificateCapacity + 1).Select(i => Named($"c{i}")).ToList();
         foreach (var certificate in certificates)
         {
-            _shared.OwnCertificate(certificate, Owner(Now, certificate), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
+            _shared.Certificate(certificate, Owner(Now, certificate), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
         }
 
         var ownAgain = 0;
@@ -180,6 +180,78 @@ public sealed class SharedCertificateEvaluationsTests
 
         Assert.Equal(1, ownAgain);
         Assert.Equal(0, _evaluated);
+    }
+
+    [Fact]
+    public void An_owner_takes_its_listeners_full_result_once_and_listeners_keep_the_small_form()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        var consumed = Consume(certificate, Now, certificate, secret);
+        var owners = 0;
+        ServerCertificateEvaluation Own(DateTimeOffset at) => _shared.OwnCertificate(certificate, Owner(at, certificate, secret), (c, context) =>
+        {
+            owners++;
+            return new TrustEngine().Evaluate(c, context);
+        });
+
+        Assert.Same(consumed.Identity, Own(Now.AddSeconds(1)).Identity);
+        Own(Now.AddSeconds(2));
+        var again = Consume(certificate, Now.AddSeconds(3), certificate, secret);
+
+        Assert.Equal((1, 1), (_evaluated, owners));
+        Assert.Equal(consumed.Identity!.ChainPem, again.Identity!.ChainPem);
+    }
+
+    [Fact]
+    public async Task A_listener_asking_while_its_certificate_is_being_evaluated_waits_for_that_evaluation()
+    {
+        var (certificate, secret) = World(s_ca.IssueServer("web.example.com"));
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var owner = Task.Run(() => _shared.OwnCertificate(certificate, Owner(Now, certificate, secret), (c, context) =>
+        {
+            entered.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return new TrustEngine().Evaluate(c, context);
+        }));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+
+        var listener = Task.Run(() => Consume(certificate, Now, certificate, secret));
+        // Without waiting for the running evaluation, the listener would evaluate on its own well within this time.
+        await Task.Delay(300);
+        release.Set();
+
+        var (own, consumed) = (await owner, await listener);
+        Assert.Equal(0, _evaluated);
+        Assert.Same(own.Identity, consumed.Identity);
+    }
+
+    [Fact]
+    public void Results_that_come_and_go_many_times_over_leave_the_capacity_working()
+    {
+        var status = new ServerCertificateStatus();
+        var few = Enumerable.Range(0, 8).Select(i => Named($"churn{i}")).ToList();
+        for (var round = 0; round < SharedEvaluations.CertificateCapacity; round++)
+        {
+            foreach (var certificate in few)
+            {
+                // A new generation each round: a listener evaluates first, then the owner takes the result, which is then forgotten.
+                certificate.Metadata.Generation++;
+                _shared.Certificate(certificate, Owner(Now, certificate), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
+                _shared.OwnCertificate(certificate, Owner(Now, certificate), (_, _) => throw new InvalidOperationException("the owner should take the listener's result"));
+            }
+        }
+
+        var fresh = Enumerable.Range(0, SharedEvaluations.CertificateCapacity + 1).Select(i => Named($"fresh{i}")).ToList();
+        foreach (var certificate in fresh)
+        {
+            _shared.Certificate(certificate, Owner(Now, certificate), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
+        }
+
+        var ownAgain = 0;
+        _shared.OwnCertificate(fresh[^1], Owner(Now, fresh[^1]), (_, _) => { ownAgain++; return new ServerCertificateEvaluation(status, null, null, null); });
+        _shared.OwnCertificate(fresh[0], Owner(Now, fresh[0]), (_, _) => { ownAgain++; return new ServerCertificateEvaluation(status, null, null, null); });
+        Assert.Equal(1, ownAgain);
     }
 
     [Fact]
@@ -247,7 +319,7 @@ public sealed class SharedCertificateEvaluationsTests
         var status = new ServerCertificateStatus();
         foreach (var other in Enumerable.Range(0, SharedEvaluations.CertificateCapacity).Select(i => Named($"crowd{i}")))
         {
-            _shared.OwnCertificate(other, Owner(Now, other), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
+            _shared.Certificate(other, Owner(Now, other), (_, _) => new ServerCertificateEvaluation(status, null, null, null));
         }
     }
 
