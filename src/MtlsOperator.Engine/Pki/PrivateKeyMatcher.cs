@@ -86,6 +86,11 @@ public sealed class PrivateKeyMatcher(PemBlock key)
 
         try
         {
+            if (!rsa && EcPrivateKeyFields.TryRead(key) is { } fields)
+            {
+                return _publicKey = FromScalar(fields);
+            }
+
             using AsymmetricAlgorithm privateKey = rsa ? RSA.Create() : ECDsa.Create();
             switch (privateKey, key.Label)
             {
@@ -107,5 +112,22 @@ public sealed class PrivateKeyMatcher(PemBlock key)
             _failure = e is PlatformNotSupportedException ? KeyMatchOutcome.UnsupportedAlgorithm : KeyMatchOutcome.Unreadable;
             throw;
         }
+    }
+
+    /// <summary>The public key computed from the private scalar alone (the platform multiplies it out and checks the result), then
+    /// held to the point the key writes, if any, as the platform's full import would: a key whose written point is not its
+    /// scalar's is unreadable, never a match by its point.</summary>
+    private static byte[] FromScalar(EcPrivateKeyFields fields)
+    {
+        using var ec = ECDsa.Create();
+        ec.ImportParameters(new ECParameters { Curve = ECCurve.CreateFromValue(fields.CurveOid), D = fields.D });
+        var derived = ec.ExportSubjectPublicKeyInfo();
+        // The SubjectPublicKeyInfo ends with the uncompressed point (0x04, X, Y) at the curve's length.
+        if (fields.Point is { } written && !derived.AsSpan()[^written.Length..].SequenceEqual(written))
+        {
+            throw new CryptographicException("The public point written in the key is not the one its private scalar gives.");
+        }
+
+        return derived;
     }
 }
