@@ -72,11 +72,11 @@ internal static class TlsSecretInspector
     private static (X509Certificate2 Leaf, PemBlock? Key) ChooseLeaf(
         string source, ImmutableArray<X509Certificate2> certificates, PrivateKeyPem key, ImmutableArray<CertificateProblem>.Builder problems)
     {
-        var fallback = certificates.FirstOrDefault(c => !IsCa(c)) ?? certificates[0];
+        X509Certificate2 Fallback() => certificates.FirstOrDefault(c => !IsCa(c)) ?? certificates[0];
         if (key.Block is not { } block)
         {
             problems.Add(KeyRefusal(source, key));
-            return (fallback, null);
+            return (Fallback(), null);
         }
 
         var matcher = new PrivateKeyMatcher(block);
@@ -85,6 +85,7 @@ internal static class TlsSecretInspector
             return (leaf, block);
         }
 
+        var fallback = Fallback();
         var verdict = matcher.Check(fallback);
         problems.Add(verdict.Outcome switch
         {
