@@ -62,7 +62,7 @@ internal sealed class ControllerRun
             Converged,
             loggers.CreateLogger("reconciler"));
         _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
-            k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers }, loggers.CreateLogger("controller." + k), time));
+            k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers, RateLimiter = RetryLimiter(time) }, loggers.CreateLogger("controller." + k), time));
         Watch(Cache.TrustBundles);
         Watch(Cache.ServerCertificates);
         Watch(Cache.ClientAuthPolicies);
@@ -316,6 +316,15 @@ internal sealed class ControllerRun
 
     private static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <summary>Retries per kind: client-go's per-key backoff, under a shared bucket of 100 a second (burst 1,000) instead of its 10
+    /// (burst 100).</summary>
+    /// <remarks>The bucket keeps a mass failure from hammering the API server, but at 10 a second it also meters out recovery: with
+    /// 10,000 listeners and a tenth of writes failing (an API server rolling, etcd leader changes), ~2,200 failed reconciles per kind
+    /// were retried at 10 a second, so the last listener waited over three minutes while the server idled (docs/benchmarks.md, under
+    /// faults). The first attempts of a cold start send thousands of requests a second with no limit at all; retries at a tenth of
+    /// that still back off per key from 5 ms to 1,000 s.</remarks>
+    internal static Runtime.IRateLimiter<Runtime.ObjectKey> RetryLimiter(TimeProvider time) => Runtime.RateLimiters.WithBucket<Runtime.ObjectKey>(100, 1000, time);
 
     private async Task ResyncAsync(CancellationToken cancellationToken)
     {
