@@ -91,20 +91,7 @@ public sealed class PrivateKeyMatcher(PemBlock key)
                 return _publicKey = FromScalar(fields);
             }
 
-            using AsymmetricAlgorithm privateKey = rsa ? RSA.Create() : ECDsa.Create();
-            switch (privateKey, key.Label)
-            {
-                case (RSA r, PrivateKeyPem.Pkcs1Label):
-                    r.ImportRSAPrivateKey(key.Der.Span, out _);
-                    break;
-                case (ECDsa e, PrivateKeyPem.Sec1Label):
-                    e.ImportECPrivateKey(key.Der.Span, out _);
-                    break;
-                default:
-                    privateKey.ImportPkcs8PrivateKey(key.Der.Span, out _);
-                    break;
-            }
-
+            using var privateKey = PrivateKeyImport.Open(key, rsa);
             return _publicKey = privateKey.ExportSubjectPublicKeyInfo();
         }
         catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)

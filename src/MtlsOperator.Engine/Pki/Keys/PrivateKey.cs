@@ -48,19 +48,7 @@ public sealed class PrivateKey
         var rsa = PublicKeyAlgorithm.OfKey(block) == PublicKeyAlgorithm.RsaOid;
         try
         {
-            using AsymmetricAlgorithm key = rsa ? RSA.Create() : ECDsa.Create();
-            switch (key, block.Label)
-            {
-                case (RSA r, PrivateKeyPem.Pkcs1Label):
-                    r.ImportRSAPrivateKey(block.Der.Span, out _);
-                    break;
-                case (ECDsa e, PrivateKeyPem.Sec1Label):
-                    e.ImportECPrivateKey(block.Der.Span, out _);
-                    break;
-                default:
-                    key.ImportPkcs8PrivateKey(block.Der.Span, out _);
-                    break;
-            }
+            using var key = PrivateKeyImport.Open(block, rsa);
 
             var spki = key.ExportSubjectPublicKeyInfo();
             var algorithm = KeyAlgorithm.Of(PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _));

@@ -26,9 +26,6 @@ internal sealed class ConvergedReconciles
     /// <summary>Reconciles answered from memory so far.</summary>
     public long Recalls => Interlocked.Read(ref _recalls);
 
-    /// <summary>Resources remembered now.</summary>
-    public int Count => _entries.Count;
-
     /// <summary>True, with the wait until the re-check still due, when <paramref name="fingerprint"/> is that of the last reconcile of
     /// <paramref name="key"/> that wrote nothing and its moment has not come.</summary>
     public bool TryRecall(ResourceKey key, UInt128 fingerprint, DateTimeOffset now, out TimeSpan? recheck)
