@@ -40,4 +40,13 @@ public sealed class ConditionSet
     /// <summary>The conditions in the order they were set, <c>Ready</c> first when present.</summary>
     public List<V1Condition> Build() =>
         [.. _conditions.Where(c => c.Type == ConditionTypes.Ready), .. _conditions.Where(c => c.Type != ConditionTypes.Ready)];
+
+    /// <summary>Whether two condition lists say the same (type, status, reason, message, observed generation), in any order:
+    /// a status whose conditions are the same as before changed only in what it reports of the outputs.</summary>
+    public static bool Same(IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition> after)
+    {
+        var previous = before ?? [];
+        return previous.Count == after.Count && after.All(a => previous.Any(b =>
+            b.Type == a.Type && b.Status == a.Status && b.Reason == a.Reason && b.Message == a.Message && b.ObservedGeneration == a.ObservedGeneration));
+    }
 }

@@ -60,6 +60,7 @@ internal sealed class ControllerRun
                 "CRL fetching is turned off for this operator (run --crl-fetch false); give the CRL as a configMap, secret or inline entry instead."),
             CrlRefresher,
             Converged,
+            new QueueBacklog(OthersWaiting, Enqueue),
             loggers.CreateLogger("reconciler"));
         _controllers = s_kinds.ToDictionary(k => k, k => new Runtime.Controller(
             k, (key, ct) => ReconcileAsync(k, key, ct), new ControllerOptions { Workers = options.Workers, RateLimiter = RetryLimiter(time) }, loggers.CreateLogger("controller." + k), time));
@@ -153,6 +154,9 @@ internal sealed class ControllerRun
             controller.Queue.Add(new ObjectKey(key.Namespace, key.Name));
         }
     }
+
+    // The key being reconciled is not in its queue (a worker holds it), so any depth is others'.
+    private bool OthersWaiting(ResourceKey key) => _controllers.TryGetValue(key.Kind, out var controller) && controller.Queue.Depth > 0;
 
     private void EnqueueWithDependents(ResourceKey key)
     {

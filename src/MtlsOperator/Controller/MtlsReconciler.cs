@@ -25,6 +25,7 @@ internal sealed class MtlsReconciler(
     Engine.CrlDistribution.ICrlDownloads crlDownloads,
     CrlFetching.CrlRefresher? crlRefresher,
     ConvergedReconciles converged,
+    QueueBacklog backlog,
     ILogger logger)
 {
     /// <summary>Longest a resource waits for a time-driven re-check (expiry) when nothing else changes.</summary>
@@ -83,6 +84,16 @@ internal sealed class MtlsReconciler(
                 V1ConfigMap configMap => await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false),
                 _ => false,
             };
+        }
+
+        // A status that only restates what was just rendered (a new contentHash, no condition changed) waits behind the
+        // outputs other resources of this kind still have to write: when one bundle changes under a thousand listeners,
+        // every proxy gets its new config after a thousand writes instead of two thousand. The key goes to the back of the
+        // queue and its next reconcile, finding its outputs current, writes the status.
+        if (wrote && ConditionSet.Same(outcome.Before, outcome.After) && backlog.OthersWaiting(key))
+        {
+            backlog.Again(key);
+            return null;
         }
 
         wrote |= await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);

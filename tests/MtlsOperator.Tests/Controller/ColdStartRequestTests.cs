@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using MtlsOperator.Engine.Pki;
 using TestApiServer;
-using TestPki;
 
 namespace MtlsOperator.Tests.Controller;
 
@@ -18,7 +16,7 @@ public sealed class ColdStartRequestTests
     public async Task A_cold_start_writes_each_output_and_status_once_and_reads_nothing_back()
     {
         await using var fx = await OperatorFixture.StartAsync();
-        Seed(fx.Server);
+        SharedBundleWorld.Seed(fx.Server, Listeners, "Cold Start");
         var mark = fx.Server.Requests.Mark();
 
         var host = fx.StartOperator();
@@ -38,22 +36,6 @@ public sealed class ColdStartRequestTests
 
         // Each resource once: the outputs it wrote coming back through the watch do not queue it again.
         Assert.Equal((2 * Listeners) + 2, host.ReconcileCount);
-    }
-
-    private static void Seed(TestKubeApiServer server)
-    {
-        var clients = TestCertificateAuthority.CreateRoot("CN=Cold Start Clients,O=Test");
-        var servers = TestCertificateAuthority.CreateRoot("CN=Cold Start Servers,O=Test");
-        var pin = CertificateFingerprints.Of(clients.IssueClient("CN=agent,O=Test")).Sha256;
-        server.OutOfBand.Create(MtlsOperatorResources.TrustBundles, "apps", Manifests.InlineBundle("apps", "corp", PemExport.Certificate(clients.Certificate)));
-        server.OutOfBand.Create(MtlsOperatorResources.ClientAuthPolicies, "apps", Manifests.PinnedPolicy("apps", "agents", "corp", ("sha256", pin)));
-        for (var i = 0; i < Listeners; i++)
-        {
-            var host = $"l{i}.example.com";
-            server.OutOfBand.Create(ApiResource.Secrets, "apps", Manifests.TlsSecret("apps", $"tls-{i}", servers.IssueServer(host)));
-            server.OutOfBand.Create(MtlsOperatorResources.ServerCertificates, "apps", Manifests.ServerCertificate("apps", $"cert-{i}", $"tls-{i}", host));
-            server.OutOfBand.Create(MtlsOperatorResources.MtlsListeners, "apps", Manifests.Listener("apps", $"listener-{i}", $"cert-{i}", "agents"));
-        }
     }
 
     private static int ReadyListeners(TestKubeApiServer server) =>
