@@ -29,7 +29,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
     {
         var port = FreePort();
         var args = string.Join(' ',
-            "exec dotnet", Quote(operatorDll), "run", "--kubeconfig", Quote(kubeconfig), "--leader-elect false",
+            "exec", Launcher(operatorDll), "run", "--kubeconfig", Quote(kubeconfig), "--leader-elect false",
             "--health-port", port.ToString(CultureInfo.InvariantCulture), "--workers", workers.ToString(CultureInfo.InvariantCulture),
             "--resync-period", ((int)resync.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
             ">", Quote(log), "2>&1");
@@ -45,6 +45,17 @@ internal sealed class OperatorProcess : IAsyncDisposable
         var started = DateTime.UtcNow;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the operator");
         return new OperatorProcess(process, port, started);
+    }
+
+    /// <summary>How to start the published operator: <c>dotnet app.dll</c>, or its own executable when it was published
+    /// self-contained (its runtimeconfig names the frameworks it includes, which the shared <c>dotnet</c> will not run).</summary>
+    private static string Launcher(string operatorDll)
+    {
+        var runtimeConfig = Path.ChangeExtension(operatorDll, ".runtimeconfig.json");
+        var apphost = Path.ChangeExtension(operatorDll, null);
+        return File.Exists(runtimeConfig) && File.ReadAllText(runtimeConfig).Contains("\"includedFrameworks\"", StringComparison.Ordinal) && File.Exists(apphost)
+            ? Quote(apphost)
+            : "dotnet " + Quote(operatorDll);
     }
 
     public bool HasExited => _process.HasExited;
@@ -72,7 +83,8 @@ internal sealed class OperatorProcess : IAsyncDisposable
     /// <summary>The families the bench reads while it waits: asking for them only keeps the operator from rendering every resource's
     /// series once a second for a poller that reads three numbers (a Prometheus scrape every 15-30 s is the realistic load).</summary>
     private const string PolledFamilies = "?family=mtls_operator_workqueue_depth&family=mtls_operator_reconcile_total&family=dotnet_gc_last_collection_heap_size_bytes"
-        + "&family=mtls_operator_evaluations_total&family=mtls_operator_reconcile_converged_total";
+        + "&family=mtls_operator_evaluations_total&family=mtls_operator_reconcile_converged_total"
+        + "&family=dotnet_gc_pause_time_seconds_total&family=dotnet_jit_compilation_time_seconds_total&family=dotnet_gc_heap_total_allocated_bytes_total";
 
     /// <summary>The /metrics text of the families the bench polls (everything with <paramref name="full"/>), or null while the endpoint is not up.</summary>
     public async Task<Metrics?> ScrapeAsync(bool full = false)

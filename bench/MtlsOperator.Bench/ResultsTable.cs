@@ -37,7 +37,7 @@ internal static class ResultsTable
         {
             var calls = string.Join(", ", r.ColdRequestsByCall.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}"));
             text.AppendLine($"- N={r.Listeners:N0} cold-start requests ({r.ColdRequests:N0}, {r.ColdRequests / (r.ColdReady?.TotalSeconds ?? double.NaN):N0}/s; the client has no rate limit of its own): {calls}. "
-                + $"Steady state: {r.SteadyWrites} writes. Restart: {r.RestartRequests:N0} requests. A full /metrics scrape: {r.FullScrapeLines:N0} lines, {r.FullScrapeCpu:F2} CPU-s (the bench itself polls only the three families it reads). Fan-out cold p50 · p99: {r.FanOutCold?.P50.TotalSeconds:F2} · {r.FanOutCold?.P99.TotalSeconds:F2} s, {r.FanOutCold?.Writes} writes. "
+                + $"Steady state: {r.SteadyWrites} writes. Restart: {r.RestartRequests:N0} requests; the runtime's counters until converged: GC pauses {r.RestartGcPause:F1} s, JIT {r.RestartJit:F1} s, {r.RestartAllocatedMiB:N0} MiB allocated. A full /metrics scrape: {r.FullScrapeLines:N0} lines, {r.FullScrapeCpu:F2} CPU-s (the bench itself polls only the three families it reads). Fan-out cold p50 · p99: {r.FanOutCold?.P50.TotalSeconds:F2} · {r.FanOutCold?.P99.TotalSeconds:F2} s, {r.FanOutCold?.Writes} writes. "
                 + $"ServerCertificate evaluations run (owners and listeners, not reused): cold start {r.ColdCertificateEvaluations:N0}, restart {r.RestartCertificateEvaluations:N0}, warm fan-out {r.FanOutCertificateEvaluations:N0}; resync reconciles answered from memory: {r.ResyncConverged:N0}.");
         }
 
@@ -67,5 +67,10 @@ internal static class ResultsTable
     private static string S(TimeSpan? t) => t is { } v ? v.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s" : "timeout";
 
     private static string Change(double value, double reference) =>
-        reference > 0 ? ((value - reference) / reference * 100).ToString("+0;-0", CultureInfo.InvariantCulture) + " %" : "?";
+        reference > 0 ? Math.Round((value - reference) / reference * 100) switch
+        {
+            // A change that rounds to zero from below would print as "-+0" with a sectioned format.
+            0 => "±0 %",
+            var percent => percent.ToString("+0;-0", CultureInfo.InvariantCulture) + " %",
+        } : "?";
 }

@@ -37,6 +37,14 @@ internal sealed record ScaleResult
     public double RestartCpu { get; init; }
     public double RestartPeakRssMiB { get; init; }
     public double RestartSettledRssMiB { get; init; }
+
+    /// <summary>Where the restart's CPU went, from the runtime's own counters: GC pauses and JIT compilation, in seconds, and
+    /// what it allocated.</summary>
+    public double RestartGcPause { get; init; }
+
+    public double RestartJit { get; init; }
+
+    public double RestartAllocatedMiB { get; init; }
     public TimeSpan? Resync { get; init; }
     public int ResyncWrites { get; init; }
     public double ResyncCpu { get; init; }

@@ -91,6 +91,9 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             RestartRequests = (int)(server.Requests.Mark() - mark),
             RestartPeakRssMiB = op.PeakRss / MiB,
             RestartSettledRssMiB = op.Rss / MiB,
+            RestartGcPause = restartMetrics?.Sum("dotnet_gc_pause_time_seconds_total") ?? 0,
+            RestartJit = restartMetrics?.Sum("dotnet_jit_compilation_time_seconds_total") ?? 0,
+            RestartAllocatedMiB = (restartMetrics?.Sum("dotnet_gc_heap_total_allocated_bytes_total") ?? 0) / MiB,
         };
         Say($"N={n}: restart converged in {Seconds(restarted)} ({result.RestartWrites} writes, {restartCpu:F1} CPU-s)");
         var reconciled = restartMetrics?.Sum("mtls_operator_reconcile_total") ?? 0;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -17,15 +18,25 @@ public static class ResourceShape
             return name;
         }
 
-        var node = JsonNode.Parse(KubernetesJson.Serialize(resource));
-        if (node?["spec"] is not JsonObject spec)
+        // Every reconcile passes here: the operator's own kinds serialize their spec alone (not metadata, whose
+        // last-applied annotation can repeat the spec, nor status) into a pooled document.
+        var specText = resource is ICustomResourceSpec own
+            ? (own.SpecValue is { } value ? KubernetesJson.Serialize(value) : null)
+            : JsonNode.Parse(KubernetesJson.Serialize(resource))?["spec"]?.ToJsonString();
+        if (specText is null)
         {
             return "spec is missing or not a mapping; give the resource a spec.";
         }
 
-        if (FirstNull(spec, "spec") is { } path)
+        using var spec = JsonDocument.Parse(specText);
+        if (spec.RootElement.ValueKind != JsonValueKind.Object)
         {
-            return $"{path} is empty (null); remove that list item or fill it in.";
+            return "spec is missing or not a mapping; give the resource a spec.";
+        }
+
+        if (FirstNull(spec.RootElement) is { } path)
+        {
+            return $"spec{path} is empty (null); remove that list item or fill it in.";
         }
 
         return NullList(resource) is { } list ? $"{list} is null; give a list or remove the field." : null;
@@ -56,32 +67,36 @@ public static class ResourceShape
         _ => null,
     };
 
-    private static string? FirstNull(JsonNode node, string path)
+    // The path below the element (".sources[0]"), built only on the way back from a hole: most specs have none.
+    private static string? FirstNull(JsonElement element)
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
                 {
-                    var itemPath = $"{path}[{i}]";
-                    if (array[i] is not { } item)
+                    if (item.ValueKind == JsonValueKind.Null)
                     {
-                        return itemPath;
+                        return $"[{i}]";
                     }
 
-                    if (FirstNull(item, itemPath) is { } found)
+                    if (FirstNull(item) is { } found)
                     {
-                        return found;
+                        return $"[{i}]{found}";
                     }
+
+                    i++;
                 }
 
                 return null;
-            case JsonObject map:
-                foreach (var (key, value) in map)
+            case JsonValueKind.Object:
+                // A null property is not a hole: the serializer drops those, and the typed NullList check covers lists.
+                foreach (var property in element.EnumerateObject())
                 {
-                    if (value is not null && FirstNull(value, $"{path}.{key}") is { } found)
+                    if (FirstNull(property.Value) is { } found)
                     {
-                        return found;
+                        return $".{property.Name}{found}";
                     }
                 }
 
