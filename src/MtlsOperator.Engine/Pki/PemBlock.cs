@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace MtlsOperator.Engine.Pki;
 
@@ -43,7 +42,14 @@ public sealed record PemBlock(string Label, ReadOnlyMemory<byte> Der)
             var candidate = text.AsSpan(begin, stop - begin);
             if (PemEncoding.TryFind(candidate, out var fields))
             {
-                blocks.Add(new PemBlock(candidate[fields.Label].ToString(), Convert.FromBase64String(candidate[fields.Base64Data].ToString())));
+                // Decoded from the text in place (no copy of the base64 as a string); PemEncoding has checked it is base64.
+                var der = new byte[fields.DecodedDataLength];
+                if (!Convert.TryFromBase64Chars(candidate[fields.Base64Data], der, out var written) || written != der.Length)
+                {
+                    throw new FormatException("PEM block whose base64 PemEncoding accepted did not decode");
+                }
+
+                blocks.Add(new PemBlock(LabelOf(candidate[fields.Label]), der));
             }
 
             position = stop;
@@ -56,17 +62,42 @@ public sealed record PemBlock(string Label, ReadOnlyMemory<byte> Der)
     public static bool LooksLikePem(ReadOnlySpan<byte> bytes) => bytes.Length > 0 && bytes[0] != 0x30;
 
     /// <summary>The block as PEM text with a trailing newline.</summary>
-    public string ToPem() => new string(PemEncoding.Write(Label, Der.Span)) + "\n";
+    public string ToPem() => Join([this]);
 
-    /// <summary>Concatenation of blocks as one PEM document.</summary>
+    /// <summary>Concatenation of blocks as one PEM document, each with a trailing newline.</summary>
     public static string Join(IEnumerable<PemBlock> blocks)
     {
-        var sb = new StringBuilder();
-        foreach (var b in blocks)
+        var list = blocks as IReadOnlyList<PemBlock> ?? [.. blocks];
+        var length = 0;
+        foreach (var b in list)
         {
-            sb.Append(b.ToPem());
+            length += PemEncoding.GetEncodedSize(b.Label.Length, b.Der.Length) + 1;
         }
 
-        return sb.ToString();
+        // Written once into the string itself: no text per block, no builder.
+        return string.Create(length, list, static (chars, blocks) =>
+        {
+            foreach (var b in blocks)
+            {
+                if (!PemEncoding.TryWrite(b.Label, b.Der.Span, chars, out var written))
+                {
+                    throw new InvalidOperationException("PEM text longer than PemEncoding.GetEncodedSize said");
+                }
+
+                chars[written] = '\n';
+                chars = chars[(written + 1)..];
+            }
+        });
     }
+
+    // The labels every Secret and bundle repeats share one string each.
+    private static string LabelOf(ReadOnlySpan<char> label) => label switch
+    {
+        "CERTIFICATE" => "CERTIFICATE",
+        "PRIVATE KEY" => "PRIVATE KEY",
+        "EC PRIVATE KEY" => "EC PRIVATE KEY",
+        "RSA PRIVATE KEY" => "RSA PRIVATE KEY",
+        "X509 CRL" => "X509 CRL",
+        _ => label.ToString(),
+    };
 }

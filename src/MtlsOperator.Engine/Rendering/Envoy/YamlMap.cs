@@ -24,20 +24,29 @@ internal sealed class YamlMap
     public string ToYaml()
     {
         var sb = new StringBuilder();
-        WriteMap(sb, this, 0);
+        WriteMap(sb, this, 0, firstKeyIndented: true);
         return sb.ToString();
     }
 
-    private static void WriteMap(StringBuilder sb, YamlMap map, int indent)
+    // One builder for the whole document: a mapping in a list is written in place, its first key after "- " and the rest
+    // aligned with it, rather than built on its own and copied in (which copied a nested document once per level).
+    private static void WriteMap(StringBuilder sb, YamlMap map, int indent, bool firstKeyIndented)
     {
         if (map._entries.Count == 0)
         {
             throw new InvalidOperationException("empty mappings are not rendered");
         }
 
+        var first = true;
         foreach (var (key, value) in map._entries)
         {
-            sb.Append(' ', indent).Append(Key(key)).Append(':');
+            if (!first || firstKeyIndented)
+            {
+                sb.Append(' ', indent);
+            }
+
+            first = false;
+            AppendKey(sb, key).Append(':');
             WriteValue(sb, value, indent);
         }
     }
@@ -49,56 +58,59 @@ internal sealed class YamlMap
         {
             case YamlMap m:
                 sb.Append('\n');
-                WriteMap(sb, m, indent + 2);
+                WriteMap(sb, m, indent + 2, firstKeyIndented: true);
                 break;
             case IEnumerable<object> list:
-                WriteList(sb, list.ToList(), indent);
+                WriteList(sb, list, indent);
                 break;
             default:
-                sb.Append(' ').Append(Scalar(value)).Append('\n');
+                AppendScalar(sb.Append(' '), value).Append('\n');
                 break;
         }
     }
 
-    private static void WriteList(StringBuilder sb, List<object> items, int indent)
+    private static void WriteList(StringBuilder sb, IEnumerable<object> items, int indent)
     {
-        if (items.Count == 0)
-        {
-            throw new InvalidOperationException("empty lists are not rendered");
-        }
-
-        sb.Append('\n');
+        var any = false;
         foreach (var item in items)
         {
+            if (!any)
+            {
+                sb.Append('\n');
+                any = true;
+            }
+
             sb.Append(' ', indent).Append("- ");
             if (item is YamlMap m)
             {
-                // The first key sits after "- "; the rest align with it.
-                var inner = new StringBuilder();
-                WriteMap(inner, m, indent + 2);
-                sb.Append(inner.ToString(indent + 2, inner.Length - indent - 2));
+                WriteMap(sb, m, indent + 2, firstKeyIndented: false);
             }
             else
             {
-                sb.Append(Scalar(item)).Append('\n');
+                AppendScalar(sb, item).Append('\n');
             }
+        }
+
+        if (!any)
+        {
+            throw new InvalidOperationException("empty lists are not rendered");
         }
     }
 
-    private static string Key(string key) => key.StartsWith('@') ? Quote(key) : key;
+    private static StringBuilder AppendKey(StringBuilder sb, string key) => key.StartsWith('@') ? AppendQuoted(sb, key) : sb.Append(key);
 
-    private static string Scalar(object value) => value switch
+    private static StringBuilder AppendScalar(StringBuilder sb, object value) => value switch
     {
-        string s => Quote(s),
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        YamlEnum e => e.Name,
+        string s => AppendQuoted(sb, s),
+        int i => sb.Append(i.ToString(CultureInfo.InvariantCulture)),
+        bool b => sb.Append(b ? "true" : "false"),
+        YamlEnum e => sb.Append(e.Name),
         _ => throw new InvalidOperationException($"unsupported YAML scalar {value.GetType().Name}"),
     };
 
-    private static string Quote(string s)
+    private static StringBuilder AppendQuoted(StringBuilder sb, string s)
     {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
+        sb.Append('"');
         foreach (var c in s)
         {
             switch (c)
@@ -122,6 +134,6 @@ internal sealed class YamlMap
             }
         }
 
-        return sb.Append('"').ToString();
+        return sb.Append('"');
     }
 }
