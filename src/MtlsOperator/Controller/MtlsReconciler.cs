@@ -86,11 +86,12 @@ internal sealed class MtlsReconciler(
             };
         }
 
-        // A status that only restates what was just rendered (a new contentHash, no condition changed) waits behind the
-        // outputs other resources of this kind still have to write: when one bundle changes under a thousand listeners,
-        // every proxy gets its new config after a thousand writes instead of two thousand. The key goes to the back of the
-        // queue and its next reconcile, finding its outputs current, writes the status.
-        if (wrote && ConditionSet.Same(outcome.Before, outcome.After) && backlog.OthersWaiting(key))
+        // A listener's status that only restates what was just rendered (a new contentHash, no condition changed) waits behind
+        // the outputs other listeners still have to write: when one bundle changes under a thousand listeners, every proxy gets
+        // its new config after a thousand writes instead of two thousand. The key goes to the back of the queue and its next
+        // reconcile, finding its output current, writes the status. Listeners only: no other kind fans out like this, and the
+        // key-generating flows of a ServerCertificate keep writing their status right after their key.
+        if (resource is MtlsListener && wrote && ConditionSet.Same(outcome.Before, outcome.After) && backlog.OthersWaiting(key))
         {
             backlog.Again(key);
             return null;
