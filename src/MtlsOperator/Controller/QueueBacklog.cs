@@ -5,8 +5,4 @@ namespace MtlsOperator.Controller;
 /// <summary>What a reconcile may know of its kind's work queue: whether other keys are waiting, and how to go to the back of it.</summary>
 /// <param name="OthersWaiting">True when keys other than the one being reconciled wait in the queue of its kind.</param>
 /// <param name="Again">Queues the key once more, behind what is already waiting (a key being reconciled is queued when it is done).</param>
-internal sealed record QueueBacklog(Func<ResourceKey, bool> OthersWaiting, Action<ResourceKey> Again)
-{
-    /// <summary>A queue that never has anything else waiting (one reconcile at a time, as in tests of the reconciler alone).</summary>
-    public static QueueBacklog Empty { get; } = new(_ => false, _ => { });
-}
+internal sealed record QueueBacklog(Func<ResourceKey, bool> OthersWaiting, Action<ResourceKey> Again);
