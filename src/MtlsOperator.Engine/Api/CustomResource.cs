@@ -6,7 +6,7 @@ using k8s.Models;
 namespace MtlsOperator.Engine.Api;
 
 /// <summary>Common shape of the operator's custom resources: metadata, spec and status.</summary>
-public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1ObjectMeta>, ISpec<TSpec>, IStatus<TStatus?>, ICustomResourceSpec
+public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1ObjectMeta>, ISpec<TSpec>, IStatus<TStatus?>, IOperatorResource
     where TSpec : new()
 {
     /// <summary>API group of every kind the operator serves.</summary>
@@ -34,8 +34,10 @@ public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1Objec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TStatus? Status { get; set; }
 
-    // Explicit, so it is no property of the API type (schemas and serializers see only the public ones above).
-    object? ICustomResourceSpec.SpecValue => Spec;
+    // Explicit, so they are no properties of the API type (schemas and serializers see only the public ones above).
+    object? IOperatorResource.SpecValue => Spec;
+
+    object? IOperatorResource.StatusValue => Status;
 }
 
 /// <summary>A reference to another object in the same namespace. <c>namespace</c> exists only so a cross-namespace attempt can be refused by name.</summary>

@@ -20,7 +20,7 @@ public static class ResourceShape
 
         // Every reconcile passes here: the operator's own kinds serialize their spec alone (not metadata, whose
         // last-applied annotation can repeat the spec, nor status) into a pooled document.
-        var specText = resource is ICustomResourceSpec own
+        var specText = resource is IOperatorResource own
             ? (own.SpecValue is { } value ? KubernetesJson.Serialize(value) : null)
             : JsonNode.Parse(KubernetesJson.Serialize(resource))?["spec"]?.ToJsonString();
         if (specText is null)

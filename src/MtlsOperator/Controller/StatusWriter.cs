@@ -16,7 +16,7 @@ internal sealed class StatusWriter(IKubernetes client)
     {
         // Most reconciles find the status current: the same text from the same serializer is the same status, without turning the
         // whole resource into a document first (the comparison below, which also ignores property order, is for the rest).
-        if (CachedStatusOf(resource) is { } cached && cached.GetType() == status.GetType()
+        if ((resource as IOperatorResource)?.StatusValue is { } cached && cached.GetType() == status.GetType()
             && KubernetesJson.Serialize(cached) == KubernetesJson.Serialize(status))
         {
             return false;
@@ -55,18 +55,6 @@ internal sealed class StatusWriter(IKubernetes client)
             throw;
         }
     }
-
-    private static object? CachedStatusOf(IKubernetesObject<V1ObjectMeta> resource) => resource switch
-    {
-        TrustBundle r => r.Status,
-        ServerCertificate r => r.Status,
-        ClientAuthPolicy r => r.Status,
-        MtlsListener r => r.Status,
-        ClientCertificateAuthority r => r.Status,
-        IssuedClientCertificate r => r.Status,
-        ClientCertificateRevocation r => r.Status,
-        _ => null,
-    };
 
     private static JsonNode? WithoutTransitionTimes(JsonNode? status)
     {

@@ -26,7 +26,7 @@ internal sealed class CachedForm(ReferenceIndex references)
     public T Resource<T>(T resource) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Trim(resource);
-        if (StatusOf(resource) is { Conditions: { } conditions })
+        if ((resource as IOperatorResource)?.StatusValue is IResourceStatus { Conditions: { } conditions })
         {
             foreach (var condition in conditions)
             {
@@ -103,15 +103,4 @@ internal sealed class CachedForm(ReferenceIndex references)
             owner.Kind = _strings.Share(owner.Kind);
         }
     }
-
-    private static IResourceStatus? StatusOf(object resource) => resource switch
-    {
-        TrustBundle r => r.Status,
-        ServerCertificate r => r.Status,
-        ClientAuthPolicy r => r.Status,
-        MtlsListener r => r.Status,
-        ClientCertificateAuthority r => r.Status,
-        IssuedClientCertificate r => r.Status,
-        _ => null,
-    };
 }
