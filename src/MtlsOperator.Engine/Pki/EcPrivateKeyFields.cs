@@ -44,13 +44,19 @@ internal sealed record EcPrivateKeyFields(string CurveOid, byte[] D, byte[]? Poi
         }
     }
 
+    // SEQUENCE { version INTEGER, ... } filling all of der: the sequence read past its version, or null for another version.
+    private static AsnReader? VersionedSequence(ReadOnlyMemory<byte> der, int expected)
+    {
+        var reader = new AsnReader(der, AsnEncodingRules.DER);
+        var sequence = reader.ReadSequence();
+        reader.ThrowIfNotEmpty();
+        return sequence.TryReadInt32(out var version) && version == expected ? sequence : null;
+    }
+
     // PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier { id-ecPublicKey, namedCurve }, privateKey OCTET STRING (ECPrivateKey) }
     private static EcPrivateKeyFields? Pkcs8(ReadOnlyMemory<byte> der)
     {
-        var reader = new AsnReader(der, AsnEncodingRules.DER);
-        var info = reader.ReadSequence();
-        reader.ThrowIfNotEmpty();
-        if (!info.TryReadInt32(out var version) || version != 0)
+        if (VersionedSequence(der, 0) is not { } info)
         {
             return null;
         }
@@ -70,10 +76,7 @@ internal sealed record EcPrivateKeyFields(string CurveOid, byte[] D, byte[]? Poi
     // ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, parameters [0] namedCurve OPTIONAL, publicKey [1] BIT STRING OPTIONAL }
     private static EcPrivateKeyFields? Sec1(ReadOnlyMemory<byte> der, string? algorithmCurve)
     {
-        var reader = new AsnReader(der, AsnEncodingRules.DER);
-        var key = reader.ReadSequence();
-        reader.ThrowIfNotEmpty();
-        if (!key.TryReadInt32(out var version) || version != 1)
+        if (VersionedSequence(der, 1) is not { } key)
         {
             return null;
         }
