@@ -13,6 +13,7 @@ internal sealed class RunCommand(TextWriter stderr)
         usage: mtls-operator run [--kubeconfig PATH] [--namespaces a,b] [--signing-request-signers a/b,c/d] [--health-port 8080] [--workers 4]
                                  [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME] [--identity ID]
                                  [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s] [--resync-period 10m]
+                                 [--converged-save-period 1m|off]
                                  [--log-level trace|debug|info|warning|error]
                                  [--webhook-port PORT] [--webhook-service NAME] [--webhook-secret NAME] [--webhook-configuration NAME]
                                  [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
@@ -28,6 +29,10 @@ internal sealed class RunCommand(TextWriter stderr)
                          must outlast the renew deadline, which must outlast the retry period)
           --resync-period
                          how often every resource is reconciled again although nothing changed (default 10m)
+          --converged-save-period
+                         how often, at most, the leader saves which resources have converged, to ConfigMaps
+                         <lease-name>-converged-* in the lease namespace (also when it stops), so a restart of
+                         the same build does not evaluate an unchanged world again (default 1m; off: never)
           --log-level    lowest level logged, as JSON lines on stdout (default info)
           --webhook-port PORT  serve the sidecar-injecting admission webhook on this HTTPS port (off when not given)
           --webhook-service NAME, --webhook-secret NAME, --webhook-configuration NAME
@@ -41,7 +46,7 @@ internal sealed class RunCommand(TextWriter stderr)
 
     public int Run(IReadOnlyList<string> args)
     {
-        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period", "--resync-period",
+        var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period", "--resync-period", "--converged-save-period",
             "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", "--crl-fetch", "--crl-fetch-timeout", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
@@ -77,6 +82,12 @@ internal sealed class RunCommand(TextWriter stderr)
                 RenewDeadline = o.Value("--renew-deadline") is { } rd ? Duration.Parse("--renew-deadline", rd) : defaults.RenewDeadline,
                 RetryPeriod = o.Value("--retry-period") is { } rp ? Duration.Parse("--retry-period", rp) : defaults.RetryPeriod,
                 ResyncPeriod = o.Value("--resync-period") is { } rs ? Duration.Parse("--resync-period", rs) : defaults.ResyncPeriod,
+                ConvergedSavePeriod = o.Value("--converged-save-period") switch
+                {
+                    null => defaults.ConvergedSavePeriod,
+                    "off" => null,
+                    { } cs => Duration.Parse("--converged-save-period", cs),
+                },
                 CrlFetch = o.Value("--crl-fetch") is not { } cf || bool.Parse(cf),
                 CrlFetchTimeout = o.Value("--crl-fetch-timeout") is { } ct ? Duration.Parse("--crl-fetch-timeout", ct) : defaults.CrlFetchTimeout,
             };

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MtlsOperator.Controller.Converged;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 using MtlsOperator.Runtime;
@@ -23,6 +24,7 @@ internal sealed class ControllerRun
     private readonly Dictionary<string, Runtime.Controller> _controllers;
     private readonly MtlsReconciler _reconciler;
     private readonly OutputWriter _outputs;
+    private readonly ConvergedStore _convergedStore;
     private readonly ConcurrentDictionary<ResourceKey, byte> _retrying = new();
     private long _inFlight;
     private long _reconciles;
@@ -43,6 +45,7 @@ internal sealed class ControllerRun
         Sidecars = new Rollout.SidecarStatusPoller(Cache.Pods, options.SidecarPollTimeout, options.SidecarPollPeriod, options.SidecarPollConcurrency, Enqueue, time, loggers.CreateLogger("rollout"));
         var events = new EventRecorder(client, time, options.Identity, loggers.CreateLogger("events"));
         _outputs = new OutputWriter(client, Cache, loggers.CreateLogger("outputs"));
+        _convergedStore = new ConvergedStore(client, options.LeaseNamespace, options.LeaseName, ConvergedStore.BuildOf(options), loggers.CreateLogger("converged"));
         _reconciler = new MtlsReconciler(
             Cache,
             _references,
@@ -99,18 +102,80 @@ internal sealed class ControllerRun
     internal Converged.ConvergedReconciles Converged { get; } = new();
 
     /// <summary>Runs until cancelled: informers first, workers once every cache has synced (so no reconcile sees a half-listed world).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <param name="stopping">Cancelled when the process stops (not when only the term ends): the converged reconciles are saved then.</param>
+    public async Task RunAsync(CancellationToken cancellationToken, CancellationToken stopping = default)
     {
+        if (_options.ConvergedSavePeriod is not null)
+        {
+            await _convergedStore.LoadAsync(Converged, cancellationToken).ConfigureAwait(false);
+        }
+
         var host = new ControllerHost(Cache.All, [.. _controllers.Values], _logger);
         var resync = ResyncAsync(cancellationToken);
         var polls = PollSidecarsAsync(cancellationToken);
         var crls = RefreshCrlsAsync(cancellationToken);
         var compaction = Compaction.RunAsync(cancellationToken);
+        var saves = SaveConvergedAsync(cancellationToken);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         await resync.ConfigureAwait(false);
         await polls.ConfigureAwait(false);
         await crls.ConfigureAwait(false);
         await compaction.ConfigureAwait(false);
+        await saves.ConfigureAwait(false);
+        if (stopping.IsCancellationRequested && HasSynced && _options.ConvergedSavePeriod is not null)
+        {
+            // What changed since the last idle save (a burst the stop cut short) is kept for the next process. A term that lost its
+            // lease does not save: the new leader may be saving already.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _convergedStore.SaveAsync(Converged, _time.GetUtcNow(), timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Saves the converged reconciles when the term is idle after a change, at most once per
+    /// <see cref="OperatorOptions.ConvergedSavePeriod"/>: idle, so the last write of a burst is in what is saved; at most once a period,
+    /// so a trickle of changes does not cost a ConfigMap write each (the save at stop keeps the rest).</summary>
+    private async Task SaveConvergedAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ConvergedSavePeriod is not { } period)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(IdleCompaction.Poll, _time);
+        var quiet = 0;
+        var saved = Converged.Changes;
+        var savedAt = _time.GetUtcNow();
+        var firstPassDone = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                quiet = HasSynced && IsIdle ? quiet + 1 : 0;
+                if (quiet < IdleCompaction.QuietPolls)
+                {
+                    continue;
+                }
+
+                if (!firstPassDone)
+                {
+                    // Every resource has been reconciled once: what of the earlier term was not recalled is of resources gone or changed.
+                    Converged.ForgetEarlier();
+                    firstPassDone = true;
+                }
+
+                var changes = Converged.Changes;
+                if (changes != saved && _time.GetUtcNow() - savedAt >= period)
+                {
+                    await _convergedStore.SaveAsync(Converged, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    saved = changes;
+                    savedAt = _time.GetUtcNow();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The term ended.
+        }
     }
 
     /// <summary>Reconciles finished (successfully or not) in this term.</summary>

@@ -61,13 +61,18 @@ internal sealed class MtlsReconciler(
 
         var context = new EvaluationContext(cache, time.GetUtcNow()) { AllowedSigners = allowedSigners, CrlDownloads = crlDownloads };
         var pods = resource is MtlsListener ? podsOf(key.Namespace, key.Name) : [];
-        var inputs = ReconcileInputs.Fingerprint(resource, closure.Concat(written), cache, cache.FindResource, pods);
-        if (inputs is { } seen && converged.TryRecall(key, seen, context.Now, out var due))
+        var inputs = ReconcileInputs.Read(resource, closure.Concat(written), cache, cache.FindResource, pods, OthersOutputs(key, closure));
+        if (inputs is not null && converged.Recalled(key, inputs.Fingerprint, context.Now, out var due) is var recall and not Recall.None)
         {
+            if (recall == Recall.EarlierTerm)
+            {
+                // This process never evaluated it: its gauges come from the status, which is what the evaluation wrote.
+                RecordFromStatus(key, resource);
+            }
+
             return due;
         }
 
-        converged.Forget(key);
         if (Evaluate(resource, context, pods) is not { } outcome)
         {
             logger.LogWarning("No reconciler for {Key}", key);
@@ -75,16 +80,22 @@ internal sealed class MtlsReconciler(
         }
 
         // In order: a ServerCertificate's key Secret before its pins and status, which describe the keys it holds.
-        var wrote = false;
+        var stored = new List<StoredVersion>();
         foreach (var output in outcome.Outputs)
         {
-            wrote |= output switch
+            var write = output switch
             {
                 V1Secret secret => await outputs.ApplyAsync(secret, resource, cancellationToken).ConfigureAwait(false),
                 V1ConfigMap configMap => await outputs.ApplyAsync(configMap, resource, cancellationToken).ConfigureAwait(false),
-                _ => false,
+                _ => null,
             };
+            if (write is { } w)
+            {
+                stored.Add(w);
+            }
         }
+
+        var wrote = stored.Any(s => s.Written);
 
         // A listener's status that only restates what was just rendered (a new contentHash, no condition changed) waits behind
         // the outputs other listeners still have to write: when one bundle changes under a thousand listeners, every proxy gets
@@ -97,7 +108,12 @@ internal sealed class MtlsReconciler(
             return null;
         }
 
-        wrote |= await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false);
+        if (await FinishAsync(resource, outcome.Before, outcome.Status, outcome.After, cancellationToken).ConfigureAwait(false) is { } status)
+        {
+            stored.Add(status);
+            wrote |= status.Written;
+        }
+
         if (resource is not (ClientAuthPolicy or ClientCertificateAuthority or ClientCertificateRevocation))
         {
             metrics.RecordExpiry(key, outcome.Expiry);
@@ -114,12 +130,40 @@ internal sealed class MtlsReconciler(
             ? await signingRequests.SyncAsync(certificate, certificateStatus, cancellationToken).ConfigureAwait(false)
             : null;
         var recheck = outcome.RecheckAt.Select(m => RecheckBefore(m, context.Now)).Aggregate(Min(s_maxRecheck, poll), Min);
-        if (inputs is { } converging && !wrote && poll is null)
+        // What this reconcile leaves is converged: the inputs it read, at the versions its writes were given (or the server was found to
+        // hold already, where the cache was behind), which a reconcile re-queued by their echo, a resync or the next term then finds.
+        // Unless something it read moved while it ran: the evaluation may have seen either version, and the change re-queues it (an
+        // earlier reconcile's record, if any, is left: it is at worst of a state that is gone).
+        if (poll is not null || (stored.Count > 0 ? inputs?.After(stored) : inputs) is not { } converging)
         {
-            converged.Remember(key, converging, context.Now, recheck);
+            converged.Forget(key);
+        }
+        else if (cache.FindResource(key) is { } now
+            && ReconcileInputs.Read(now, closure.Concat(written), cache, cache.FindResource, pods, OthersOutputs(key, closure)) is { } later
+            && inputs!.Unmoved(later, stored))
+        {
+            converged.Remember(key, converging.Fingerprint, context.Now, recheck);
         }
 
         return recheck;
+    }
+
+    /// <summary>The outputs of the resources <paramref name="key"/> reads that nothing in its closure but their owner reads, by output;
+    /// their owner's own writes of them re-queue no dependent, so they are part of its inputs only by whose they are.</summary>
+    private Dictionary<ResourceKey, ResourceKey> OthersOutputs(ResourceKey key, IReadOnlyList<ResourceKey> closure)
+    {
+        var readers = closure.Append(key).ToList();
+        var outputs = new Dictionary<ResourceKey, ResourceKey>();
+        foreach (var owner in closure)
+        {
+            if (OwnOutputOf(cache.FindResource(owner)) is { } output
+                && !readers.Any(r => r != owner && references.ReferencesOf(r).Contains(output)))
+            {
+                outputs[output] = owner;
+            }
+        }
+
+        return outputs;
     }
 
     private static ResourceKey? OwnOutputOf(IKubernetesObject<V1ObjectMeta>? resource) => resource switch
@@ -192,18 +236,42 @@ internal sealed class MtlsReconciler(
         }
     }
 
-    /// <returns>Whether the status was written.</returns>
-    private async Task<bool> FinishAsync(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<V1Condition>? before, object status, IReadOnlyList<V1Condition> after, CancellationToken cancellationToken)
+    /// <returns>The resource's version after its status was written (or found current on the server); null when the cached one was current.</returns>
+    private async Task<StoredVersion?> FinishAsync(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<V1Condition>? before, object status, IReadOnlyList<V1Condition> after, CancellationToken cancellationToken)
     {
-        if (!await statuses.UpdateAsync(resource, status, cancellationToken).ConfigureAwait(false))
+        var stored = await statuses.UpdateAsync(resource, status, cancellationToken).ConfigureAwait(false);
+        if (stored is not { Written: true })
         {
-            return false;
+            return stored;
         }
 
         await events.RecordTransitionsAsync(resource, before, after, cancellationToken).ConfigureAwait(false);
         var ready = after.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
         logger.LogInformation("{Kind} {Namespace}/{Name}: Ready={Ready} {Reason}", resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name, ready?.Status, ready?.Reason);
-        return true;
+        return stored;
+    }
+
+    /// <summary>The per-resource gauges of a converged resource, read from its status (the kinds <see cref="ReconcileInputs"/> remembers).</summary>
+    private void RecordFromStatus(ResourceKey key, IKubernetesObject<V1ObjectMeta> resource)
+    {
+        var (expiry, conditions) = resource switch
+        {
+            MtlsListener l => (l.Status?.Expires, l.Status?.Conditions),
+            ServerCertificate c => (c.Status?.NotAfter, c.Status?.Conditions),
+            TrustBundle b => (b.Status?.EarliestExpiry, b.Status?.Conditions),
+            ClientAuthPolicy p => ((DateTime?)null, p.Status?.Conditions),
+            _ => (null, null),
+        };
+        if (resource is not ClientAuthPolicy)
+        {
+            metrics.RecordExpiry(key, expiry);
+        }
+
+        metrics.RecordReady(key, conditions ?? []);
+        if (resource is TrustBundle { Status: { } status })
+        {
+            metrics.RecordCrls(key, status.Crls);
+        }
     }
 
     private static TimeSpan? RecheckBefore(DateTime? moment, DateTimeOffset now)

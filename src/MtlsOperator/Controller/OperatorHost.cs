@@ -5,6 +5,8 @@ using MtlsOperator.Runtime;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
+using MtlsOperator.Engine.Evaluation;
+
 namespace MtlsOperator.Controller;
 
 /// <summary>The running operator: probes and metrics always; the controllers only while this replica holds the Lease.</summary>
@@ -41,6 +43,12 @@ public sealed class OperatorHost
 
     /// <summary>Reconciles of the current term answered from <see cref="Converged.ConvergedReconciles"/> (inputs unchanged since one that wrote nothing).</summary>
     internal long ConvergedRecalls => _current?.Converged.Recalls ?? 0;
+
+    /// <summary>How much the current term shared or recalled instead of evaluating (null while not leading).</summary>
+    internal ReuseCounts? Reuse => _current?.Reuse;
+
+    /// <summary>The fingerprints of the current term's converged reconciles, by resource.</summary>
+    internal IReadOnlyDictionary<ResourceKey, UInt128> ConvergedFingerprints => _current?.Converged.ThisTerm ?? new Dictionary<ResourceKey, UInt128>();
 
     /// <summary>Leading, synced, nothing queued and nothing in flight.</summary>
     public bool IsIdle => _current is { } run && run.HasSynced && run.IsIdle;
@@ -102,7 +110,7 @@ public sealed class OperatorHost
             }
             else
             {
-                await RunTermAsync(metrics, cancellationToken).ConfigureAwait(false);
+                await RunTermAsync(metrics, cancellationToken, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -128,10 +136,10 @@ public sealed class OperatorHost
             RenewDeadline = _options.RenewDeadline,
             RetryPeriod = _options.RetryPeriod,
         }, _loggers.CreateLogger("election"));
-        return election.RunAsync(term => RunTermAsync(metrics, term), cancellationToken);
+        return election.RunAsync(term => RunTermAsync(metrics, term, cancellationToken), cancellationToken);
     }
 
-    private async Task RunTermAsync(OperatorMetrics metrics, CancellationToken cancellationToken)
+    private async Task RunTermAsync(OperatorMetrics metrics, CancellationToken cancellationToken, CancellationToken stopping)
     {
         var run = new ControllerRun(_client, _options, metrics, _loggers, _time);
         _current = run;
@@ -142,7 +150,7 @@ public sealed class OperatorHost
         {
             try
             {
-                await run.RunAsync(cancellationToken).ConfigureAwait(false);
+                await run.RunAsync(cancellationToken, stopping).ConfigureAwait(false);
             }
             finally
             {

@@ -16,6 +16,10 @@ public sealed record OperatorOptions
     /// <summary>Every resource is re-queued this often, so time-driven changes (expiry) are noticed even when nothing is written.</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often, at most, the leader saves which reconciles have converged (when idle after a change, and when it stops), so the
+    /// next process answers an unchanged world without evaluating it; null neither saves nor reads them.</summary>
+    public TimeSpan? ConvergedSavePeriod { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Port of <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>; 0 picks a free port, null disables them.</summary>
     public int? HealthPort { get; init; } = 8080;
 

@@ -4,7 +4,9 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MtlsOperator.Controller.Caching;
+using MtlsOperator.Controller.Converged;
 using MtlsOperator.Engine.Api;
+using MtlsOperator.Engine.Evaluation;
 using MtlsOperator.Runtime;
 
 namespace MtlsOperator.Controller;
@@ -15,38 +17,42 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
     /// <summary>What this writer is writing, so the watch events of its own writes are told apart from others' changes.</summary>
     public OutputEchoes Echoes { get; } = new();
 
-    /// <summary>Creates or updates <paramref name="desired"/>; false when it was already current (no write).</summary>
-    public async Task<bool> ApplyAsync(V1Secret desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
+    /// <summary>Creates or updates <paramref name="desired"/>; null when the cached object was already current (no write), else the
+    /// version stored (or found current on the server: <see cref="StoredVersion.Written"/> false).</summary>
+    public async Task<StoredVersion?> ApplyAsync(V1Secret desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
     {
         var key = new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name);
         var live = cache.Secrets.Cache.Get(key);
+        var found = false;
         if (live is null)
         {
             var created = await CreateAsync(() => client.CoreV1.CreateNamespacedSecretAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
             if (created is not null)
             {
-                return true;
+                return Stored(created);
             }
 
             // It exists but was not cached (someone else's, or ours not seen yet): read it, then decide as for a cached one.
             live = await cache.Secrets.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false)
                 ?? throw new OutputConflictException($"Secret {key.Namespace}/{key.Name} appeared and went while it was being created; retrying.");
+            found = true;
         }
 
         EnsureOwned(live.Metadata, owner, "Secret");
         var digest = OutputDigest.Of(desired);
         if (SameMetadata(live.Metadata, desired.Metadata) && OutputDigest.Of(live) == digest)
         {
-            return false;
+            return found ? Current(live) : null;
         }
 
         // Built from the cached object's metadata, not the object: the cache may hold only a digest of its data.
         var update = new V1Secret { ApiVersion = live.ApiVersion, Kind = live.Kind, Metadata = CopyOf(live.Metadata), Type = live.Type, Immutable = live.Immutable, Data = desired.Data };
         MergeMetadata(update.Metadata, desired.Metadata);
+        V1Secret stored;
         try
         {
             Echoes.Expect(update);
-            await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stored = await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -54,60 +60,64 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
             var fresh = await client.CoreV1.ReadNamespacedSecretAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata) && OutputDigest.Of(fresh) == digest)
             {
-                return false;
+                return Current(fresh);
             }
 
             throw;
         }
 
         logger.LogInformation("Updated Secret {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
-        return true;
+        return Stored(stored);
     }
 
-    /// <summary>Creates or updates <paramref name="desired"/>; false when it was already current (no write).</summary>
-    public async Task<bool> ApplyAsync(V1ConfigMap desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
+    /// <summary>Creates or updates <paramref name="desired"/>; null when the cached object was already current (no write), else the
+    /// version stored (or found current on the server: <see cref="StoredVersion.Written"/> false).</summary>
+    public async Task<StoredVersion?> ApplyAsync(V1ConfigMap desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
     {
         var key = new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name);
         var live = cache.ConfigMaps.Cache.Get(key);
+        var found = false;
         if (live is null)
         {
             var created = await CreateAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
             if (created is not null)
             {
-                return true;
+                return Stored(created);
             }
 
             live = await cache.ConfigMaps.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false)
                 ?? throw new OutputConflictException($"ConfigMap {key.Namespace}/{key.Name} appeared and went while it was being created; retrying.");
+            found = true;
         }
 
         EnsureOwned(live.Metadata, owner, "ConfigMap");
         var digest = OutputDigest.Of(desired);
         if (SameMetadata(live.Metadata, desired.Metadata) && OutputDigest.Of(live) == digest)
         {
-            return false;
+            return found ? Current(live) : null;
         }
 
         var update = new V1ConfigMap { ApiVersion = live.ApiVersion, Kind = live.Kind, Metadata = CopyOf(live.Metadata), Immutable = live.Immutable, Data = desired.Data, BinaryData = desired.BinaryData };
         MergeMetadata(update.Metadata, desired.Metadata);
+        V1ConfigMap stored;
         try
         {
             Echoes.Expect(update);
-            await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stored = await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
             var fresh = await client.CoreV1.ReadNamespacedConfigMapAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (OutputOwnership.IsOwnedBy(fresh.Metadata, owner) && SameMetadata(fresh.Metadata, desired.Metadata) && OutputDigest.Of(fresh) == digest)
             {
-                return false;
+                return Current(fresh);
             }
 
             throw;
         }
 
         logger.LogInformation("Updated ConfigMap {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
-        return true;
+        return Stored(stored);
     }
 
     /// <summary>Creates the object; null when it already exists (409), which the caller then reads and decides on.</summary>
@@ -128,6 +138,14 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
             return null;
         }
     }
+
+    // Named by what was asked for: a response's kind field is not needed to know it.
+    private static StoredVersion Stored<T>(T stored, bool written = true) where T : IKubernetesObject<V1ObjectMeta> =>
+        new(new ResourceKey(typeof(T) == typeof(V1Secret) ? V1Secret.KubeKind : V1ConfigMap.KubeKind, stored.Metadata.NamespaceProperty ?? "", stored.Metadata.Name),
+            stored.Metadata.Uid, stored.Metadata.ResourceVersion, written);
+
+    /// <summary>Nothing written: the server already held the desired object, at a version the cache had not seen.</summary>
+    private static StoredVersion Current<T>(T found) where T : IKubernetesObject<V1ObjectMeta> => Stored(found, written: false);
 
     private static void EnsureOwned(V1ObjectMeta live, IKubernetesObject<V1ObjectMeta> owner, string kind)
     {

@@ -71,6 +71,15 @@ internal sealed class ReferenceIndex
         }
     }
 
+    /// <summary>What <paramref name="key"/> reads itself.</summary>
+    public IReadOnlyList<ResourceKey> ReferencesOf(ResourceKey key)
+    {
+        lock (_lock)
+        {
+            return [.. _forward.GetValueOrDefault(key) ?? []];
+        }
+    }
+
     /// <summary>Everything <paramref name="key"/> reads, transitively.</summary>
     public IReadOnlyList<ResourceKey> ClosureOf(ResourceKey key)
     {

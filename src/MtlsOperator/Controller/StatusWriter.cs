@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using MtlsOperator.Controller.Converged;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 
@@ -11,22 +12,23 @@ namespace MtlsOperator.Controller;
 /// <summary>Writes a resource's status through the <c>/status</c> subresource, only when it changed, with optimistic concurrency.</summary>
 internal sealed class StatusWriter(IKubernetes client)
 {
-    /// <summary>Replaces the status when it differs from the cached one; false when it was already current (no write).</summary>
-    public async Task<bool> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
+    /// <summary>Replaces the status when it differs from the cached one; null when it was already current (no write), else the
+    /// resource's version as stored (or found current on the server: <see cref="StoredVersion.Written"/> false).</summary>
+    public async Task<StoredVersion?> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
     {
         // Most reconciles find the status current: the same text from the same serializer is the same status, without turning the
         // whole resource into a document first (the comparison below, which also ignores property order, is for the rest).
         if ((resource as IOperatorResource)?.StatusValue is { } cached && cached.GetType() == status.GetType()
             && KubernetesJson.Serialize(cached) == KubernetesJson.Serialize(status))
         {
-            return false;
+            return null;
         }
 
         var current = JsonNode.Parse(KubernetesJson.Serialize(resource))!.AsObject();
         var desired = JsonNode.Parse(KubernetesJson.Serialize(status));
         if (JsonNode.DeepEquals(current["status"], desired))
         {
-            return false;
+            return null;
         }
 
         current["status"] = desired;
@@ -34,9 +36,10 @@ internal sealed class StatusWriter(IKubernetes client)
         try
         {
             // The cached resourceVersion rides along: a stale cache gets 409 and the reconcile is retried on fresh data.
-            await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            // Only the metadata of the answer is read: the version the next read of the resource carries.
+            var stored = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<StoredResource>(
                 current, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
+            return new StoredVersion(key, stored?.Metadata?.Uid, stored?.Metadata?.ResourceVersion);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -49,11 +52,18 @@ internal sealed class StatusWriter(IKubernetes client)
             if (JsonNode.DeepEquals(fresh?["metadata"]?["generation"], current["metadata"]?["generation"])
                 && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(desired)))
             {
-                return false;
+                return new StoredVersion(key, (string?)fresh?["metadata"]?["uid"], (string?)fresh?["metadata"]?["resourceVersion"], Written: false);
             }
 
             throw;
         }
+    }
+
+    /// <summary>What is read of a status write's answer.</summary>
+    private sealed class StoredResource
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("metadata")]
+        public V1ObjectMeta? Metadata { get; set; }
     }
 
     private static JsonNode? WithoutTransitionTimes(JsonNode? status)

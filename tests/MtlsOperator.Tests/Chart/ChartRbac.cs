@@ -53,6 +53,12 @@ internal static class ChartRbac
 
         grants.Add(new RbacGrant("leader-election Role", releaseNamespace, Rules(role)));
 
+        var convergedFile = HelmChart.Template("templates/converged-reconciles-role.yaml");
+        var convergedRole = Single(convergedFile, "Role");
+        Assert.Equal(convergedFile.PlaceholderOf(ReleaseNamespace), (string?)convergedRole["metadata"]!["namespace"]);
+        RequireBinding(convergedFile, Single(convergedFile, "RoleBinding"), "Role", (string)convergedRole["metadata"]!["name"]!, ".");
+        grants.Add(new RbacGrant("converged-reconciles Role", releaseNamespace, Rules(convergedRole)));
+
         // webhook.enabled: the webhook's own ClusterRole (its MutatingWebhookConfiguration) and Role (its serving Secret).
         var webhookFile = HelmChart.Template("templates/webhook-rbac.yaml");
         var webhookClusterRole = Single(webhookFile, "ClusterRole");

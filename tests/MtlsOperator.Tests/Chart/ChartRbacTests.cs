@@ -146,6 +146,8 @@ public sealed class ChartRbacTests
             ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, null, ChartRbac.ArgumentOf("--webhook-configuration"))
             : call.Scope == OperatorApiCalls.Scope.Cluster
             ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, null, "some-object")
+            : call.Scope == OperatorApiCalls.Scope.ConvergedShard
+            ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, ReleaseNamespace, s_leaseName + "-converged-a")
             : call.Scope == OperatorApiCalls.Scope.LeaseNamespace
             ? new ApiRequest(call.Verb, call.Group, parts[0], subresource, ReleaseNamespace, s_leaseName)
             // Default values watch all namespaces: informers list and watch across them; the rest names one object.

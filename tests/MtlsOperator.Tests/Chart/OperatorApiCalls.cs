@@ -20,6 +20,9 @@ internal static class OperatorApiCalls
 
         /// <summary>A cluster-scoped object of any name (CertificateSigningRequests).</summary>
         Cluster,
+
+        /// <summary>One of the converged-reconciles ConfigMaps, by name, in the release namespace.</summary>
+        ConvergedShard,
     }
 
     public static IReadOnlyList<(string Group, string Resource, string Verb, Scope Scope, string MadeBy)> All { get; } = Build();
@@ -63,6 +66,10 @@ internal static class OperatorApiCalls
         {
             calls.Add(("coordination.k8s.io", "leases", verb, Scope.LeaseNamespace, "Runtime/LeaseElection.cs: KubernetesClient's LeaseLock (Read/Create/ReplaceNamespacedLease)"));
         }
+
+        calls.Add(("", "configmaps", "list", Scope.LeaseNamespace, "Controller/Converged/ConvergedStore.cs ListNamespacedConfigMapAsync (the saved shards, by label)"));
+        calls.Add(("", "configmaps", "create", Scope.LeaseNamespace, "Controller/Converged/ConvergedStore.cs CreateNamespacedConfigMapAsync"));
+        calls.Add(("", "configmaps", "update", Scope.ConvergedShard, "Controller/Converged/ConvergedStore.cs ReplaceNamespacedConfigMapAsync (one shard)"));
 
         // webhook.enabled
         calls.Add(("", "secrets", "get", Scope.WebhookSecret, "Webhook/WebhookCertificateRotator.cs and WebhookHost.cs ReadNamespacedSecretAsync (the serving Secret)"));

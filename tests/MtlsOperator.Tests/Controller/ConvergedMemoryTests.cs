@@ -24,12 +24,40 @@ public sealed class ConvergedMemoryTests
     }
 
     [Fact]
-    public void A_new_resource_version_of_anything_read_changes_the_fingerprint()
+    public void A_new_resource_version_of_the_resource_or_a_secret_it_reads_changes_the_fingerprint()
     {
         var before = Fingerprint(World(), [s_secret, s_bundle]);
         Assert.NotEqual(before, Fingerprint(World(secretVersion: "8"), [s_secret, s_bundle]));
-        Assert.NotEqual(before, Fingerprint(World(bundleVersion: "9"), [s_secret, s_bundle]));
         Assert.NotEqual(before, Fingerprint(World(listenerVersion: "10"), [s_secret, s_bundle]));
+    }
+
+    [Fact]
+    public void Another_custom_resource_read_counts_by_generation_and_metadata_not_by_a_status_write()
+    {
+        // A status-only update re-queues no dependent (the engine reads no other resource's status), so it must not make the
+        // dependent's converged state unrecognisable either.
+        var before = Fingerprint(World(), [s_bundle]);
+        Assert.Equal(before, Fingerprint(World(bundleVersion: "9"), [s_bundle]));
+        Assert.NotEqual(before, Fingerprint(World(bundleVersion: "9", bundleGeneration: 2), [s_bundle]));
+        Assert.NotEqual(before, Fingerprint(World(bundleLabel: "team-b"), [s_bundle]));
+    }
+
+    [Fact]
+    public void Another_resources_output_read_only_through_its_owner_counts_by_whose_it_is()
+    {
+        var output = new ResourceKey(V1ConfigMap.KubeKind, "apps", "corp-ca");
+        var owners = new Dictionary<ResourceKey, ResourceKey> { [output] = s_bundle };
+        UInt128? With(params V1ConfigMap[] objects)
+        {
+            var world = World().With(objects);
+            return ReconcileInputs.FingerprintOf(Find(world, s_listener)!, [s_bundle, output], world, k => Find(world, k), [], owners);
+        }
+
+        var absent = With();
+        Assert.Equal(absent, With(Output("corp-ca", "TrustBundle", "corp", "4")));
+        Assert.Equal(absent, With(Output("corp-ca", "TrustBundle", "corp", "5")));
+        Assert.NotEqual(absent, With(Output("corp-ca", "TrustBundle", "other", "4")));
+        Assert.NotEqual(absent, With(new V1ConfigMap { ApiVersion = "v1", Kind = V1ConfigMap.KubeKind, Metadata = new V1ObjectMeta { Name = "corp-ca", NamespaceProperty = "apps", Uid = "u-foreign", ResourceVersion = "4" } }));
     }
 
     [Fact]
@@ -68,9 +96,9 @@ public sealed class ConvergedMemoryTests
 
         var world = World();
         var selfSigned = Custom<ServerCertificate>("ServerCertificate", "boot", """{"hostnames":["a.example"],"selfSigned":{}}""");
-        Assert.Null(ReconcileInputs.Fingerprint(selfSigned, [], world, k => Find(world, k), []));
+        Assert.Null(ReconcileInputs.FingerprintOf(selfSigned, [], world, k => Find(world, k), []));
         var fromSecret = Custom<ServerCertificate>("ServerCertificate", "agent", """{"hostnames":["a.example"],"secretRef":{"name":"agent-tls"}}""");
-        Assert.NotNull(ReconcileInputs.Fingerprint(fromSecret, [s_secret], world, k => Find(world, k), []));
+        Assert.NotNull(ReconcileInputs.FingerprintOf(fromSecret, [s_secret], world, k => Find(world, k), []));
     }
 
     [Fact]
@@ -119,8 +147,68 @@ public sealed class ConvergedMemoryTests
         Assert.False(memory.TryRecall(s_listener, 42, s_now.AddSeconds(-1), out _));
     }
 
+    [Fact]
+    public void The_state_a_reconcile_wrote_is_fingerprinted_as_a_read_of_that_state_would_be()
+    {
+        var world = World();
+        var read = ReconcileInputs.Read(Find(world, s_listener)!, [s_secret, s_bundle], world, k => Find(world, k), [])!;
+
+        var after = read.After([new StoredVersion(s_listener, "u-agent", "11"), new StoredVersion(s_secret, "u-secret", "12")]);
+
+        Assert.Equal(Fingerprint(World(listenerVersion: "11", secretVersion: "12"), [s_secret, s_bundle]), after?.Fingerprint);
+        Assert.NotEqual(read.Fingerprint, after?.Fingerprint);
+    }
+
+    [Fact]
+    public void A_state_after_a_write_the_inputs_do_not_name_or_could_not_version_is_not_fingerprinted()
+    {
+        var world = World();
+        var read = ReconcileInputs.Read(Find(world, s_listener)!, [s_secret], world, k => Find(world, k), [])!;
+
+        Assert.Null(read.After([new StoredVersion(s_bundle, "u-corp", "6")]));
+        Assert.Null(read.After([new StoredVersion(s_secret, "u-secret", null)]));
+    }
+
+    [Fact]
+    public void An_earlier_terms_reconcile_is_recalled_for_its_fingerprint_then_belongs_to_this_term()
+    {
+        var memory = new ConvergedReconciles();
+        memory.Restore([new Remembered(42, s_now, s_now.AddHours(1))]);
+
+        Assert.Equal(Recall.None, memory.Recalled(s_listener, 43, s_now.AddMinutes(1), out _));
+        Assert.Equal(Recall.EarlierTerm, memory.Recalled(s_listener, 42, s_now.AddMinutes(1), out var recheck));
+        // Saved until a second before its re-check, which is still due.
+        Assert.Equal(TimeSpan.FromMinutes(59) + TimeSpan.FromSeconds(1), recheck);
+        Assert.Equal(Recall.ThisTerm, memory.Recalled(s_listener, 42, s_now.AddMinutes(2), out _));
+    }
+
+    [Fact]
+    public void An_earlier_terms_reconcile_holds_only_inside_its_window()
+    {
+        var memory = new ConvergedReconciles();
+        memory.Restore([new Remembered(42, s_now, s_now.AddHours(1))]);
+
+        Assert.Equal(Recall.None, memory.Recalled(s_listener, 42, s_now.AddSeconds(-1), out _));
+        Assert.Equal(Recall.None, memory.Recalled(s_listener, 42, s_now.AddHours(1), out _));
+    }
+
+    [Fact]
+    public void A_snapshot_keeps_what_an_earlier_term_remembered_until_this_term_forgets_it()
+    {
+        var memory = new ConvergedReconciles();
+        memory.Restore([new Remembered(42, s_now, DateTimeOffset.MaxValue)]);
+        memory.Remember(s_bundle, 7, s_now, null);
+        Assert.Equal(new UInt128[] { 7, 42 }, memory.Snapshot(s_now).Select(e => e.Fingerprint).Order().ToArray());
+
+        var changes = memory.Changes;
+        memory.ForgetEarlier();
+
+        Assert.Equal(new UInt128[] { 7 }, memory.Snapshot(s_now).Select(e => e.Fingerprint).ToArray());
+        Assert.True(memory.Changes > changes);
+    }
+
     private static UInt128? Fingerprint(ResourceSnapshot world, IEnumerable<ResourceKey> reads, IReadOnlyList<PodServing>? pods = null) =>
-        ReconcileInputs.Fingerprint(Find(world, s_listener)!, reads, world, k => Find(world, k), pods ?? []);
+        ReconcileInputs.FingerprintOf(Find(world, s_listener)!, reads, world, k => Find(world, k), pods ?? []);
 
     private static IKubernetesObject<V1ObjectMeta>? Find(ResourceSnapshot world, ResourceKey key) => key.Kind switch
     {
@@ -130,12 +218,34 @@ public sealed class ConvergedMemoryTests
         _ => null,
     };
 
-    private static ResourceSnapshot World(string? secretVersion = "7", string secretUid = "u-secret", string bundleVersion = "5", string listenerVersion = "3", bool fetchCrls = false) =>
+    private static ResourceSnapshot World(string? secretVersion = "7", string secretUid = "u-secret", string bundleVersion = "5", string listenerVersion = "3", bool fetchCrls = false,
+        long bundleGeneration = 1, string? bundleLabel = null) =>
         ResourceSnapshot.Of([
             Secret("agent-tls", secretUid, secretVersion),
-            Custom<TrustBundle>("TrustBundle", "corp", fetchCrls ? """{"sources":[],"fetchCrlDistributionPoints":true}""" : """{"sources":[]}""", bundleVersion),
+            Labelled(Custom<TrustBundle>("TrustBundle", "corp", fetchCrls ? """{"sources":[],"fetchCrlDistributionPoints":true}""" : """{"sources":[]}""", bundleVersion), bundleGeneration, bundleLabel),
             Custom<MtlsListener>("MtlsListener", "agent", """{"proxy":"HAProxy","listenPort":8443,"upstreamPort":8080}""", listenerVersion),
         ]);
+
+    private static T Labelled<T>(T resource, long generation, string? team) where T : IKubernetesObject<V1ObjectMeta>
+    {
+        resource.Metadata.Generation = generation;
+        resource.Metadata.Labels = team is null ? null : new Dictionary<string, string> { ["team"] = team };
+        return resource;
+    }
+
+    private static V1ConfigMap Output(string name, string ownerKind, string ownerName, string version) => new()
+    {
+        ApiVersion = "v1",
+        Kind = V1ConfigMap.KubeKind,
+        Metadata = new V1ObjectMeta
+        {
+            Name = name, NamespaceProperty = "apps", Uid = "u-" + name, ResourceVersion = version,
+            Labels = new Dictionary<string, string>
+            {
+                [OutputMetadata.ManagedByLabel] = OutputMetadata.ManagedByValue, [OutputMetadata.OwnerKindLabel] = ownerKind, [OutputMetadata.OwnerNameLabel] = ownerName,
+            },
+        },
+    };
 
     private static V1Secret Secret(string name, string uid, string? version) =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "apps", Uid = uid, ResourceVersion = version } };

@@ -46,6 +46,8 @@ internal sealed class OperatorFixture : IAsyncDisposable
         RetryPeriod = TimeSpan.FromMilliseconds(200),
         WatchStallTimeout = TimeSpan.FromSeconds(5),
         ResyncPeriod = TimeSpan.FromMinutes(10),
+        // Saved when an operator stops, never while a test watches for writes; ConvergedSaveTests sets its own period.
+        ConvergedSavePeriod = TimeSpan.FromHours(1),
     };
 
     /// <summary>Starts an operator; stop it with <see cref="StopAsync"/> or at dispose.</summary>

@@ -11,52 +11,147 @@ namespace MtlsOperator.Controller.Converged;
 
 /// <summary>
 /// A fingerprint of everything one reconcile reads from the cache: the resource and every object it reads, transitively (as the
-/// reference index knows them), the outputs it and those objects write, and for a listener what its pods' sidecars report —
-/// each by uid and resourceVersion, a missing one as missing. Equal fingerprints mean the evaluation sees equal inputs.
+/// reference index knows them), the outputs it and those objects write, and for a listener what its pods' sidecars report.
+/// Equal fingerprints mean the evaluation sees equal inputs.
 /// </summary>
 /// <remarks>
-/// Null (never remembered) for what also reads outside the cache, where no version tells a change: a bundle that fetches CRLs from
+/// <para>Each object is named as precisely as a change to it re-queues the resource, no more: the resource itself, and the Secrets and
+/// ConfigMaps it reads, by uid and resourceVersion (a missing one as missing); another custom resource it reads by uid, generation and
+/// labels and annotations — the controller does not re-queue dependents for a status-only update, because the engine reads no other
+/// resource's status; another resource's output (a bundle's ConfigMap, a certificate's pins) by uid and the labels, annotations and
+/// owners that say whose it is — its data is its owner's to keep, and its owner's own writes re-queue no dependent. Named by their
+/// resourceVersion, the last two would change under a resource after its reconcile (its certificate's status written a moment later)
+/// without a reconcile of the resource to see it, and a converged world would never be recognised as one.</para>
+/// <para>Null (never remembered) for what also reads outside the cache, where no version tells a change: a bundle that fetches CRLs from
 /// URLs (and whatever reads it), a ServerCertificate that generates its own key or signs through a CertificateSigningRequest
 /// (polled, not watched), and the issuance kinds, which read namespace-wide lists the reference index does not name. Objects
-/// without a uid or a resourceVersion have no identity to compare.
+/// without a uid or a resourceVersion have no identity to compare.</para>
 /// </remarks>
-internal static class ReconcileInputs
+internal sealed class ReconcileInputs
 {
-    /// <param name="reads">What <paramref name="resource"/> reads, transitively, and the outputs its evaluation compares with.</param>
-    public static UInt128? Fingerprint(IKubernetesObject<V1ObjectMeta> resource, IEnumerable<ResourceKey> reads, IResourceLookup lookup,
-        Func<ResourceKey, IKubernetesObject<V1ObjectMeta>?> findResource, IReadOnlyList<PodServing> pods)
+    /// <summary>The resource first, then what it reads in key order: each with its uid@resourceVersion, null when missing.</summary>
+    private readonly (ResourceKey Key, string? Version)[] _reads;
+    private readonly string _pods;
+
+    private ReconcileInputs((ResourceKey Key, string? Version)[] reads, string pods)
     {
-        if (!IsRemembered(resource))
+        _reads = reads;
+        _pods = pods;
+        Fingerprint = Digest(reads, pods);
+    }
+
+    /// <summary>Equal for equal inputs; the resource's key is part of it, so it names one resource's inputs among all.</summary>
+    public UInt128 Fingerprint { get; }
+
+    /// <param name="reads">What <paramref name="resource"/> reads, transitively, and the outputs its evaluation compares with.</param>
+    /// <param name="othersOutputs">Those of <paramref name="reads"/> that are outputs of other resources and read by nothing but their
+    /// owner, each with its owner.</param>
+    public static UInt128? FingerprintOf(IKubernetesObject<V1ObjectMeta> resource, IEnumerable<ResourceKey> reads, IResourceLookup lookup,
+        Func<ResourceKey, IKubernetesObject<V1ObjectMeta>?> findResource, IReadOnlyList<PodServing> pods, IReadOnlyDictionary<ResourceKey, ResourceKey>? othersOutputs = null) =>
+        Read(resource, reads, lookup, findResource, pods, othersOutputs)?.Fingerprint;
+
+    /// <summary>The inputs as the cache holds them now; null when they cannot be told apart from changed ones.</summary>
+    public static ReconcileInputs? Read(IKubernetesObject<V1ObjectMeta> resource, IEnumerable<ResourceKey> reads, IResourceLookup lookup,
+        Func<ResourceKey, IKubernetesObject<V1ObjectMeta>?> findResource, IReadOnlyList<PodServing> pods, IReadOnlyDictionary<ResourceKey, ResourceKey>? othersOutputs = null)
+    {
+        if (!IsRemembered(resource) || VersionOf(resource) is not { } own)
         {
             return null;
         }
 
-        var text = new StringBuilder();
-        if (Append(text, ResourceKey.Of(resource), resource) is false)
-        {
-            return null;
-        }
-
+        var entries = new List<(ResourceKey, string?)> { (ResourceKey.Of(resource), own) };
         foreach (var key in reads.Distinct().OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {
-            var found = key.Kind switch
+            if (key.Kind is IssuedClientCertificate.KindName or ClientCertificateAuthority.KindName or ClientCertificateRevocation.KindName)
+            {
+                return null;
+            }
+
+            IKubernetesObject<V1ObjectMeta>? found = key.Kind switch
             {
                 V1Secret.KubeKind => lookup.FindSecret(key.Namespace, key.Name),
                 V1ConfigMap.KubeKind => lookup.FindConfigMap(key.Namespace, key.Name),
                 _ => findResource(key),
             };
-            if (key.Kind is IssuedClientCertificate.KindName or ClientCertificateAuthority.KindName or ClientCertificateRevocation.KindName
-                || Append(text, key, found) is false)
+            if (othersOutputs?.GetValueOrDefault(key) is { } owner)
+            {
+                entries.Add((key, OwnershipOf(found, owner)));
+            }
+            else if (found is null)
+            {
+                entries.Add((key, null));
+            }
+            else if ((key.Kind is V1Secret.KubeKind or V1ConfigMap.KubeKind ? VersionOf(found) : SpecOf(found)) is { } version)
+            {
+                entries.Add((key, version));
+            }
+            else
             {
                 return null;
             }
         }
 
+        var text = new StringBuilder();
         foreach (var pod in pods)
         {
             text.Append("pod ").Append(pod.Pod).Append('=').Append(pod.Report?.ToJson() ?? "-").Append(';');
         }
 
+        return new ReconcileInputs([.. entries], text.ToString());
+    }
+
+    /// <summary>These inputs once the reconcile's own writes are stored: each written object (the resource's status, its outputs) at the
+    /// version the server gave it, everything else as it was read. Null when a write is of something these inputs do not name or
+    /// came back without a version: the state after it cannot be fingerprinted.</summary>
+    /// <remarks>Built from what was read, not from the cache after the writes: a change someone else made meanwhile is in the cache
+    /// but was not evaluated, and must not be taken as part of a converged state.</remarks>
+    public ReconcileInputs? After(IEnumerable<StoredVersion> writes)
+    {
+        var reads = ((ResourceKey Key, string? Version)[])_reads.Clone();
+        foreach (var write in writes)
+        {
+            var at = Array.FindIndex(reads, r => r.Key == write.Key);
+            if (at < 0 || write.Uid is not { } uid || write.ResourceVersion is not { } version)
+            {
+                return null;
+            }
+
+            reads[at] = (write.Key, uid + "@" + version);
+        }
+
+        return new ReconcileInputs(reads, _pods);
+    }
+
+    /// <summary>Whether <paramref name="later"/>, read after the reconcile, names the same versions of everything it did not write: if
+    /// an object moved while it ran, the evaluation may have seen either version, and its result stands for neither.</summary>
+    public bool Unmoved(ReconcileInputs later, IEnumerable<StoredVersion> writes)
+    {
+        if (later._reads.Length != _reads.Length || later._pods != _pods)
+        {
+            return false;
+        }
+
+        var written = writes.Select(w => w.Key).ToHashSet();
+        for (var i = 0; i < _reads.Length; i++)
+        {
+            if (later._reads[i].Key != _reads[i].Key || (!written.Contains(_reads[i].Key) && later._reads[i].Version != _reads[i].Version))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static UInt128 Digest((ResourceKey Key, string? Version)[] reads, string pods)
+    {
+        var text = new StringBuilder();
+        foreach (var (key, version) in reads)
+        {
+            text.Append(key).Append('=').Append(version ?? "-").Append(';');
+        }
+
+        text.Append(pods);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), digest);
         return BinaryPrimitives.ReadUInt128LittleEndian(digest);
@@ -69,27 +164,30 @@ internal static class ReconcileInputs
         _ => false,
     };
 
-    /// <returns>False when the object cannot be told apart from a changed one.</returns>
-    private static bool Append(StringBuilder text, ResourceKey key, IKubernetesObject<V1ObjectMeta>? found)
-    {
-        text.Append(key).Append('=');
-        if (found is not null)
-        {
-            if (found.Metadata.Uid is not { } uid || found.Metadata.ResourceVersion is not { } version || FetchesCrls(found))
-            {
-                return false;
-            }
+    /// <returns>uid@resourceVersion; null when the object cannot be told apart from a changed one.</returns>
+    private static string? VersionOf(IKubernetesObject<V1ObjectMeta> found) =>
+        found.Metadata.Uid is not { } uid || found.Metadata.ResourceVersion is not { } version || FetchesCrls(found) ? null : uid + "@" + version;
 
-            text.Append(uid).Append('@').Append(version);
-        }
-        else
-        {
-            text.Append('-');
-        }
+    /// <returns>uid, generation, labels and annotations: what re-queues a dependent of another custom resource.</returns>
+    private static string? SpecOf(IKubernetesObject<V1ObjectMeta> found) =>
+        found.Metadata.Uid is not { } uid || found.Metadata.Generation is not { } generation || FetchesCrls(found)
+            ? null
+            : new StringBuilder(uid).Append(":g").Append(generation).Append(found.Metadata.DeletionTimestamp is null ? "" : ":deleting")
+                .Append(Labelled(found.Metadata)).ToString();
 
-        text.Append(';');
-        return true;
-    }
+    /// <returns>Whose another resource's output is: its owner's (or not there yet, which its owner is to see to), or a foreign object's,
+    /// by uid and resourceVersion.</returns>
+    private static string OwnershipOf(IKubernetesObject<V1ObjectMeta>? found, ResourceKey owner) =>
+        found is null || (ClusterCache.IsManaged(found.Metadata)
+            && found.Metadata.Labels.TryGetValue(OutputMetadata.OwnerKindLabel, out var kind) && kind == owner.Kind
+            && found.Metadata.Labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var name) && name == owner.Name)
+            ? "owner's"
+            : $"foreign {found.Metadata.Uid}@{found.Metadata.ResourceVersion}";
+
+    // Keys and values are escaped as JSON strings, so no label can pass for another's separator.
+    private static string Labelled(V1ObjectMeta metadata) =>
+        System.Text.Json.JsonSerializer.Serialize(new[] { metadata.Labels, metadata.Annotations }
+            .Select(m => (m ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value }).ToArray()).ToArray());
 
     private static bool FetchesCrls(IKubernetesObject<V1ObjectMeta> o) =>
         o is TrustBundle { Spec: { } spec } && (spec.FetchCrlDistributionPoints == true || spec.Crls.Any(c => c.Url is not null));
