@@ -61,7 +61,8 @@ internal sealed class MtlsReconciler(
 
         var context = new EvaluationContext(cache, time.GetUtcNow()) { AllowedSigners = allowedSigners, CrlDownloads = crlDownloads };
         var pods = resource is MtlsListener ? podsOf(key.Namespace, key.Name) : [];
-        var inputs = ReconcileInputs.Read(resource, closure.Concat(written), cache, cache.FindResource, pods, OthersOutputs(key, closure));
+        var othersOutputs = OthersOutputs(key, closure);
+        var inputs = ReconcileInputs.Read(resource, closure.Concat(written), cache, cache.FindResource, pods, othersOutputs);
         if (inputs is not null && converged.Recalled(key, inputs.Fingerprint, context.Now, out var due) is var recall and not Recall.None)
         {
             if (recall == Recall.EarlierTerm)
@@ -139,7 +140,7 @@ internal sealed class MtlsReconciler(
             converged.Forget(key);
         }
         else if (cache.FindResource(key) is { } now
-            && ReconcileInputs.Read(now, closure.Concat(written), cache, cache.FindResource, pods, OthersOutputs(key, closure)) is { } later
+            && ReconcileInputs.Read(now, closure.Concat(written), cache, cache.FindResource, pods, othersOutputs) is { } later
             && inputs!.Unmoved(later, stored))
         {
             converged.Remember(key, converging.Fingerprint, context.Now, recheck);
@@ -156,8 +157,7 @@ internal sealed class MtlsReconciler(
         var outputs = new Dictionary<ResourceKey, ResourceKey>();
         foreach (var owner in closure)
         {
-            if (OwnOutputOf(cache.FindResource(owner)) is { } output
-                && !readers.Any(r => r != owner && references.ReferencesOf(r).Contains(output)))
+            if (OwnOutputOf(cache.FindResource(owner)) is { } output && !references.ReadByOtherThan(output, owner, readers))
             {
                 outputs[output] = owner;
             }

@@ -71,12 +71,12 @@ internal sealed class ReferenceIndex
         }
     }
 
-    /// <summary>What <paramref name="key"/> reads itself.</summary>
-    public IReadOnlyList<ResourceKey> ReferencesOf(ResourceKey key)
+    /// <summary>Whether any of <paramref name="readers"/> but <paramref name="owner"/> reads <paramref name="key"/> itself.</summary>
+    public bool ReadByOtherThan(ResourceKey key, ResourceKey owner, IEnumerable<ResourceKey> readers)
     {
         lock (_lock)
         {
-            return [.. _forward.GetValueOrDefault(key) ?? []];
+            return readers.Any(r => r != owner && _forward.TryGetValue(r, out var read) && Array.IndexOf(read, key) >= 0);
         }
     }
 

@@ -73,6 +73,24 @@ public sealed class ConvergedStoreTests
     }
 
     [Fact]
+    public async Task A_shard_stays_under_the_api_servers_one_mebibyte_limit_however_many_entries_fall_into_it()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var memory = new ConvergedReconciles();
+        for (var i = 0; i < ConvergedStore.MaxEntriesPerShard + 5_000; i++)
+        {
+            // Every fingerprint in shard 0.
+            memory.Remember(Key(i), (UInt128)(ulong)i * ConvergedStore.Shards, s_now, null);
+        }
+
+        await Store(fx, "build-a").SaveAsync(memory, s_now, CancellationToken.None);
+
+        var shard = (await fx.Client.CoreV1.ReadNamespacedConfigMapAsync("mtls-operator-converged-0", "kube-system")).BinaryData["reconciles"];
+        Assert.Equal(ConvergedStore.MaxEntriesPerShard * 32, shard.Length);
+        Assert.True(shard.Length < 1024 * 1024 * 3 / 4, $"{shard.Length} bytes: base64 on the wire must stay under 1 MiB");
+    }
+
+    [Fact]
     public void The_build_names_the_options_that_reach_an_evaluation()
     {
         var defaults = new MtlsOperator.Controller.OperatorOptions();

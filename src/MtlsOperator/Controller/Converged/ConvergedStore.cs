@@ -95,6 +95,7 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
     public async Task SaveAsync(ConvergedReconciles from, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var shards = from.Snapshot(now).GroupBy(e => ShardOf(e.Fingerprint)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Fingerprint).Take(MaxEntriesPerShard).ToArray());
+        var written = 0;
         for (var shard = 0; shard < Shards; shard++)
         {
             var data = Encode(shards.GetValueOrDefault(shard, []));
@@ -109,11 +110,17 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
                 await WriteAsync(shard, data, cancellationToken).ConfigureAwait(false);
                 _saved[shard] = hash;
                 _exists[shard] = true;
+                written++;
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException)
             {
                 logger.LogWarning(e, "Could not save converged reconciles to ConfigMap {Namespace}/{Name}; trying again at the next save", @namespace, NameOf(shard));
             }
+        }
+
+        if (written > 0)
+        {
+            logger.LogInformation("Saved {Count} converged reconciles ({Shards} of {Total} ConfigMaps written)", shards.Values.Sum(e => e.Length), written, Shards);
         }
     }
 

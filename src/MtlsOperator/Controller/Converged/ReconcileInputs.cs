@@ -33,15 +33,16 @@ internal sealed class ReconcileInputs
     private readonly (ResourceKey Key, string? Version)[] _reads;
     private readonly string _pods;
 
+    private UInt128? _fingerprint;
+
     private ReconcileInputs((ResourceKey Key, string? Version)[] reads, string pods)
     {
         _reads = reads;
         _pods = pods;
-        Fingerprint = Digest(reads, pods);
     }
 
     /// <summary>Equal for equal inputs; the resource's key is part of it, so it names one resource's inputs among all.</summary>
-    public UInt128 Fingerprint { get; }
+    public UInt128 Fingerprint => _fingerprint ??= Digest(_reads, _pods);
 
     /// <param name="reads">What <paramref name="resource"/> reads, transitively, and the outputs its evaluation compares with.</param>
     /// <param name="othersOutputs">Those of <paramref name="reads"/> that are outputs of other resources and read by nothing but their
@@ -60,7 +61,7 @@ internal sealed class ReconcileInputs
         }
 
         var entries = new List<(ResourceKey, string?)> { (ResourceKey.Of(resource), own) };
-        foreach (var key in reads.Distinct().OrderBy(k => k.ToString(), StringComparer.Ordinal))
+        foreach (var key in reads.Distinct().OrderBy(k => k.Kind, StringComparer.Ordinal).ThenBy(k => k.Namespace, StringComparer.Ordinal).ThenBy(k => k.Name, StringComparer.Ordinal))
         {
             if (key.Kind is IssuedClientCertificate.KindName or ClientCertificateAuthority.KindName or ClientCertificateRevocation.KindName)
             {
@@ -148,7 +149,7 @@ internal sealed class ReconcileInputs
         var text = new StringBuilder();
         foreach (var (key, version) in reads)
         {
-            text.Append(key).Append('=').Append(version ?? "-").Append(';');
+            text.Append(key.Kind).Append(' ').Append(key.Namespace).Append('/').Append(key.Name).Append('=').Append(version ?? "-").Append(';');
         }
 
         text.Append(pods);
@@ -184,10 +185,21 @@ internal sealed class ReconcileInputs
             ? "owner's"
             : $"foreign {found.Metadata.Uid}@{found.Metadata.ResourceVersion}";
 
-    // Keys and values are escaped as JSON strings, so no label can pass for another's separator.
-    private static string Labelled(V1ObjectMeta metadata) =>
-        System.Text.Json.JsonSerializer.Serialize(new[] { metadata.Labels, metadata.Annotations }
-            .Select(m => (m ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value }).ToArray()).ToArray());
+    // Each key and value written after its length, so no label can pass for another's separator.
+    private static string Labelled(V1ObjectMeta metadata)
+    {
+        var text = new StringBuilder();
+        foreach (var map in new[] { metadata.Labels, metadata.Annotations })
+        {
+            text.Append('|').Append(map?.Count ?? 0);
+            foreach (var (key, value) in (map ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                text.Append(' ').Append(key.Length).Append(':').Append(key).Append(value.Length).Append(':').Append(value);
+            }
+        }
+
+        return text.ToString();
+    }
 
     private static bool FetchesCrls(IKubernetesObject<V1ObjectMeta> o) =>
         o is TrustBundle { Spec: { } spec } && (spec.FetchCrlDistributionPoints == true || spec.Crls.Any(c => c.Url is not null));
