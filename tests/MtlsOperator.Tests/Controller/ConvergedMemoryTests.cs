@@ -183,6 +183,20 @@ public sealed class ConvergedMemoryTests
     }
 
     [Fact]
+    public void Only_recalls_of_an_earlier_terms_reconciles_count_as_the_burst_a_restart_is()
+    {
+        // The idle compaction counts them: each follows the listing of what it reads, while this term's recalls allocate nothing.
+        var memory = new ConvergedReconciles();
+        memory.Restore([new Remembered(42, s_now, DateTimeOffset.MaxValue)]);
+
+        memory.Recalled(s_listener, 42, s_now, out _);
+        memory.Recalled(s_listener, 42, s_now, out _);
+
+        Assert.Equal(2, memory.Recalls);
+        Assert.Equal(1, memory.EarlierTermRecalls);
+    }
+
+    [Fact]
     public void An_earlier_terms_reconcile_holds_only_inside_its_window()
     {
         var memory = new ConvergedReconciles();

@@ -27,10 +27,15 @@ internal sealed class ConvergedReconciles
     private readonly ConcurrentDictionary<ResourceKey, Entry> _entries = new();
     private ConcurrentDictionary<UInt128, Remembered> _earlier = new();
     private long _recalls;
+    private long _earlierRecalls;
     private long _changes;
 
     /// <summary>Reconciles answered from memory so far.</summary>
     public long Recalls => Interlocked.Read(ref _recalls);
+
+    /// <summary>Of <see cref="Recalls"/>, those answered from an earlier term's records: the first reconcile of a resource this process
+    /// listed, so each stands for an object decoded into the caches.</summary>
+    public long EarlierTermRecalls => Interlocked.Read(ref _earlierRecalls);
 
     /// <summary>Counts every change to what is remembered: a save is due when it moved.</summary>
     public long Changes => Interlocked.Read(ref _changes);
@@ -61,6 +66,7 @@ internal sealed class ConvergedReconciles
         {
             _entries[key] = entry;
             _earlier.TryRemove(fingerprint, out _);
+            Interlocked.Increment(ref _earlierRecalls);
         }
 
         recheck = entry.RecheckAt is { } at ? at - now : null;
