@@ -4,8 +4,9 @@ using MtlsOperator.Engine.Evaluation;
 namespace MtlsOperator.Controller.Converged;
 
 /// <summary>
-/// Remembers, per resource, the <see cref="ReconcileInputs"/> fingerprint of its last reconcile that found nothing to write, and when
-/// that result stops holding (its next time-driven moment). A reconcile of the same inputs before then is known to find nothing
+/// Remembers, per resource, the <see cref="ReconcileInputs"/> fingerprint of the state its last reconcile left converged (the inputs it
+/// read when it found nothing to write; otherwise with what it wrote at their new versions), and when that result stops holding (its
+/// next time-driven moment). A reconcile of the same inputs before then is known to find nothing
 /// again, so it is answered without evaluating: a periodic resync of a converged cluster, or a re-queue by a change to something
 /// the resource does not read, costs a fingerprint instead of PEM parsing, chain building and rendering. What one term remembered is
 /// kept by <see cref="ConvergedStore"/> for the next (a restart, a new leader), which starts from it.
