@@ -62,6 +62,24 @@ public sealed class LeaderElectionTests
         Assert.Equal("replica-b", await HolderAsync(fx));
     }
 
+    [Fact]
+    public async Task A_standby_taking_over_from_a_stopped_leader_recalls_the_converged_world_the_leader_saved()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var (first, second) = await StartReplicasAsync(fx);
+        await fx.ApplyAsync(new ListenerManifests().Yaml());
+        await fx.WaitReadyAsync("mtlslisteners", "agent");
+        await fx.WaitSettledAsync(first);
+
+        await fx.StopAsync(first);
+        await OperatorFixture.Eventually(() => Task.FromResult(second.IsLeading), "replica-b leads");
+
+        // Bundle, certificate, policy and listener, none evaluated again, nothing written.
+        await OperatorFixture.Eventually(() => Task.FromResult(second.IsIdle && second.ConvergedRecalls >= 4), "replica-b recalled every resource");
+        Assert.Equal(0, second.Reuse?.CertificatesEvaluated);
+        Assert.DoesNotContain(fx.TrafficOf(second).Writes, w => !w.Contains("/leases", StringComparison.Ordinal));
+    }
+
     /// <summary>Starts replica-a, waits until it leads, then starts replica-b as its standby.</summary>
     private static async Task<(OperatorHost First, OperatorHost Second)> StartReplicasAsync(OperatorFixture fx)
     {
