@@ -29,7 +29,8 @@ namespace MtlsOperator.Controller.Converged;
 /// </remarks>
 internal sealed class ReconcileInputs
 {
-    /// <summary>The resource first, then what it reads in key order: each with its uid@resourceVersion, null when missing.</summary>
+    /// <summary>The resource first, then what it reads in key order: each with its identity as the remarks above name it, null when
+    /// missing.</summary>
     private readonly (ResourceKey Key, string? Version)[] _reads;
     private readonly string _pods;
 
