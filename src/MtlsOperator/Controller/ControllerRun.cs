@@ -128,7 +128,15 @@ internal sealed class ControllerRun
             // What changed since the last idle save (a burst the stop cut short) is kept for the next process. A term that lost its
             // lease does not save: the new leader may be saving already.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _convergedStore.SaveAsync(Converged, _time.GetUtcNow(), timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _convergedStore.SaveAsync(Converged, _time.GetUtcNow(), timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                // A stop must not hang on the API server: the next process evaluates what this save would have spared it.
+                _logger.LogWarning("Saving the converged reconciles at stop took longer than 5 s; not saved");
+            }
         }
     }
 

@@ -115,16 +115,7 @@ internal sealed class MtlsReconciler(
             wrote |= status.Written;
         }
 
-        if (resource is not (ClientAuthPolicy or ClientCertificateAuthority or ClientCertificateRevocation))
-        {
-            metrics.RecordExpiry(key, outcome.Expiry);
-        }
-
-        metrics.RecordReady(key, outcome.After);
-        if (outcome.Status is TrustBundleStatus bundleStatus)
-        {
-            metrics.RecordCrls(key, bundleStatus.Crls);
-        }
+        RecordGauges(key, resource, outcome.Expiry, outcome.After, outcome.Status);
 
         // Kubernetes CertificateSigningRequests are cluster-scoped and not watched: a pending one is read again after a while.
         var poll = resource is ServerCertificate certificate && outcome.Status is ServerCertificateStatus certificateStatus
@@ -251,26 +242,32 @@ internal sealed class MtlsReconciler(
         return stored;
     }
 
-    /// <summary>The per-resource gauges of a converged resource, read from its status (the kinds <see cref="ReconcileInputs"/> remembers).</summary>
+    /// <summary>The per-resource gauges of a converged resource, read from its status (the kinds <see cref="ReconcileInputs"/> remembers):
+    /// what its last evaluation wrote there.</summary>
     private void RecordFromStatus(ResourceKey key, IKubernetesObject<V1ObjectMeta> resource)
     {
-        var (expiry, conditions) = resource switch
+        var (expiry, conditions, status) = resource switch
         {
-            MtlsListener l => (l.Status?.Expires, l.Status?.Conditions),
-            ServerCertificate c => (c.Status?.NotAfter, c.Status?.Conditions),
-            TrustBundle b => (b.Status?.EarliestExpiry, b.Status?.Conditions),
-            ClientAuthPolicy p => ((DateTime?)null, p.Status?.Conditions),
-            _ => (null, null),
+            MtlsListener l => (l.Status?.Expires, l.Status?.Conditions, (object?)l.Status),
+            ServerCertificate c => (c.Status?.NotAfter, c.Status?.Conditions, c.Status),
+            TrustBundle b => (b.Status?.EarliestExpiry, b.Status?.Conditions, b.Status),
+            ClientAuthPolicy p => ((DateTime?)null, p.Status?.Conditions, p.Status),
+            _ => (null, null, null),
         };
-        if (resource is not ClientAuthPolicy)
+        RecordGauges(key, resource, expiry, conditions ?? [], status);
+    }
+
+    private void RecordGauges(ResourceKey key, IKubernetesObject<V1ObjectMeta> resource, DateTime? expiry, IReadOnlyList<V1Condition> conditions, object? status)
+    {
+        if (resource is not (ClientAuthPolicy or ClientCertificateAuthority or ClientCertificateRevocation))
         {
             metrics.RecordExpiry(key, expiry);
         }
 
-        metrics.RecordReady(key, conditions ?? []);
-        if (resource is TrustBundle { Status: { } status })
+        metrics.RecordReady(key, conditions);
+        if (status is TrustBundleStatus bundleStatus)
         {
-            metrics.RecordCrls(key, status.Crls);
+            metrics.RecordCrls(key, bundleStatus.Crls);
         }
     }
 

@@ -35,12 +35,29 @@ public sealed class ChartValuesSchemaTests
     [InlineData("metrics", "{\"port\":70000,\"service\":{\"enabled\":true,\"type\":\"ClusterIP\",\"annotations\":{}}}")]
     [InlineData("leaderElection", "{\"enabled\":true,\"leaseName\":\"x\",\"leaseDuration\":\"soon\",\"renewDeadline\":\"10s\",\"retryPeriod\":\"2s\"}")]
     [InlineData("replica", "2")]
+    [InlineData("convergedSavePeriod", "\"soon\"")]
+    [InlineData("convergedSavePeriod", "true")]
     public void A_mistyped_or_misspelt_value_is_refused(string key, string json)
     {
         var values = HelmChart.Values.DeepClone().AsObject();
         values[key] = JsonNode.Parse(json);
 
         Assert.False(Evaluate(values).IsValid, $"{key}: {json} was accepted");
+    }
+
+    [Theory]
+    [InlineData("\"off\"")]
+    [InlineData("false")]
+    [InlineData("\"90s\"")]
+    public void The_converged_save_period_is_a_duration_or_off_even_unquoted(string json)
+    {
+        // Unquoted in a values file, YAML reads off as false.
+        var values = HelmChart.Values.DeepClone().AsObject();
+        values["convergedSavePeriod"] = JsonNode.Parse(json);
+
+        var result = Evaluate(values);
+
+        Assert.True(result.IsValid, Errors(result));
     }
 
     [Fact]

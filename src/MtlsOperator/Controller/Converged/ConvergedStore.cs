@@ -67,8 +67,9 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
         {
             list = await client.CoreV1.ListNamespacedConfigMapAsync(@namespace, labelSelector: $"{ComponentLabel}={Component}", cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Forbidden, unreachable, timed out, unreadable: the records only save work, so the term goes on without them.
             logger.LogWarning(e, "Could not read the converged reconciles of an earlier term from namespace {Namespace}; every resource is evaluated", @namespace);
             return;
         }
@@ -91,7 +92,7 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
     }
 
     /// <summary>Writes every shard whose entries changed since they were loaded or last saved. Failures are logged; the shard is tried
-    /// again at the next save.</summary>
+    /// again at the next save. Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task SaveAsync(ConvergedReconciles from, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var shards = from.Snapshot(now).GroupBy(e => ShardOf(e.Fingerprint)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Fingerprint).Take(MaxEntriesPerShard).ToArray());
@@ -112,7 +113,7 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
                 _exists[shard] = true;
                 written++;
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(e, "Could not save converged reconciles to ConfigMap {Namespace}/{Name}; trying again at the next save", @namespace, NameOf(shard));
             }
