@@ -22,7 +22,8 @@ public sealed class ConditionSet
     public ConditionSet Set(string type, bool status, string reason, string message)
     {
         var value = status ? "True" : "False";
-        var before = _previous.FirstOrDefault(c => c.Type == type);
+        // The previous conditions are whatever the status held: anyone who may write the status subresource may leave nulls there.
+        var before = _previous.FirstOrDefault(c => c?.Type == type);
         var since = before is not null && before.Status == value && before.LastTransitionTime is { } t ? t : _now;
         _conditions.RemoveAll(c => c.Type == type);
         _conditions.Add(new V1Condition
@@ -47,6 +48,6 @@ public sealed class ConditionSet
     {
         var previous = before ?? [];
         return previous.Count == after.Count && after.All(a => previous.Any(b =>
-            b.Type == a.Type && b.Status == a.Status && b.Reason == a.Reason && b.Message == a.Message && b.ObservedGeneration == a.ObservedGeneration));
+            b is not null && b.Type == a.Type && b.Status == a.Status && b.Reason == a.Reason && b.Message == a.Message && b.ObservedGeneration == a.ObservedGeneration));
     }
 }

@@ -16,7 +16,7 @@ public sealed class ClientCertificateRevocationEvaluator
         var ns = resource.Metadata.NamespaceProperty ?? "default";
         var spec = resource.Spec;
         var conditions = new ConditionSet(resource.Status?.Conditions, resource.Metadata.Generation, context.Now);
-        var status = new ClientCertificateRevocationStatus { ObservedGeneration = resource.Metadata.Generation, Certificates = resource.Status?.Certificates ?? [] };
+        var status = new ClientCertificateRevocationStatus { ObservedGeneration = resource.Metadata.Generation, Certificates = [.. (resource.Status?.Certificates ?? []).OfType<RevocationEntryStatus>()] };
 
         ClientCertificateRevocationEvaluation Done(bool ready, string reason, string message, DateTimeOffset? recheck = null)
         {

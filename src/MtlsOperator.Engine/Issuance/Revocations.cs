@@ -116,7 +116,8 @@ public static class Revocations
                 : new RevokedSerial(serial, null, null));
         }
 
-        foreach (var remembered in revocation.Status?.Certificates ?? [])
+        // What the status remembers, less the nulls anyone who may write the status subresource could leave in it.
+        foreach (var remembered in (revocation.Status?.Certificates ?? []).OfType<RevocationEntryStatus>())
         {
             if (SerialNumberText.Normalize(remembered.SerialNumber, out _) is { } serial)
             {
@@ -137,7 +138,7 @@ public static class Revocations
         return Naming(ns, issued.Spec?.AuthorityRef?.Name ?? "", lookup).FirstOrDefault(r =>
             (r.Spec.IssuedCertificateRef is { } reference && reference.Name == issued.Metadata.Name && InNamespace(reference, ns))
             || (current is not null && ((r.Spec.SerialNumbers ?? []).Any(s => SerialNumberText.Normalize(s, out _) == current)
-                || (r.Status?.Certificates ?? []).Any(e => SerialNumberText.Normalize(e.SerialNumber, out _) == current))));
+                || (r.Status?.Certificates ?? []).Any(e => e is not null && SerialNumberText.Normalize(e.SerialNumber, out _) == current))));
     }
 
     /// <summary>Whether <paramref name="issued"/> is revoked: by its spec, by a ClientCertificateRevocation, or — final — because its status

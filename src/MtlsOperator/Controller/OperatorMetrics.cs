@@ -74,7 +74,7 @@ internal sealed class OperatorMetrics : IDisposable
 
     /// <summary>Records the status of the resource's Ready condition (Unknown when it has none yet).</summary>
     public void RecordReady(ResourceKey key, IReadOnlyList<V1Condition> conditions) =>
-        _ready[key] = conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status is { } s && s_conditionStatuses.Contains(s) ? s : "Unknown";
+        _ready[key] = conditions.FirstOrDefault(c => c?.Type == ConditionTypes.Ready)?.Status is { } s && s_conditionStatuses.Contains(s) ? s : "Unknown";
 
     /// <summary>Records the nextUpdate of each CRL a bundle uses; CRLs without one are left out (nothing to alert on).</summary>
     public void RecordCrls(ResourceKey key, IEnumerable<CrlStatus> crls) =>

@@ -139,5 +139,5 @@ internal sealed class SigningRequestSync(IKubernetes client, ClusterCache cache,
     }
 
     private static V1CertificateSigningRequestCondition? ConditionOf(V1CertificateSigningRequest request, string type) =>
-        request.Status?.Conditions?.FirstOrDefault(c => c.Type == type && c.Status == "True");
+        request.Status?.Conditions?.FirstOrDefault(c => c?.Type == type && c.Status == "True");
 }

@@ -53,4 +53,17 @@ public sealed class ConditionSameTests
         Assert.False(ConditionSet.Same(one, two));
         Assert.False(ConditionSet.Same(two, one));
     }
+
+    [Fact]
+    public void Null_entries_a_status_writer_left_are_no_condition_and_keep_the_others_transition_times()
+    {
+        var ready = Build(null, 3, ("Ready", true, "Rendered", "ok"))[0];
+        ready.LastTransitionTime = s_now.UtcDateTime.AddDays(-1);
+        List<V1Condition> written = [null!, ready, null!];
+
+        var rebuilt = Build(written, 3, ("Ready", true, "Rendered", "ok"));
+
+        Assert.Equal(s_now.UtcDateTime.AddDays(-1), rebuilt[0].LastTransitionTime);
+        Assert.False(ConditionSet.Same(written, rebuilt));
+    }
 }

@@ -16,6 +16,17 @@ public sealed class ClientCertificateRevocationTests
 
     private static IReadOnlyList<string> CrlSerials(IssuanceWorld world) => world.Crl?.RevokedSerials ?? [];
 
+    // "agent" issued and renewed, then revoked as a whole by "agent-gone", converged once it is published.
+    private static (IssuanceWorld World, X509Certificate2 First, X509Certificate2 Renewed, DateTimeOffset Later) RenewedThenRevoked()
+    {
+        var world = new IssuanceWorld();
+        var (first, renewed) = world.IssueAndRenew("agent", s_now);
+        world.Put(IssuanceWorld.Revocation("agent-gone", issued: "agent"));
+        var later = s_now.AddDays(21).AddMinutes(1);
+        world.Converge(later);
+        return (world, first, renewed, later);
+    }
+
     private static V1ConditionView Ready(ClientCertificateRevocation revocation) => new(revocation.Status!.Conditions.Single(c => c.Type == ConditionTypes.Ready));
 
     [Fact]
@@ -88,11 +99,7 @@ public sealed class ClientCertificateRevocationTests
     [Fact]
     public void Deleting_the_issued_certificate_after_its_revocation_keeps_every_serial_listed_even_when_the_ca_also_loses_its_crl_and_status()
     {
-        var world = new IssuanceWorld();
-        var (first, second) = world.IssueAndRenew("agent", s_now);
-        world.Put(IssuanceWorld.Revocation("agent-gone", issued: "agent"));
-        var later = s_now.AddDays(21).AddMinutes(1);
-        world.Converge(later);
+        var (world, first, second, later) = RenewedThenRevoked();
 
         world.Remove(IssuedClientCertificate.KindName, "agent");
         world.Remove(k8s.Models.V1Secret.KubeKind, "agent-tls");
@@ -101,6 +108,21 @@ public sealed class ClientCertificateRevocationTests
         world.Converge(later.AddMinutes(1));
 
         Assert.Equal(new[] { first.SerialNumber, second.SerialNumber }.Order(), CrlSerials(world).Order());
+        Assert.Equal("True", Ready(world.RevocationNamed("agent-gone")).Status);
+    }
+
+    [Fact]
+    public void Null_entries_someone_wrote_into_a_revocations_status_are_dropped_and_what_it_remembers_stays_listed()
+    {
+        var (world, first, second, later) = RenewedThenRevoked();
+
+        var status = world.RevocationNamed("agent-gone").Status!;
+        status.Certificates = [null!, .. status.Certificates, null!];
+        status.Conditions = [null!, .. status.Conditions];
+        world.Converge(later.AddMinutes(1));
+
+        Assert.Equal(new[] { first.SerialNumber, second.SerialNumber }.Order(), CrlSerials(world).Order());
+        Assert.DoesNotContain(null, world.RevocationNamed("agent-gone").Status!.Certificates);
         Assert.Equal("True", Ready(world.RevocationNamed("agent-gone")).Status);
     }
 

@@ -160,6 +160,42 @@ public sealed class CachedFormTests
         Assert.Equal(WithoutManagedFields(await fx.Client.CoreV1.ReadNamespacedSecretAsync("agent-tls", "apps")), KubernetesJson.Serialize(tls));
     }
 
+    [Fact]
+    public async Task A_status_written_with_null_conditions_chain_subjects_and_pins_is_cached_and_put_back()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        // Status-only changes are not reconciled on their watch event: the next resync puts a status back.
+        fx.StartOperator(OperatorFixture.TestOptions() with { ResyncPeriod = TimeSpan.FromMilliseconds(200) });
+        await fx.ApplyAsync(new ListenerManifests().Yaml());
+        await fx.WaitReadyAsync("mtlslisteners", "agent");
+        var certificate = await fx.Client.CustomObjects.GetNamespacedCustomObjectAsync("mtls-operator.io", "v1alpha1", "apps", "servercertificates", "agent");
+        var node = JsonNode.Parse(KubernetesJson.Serialize(certificate))!.AsObject();
+        var good = WithoutTransitionTimes(node["status"]!);
+        node["status"]!["conditions"] = new JsonArray(null, JsonNode.Parse("""{"type":"Ready","status":"False","reason":null,"message":null}"""));
+        node["status"]!["chain"] = new JsonArray(null, null);
+        node["status"]!["pins"] = new JsonArray(null, JsonNode.Parse("""{"role":null,"keyAlgorithm":null}"""));
+        node["status"]!["issuer"] = null;
+        await fx.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(node, "mtls-operator.io", "v1alpha1", "apps", "servercertificates", "agent");
+
+        await OperatorFixture.Eventually(async () =>
+        {
+            var now = await fx.Client.CustomObjects.GetNamespacedCustomObjectAsync("mtls-operator.io", "v1alpha1", "apps", "servercertificates", "agent");
+            return WithoutTransitionTimes(JsonNode.Parse(KubernetesJson.Serialize(now))!["status"]!) == good;
+        }, "the operator put the certificate's status back");
+    }
+
+    // The put-back status times its Ready transition anew: it went through the False written above.
+    private static string WithoutTransitionTimes(JsonNode status)
+    {
+        var copy = status.DeepClone();
+        foreach (var condition in copy["conditions"]!.AsArray())
+        {
+            (condition as JsonObject)?.Remove("lastTransitionTime");
+        }
+
+        return copy.ToJsonString();
+    }
+
     private static async Task<OperatorHost> ConvergedAsync(OperatorFixture fx, ListenerManifests? manifests = null)
     {
         var host = fx.StartOperator();

@@ -22,7 +22,14 @@ internal sealed class CachedForm(ReferenceIndex references)
 
     private readonly StringPool _strings = new();
 
-    /// <summary>A custom resource: metadata trimmed, its status conditions' type, status and reason shared.</summary>
+    /// <summary>Longer text many resources repeat word for word: condition messages ("Nothing needs a person's attention.", the
+    /// chain a certificate reaches, named by its issuer) and the issuer and CA subjects in a ServerCertificate's status — a thousand
+    /// certificates from one CA say the same. A pool of its own, so that the messages that are one resource's alone (an expiry
+    /// time) do not push the short strings above out of theirs.</summary>
+    private readonly StringPool _texts = new();
+
+    /// <summary>A custom resource: metadata trimmed; its conditions' type, status, reason and message shared, and the status and
+    /// spec values that resources of its kind repeat.</summary>
     public T Resource<T>(T resource) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Trim(resource);
@@ -30,10 +37,38 @@ internal sealed class CachedForm(ReferenceIndex references)
         {
             foreach (var condition in conditions)
             {
-                condition.Type = _strings.Share(condition.Type);
-                condition.Status = _strings.Share(condition.Status);
-                condition.Reason = _strings.Share(condition.Reason);
+                // A status is anyone's to write who may write the subresource, nulls and all; a transform that throws would stall
+                // the cache, so every step here is null-tolerant.
+                condition?.Type = _strings.Share(condition.Type);
+                condition?.Status = _strings.Share(condition.Status);
+                condition?.Reason = _strings.Share(condition.Reason);
+                condition?.Message = _texts.Share(condition.Message);
             }
+        }
+
+        switch (resource)
+        {
+            case ServerCertificate { Status: { } status }:
+                status.Issuer = _texts.Share(status.Issuer);
+                // The first subject is the leaf's own; the rest are the CAs it shares with its siblings.
+                var chain = status.Chain ?? [];
+                for (var i = 1; i < chain.Count; i++)
+                {
+                    chain[i] = _texts.Share(chain[i])!;
+                }
+
+                foreach (var pin in status.Pins ?? [])
+                {
+                    pin?.Role = _strings.Share(pin.Role)!;
+                    pin?.KeyAlgorithm = _strings.Share(pin.KeyAlgorithm)!;
+                }
+
+                break;
+            case MtlsListener { Spec: { } spec }:
+                spec.Proxy = _strings.Share(spec.Proxy)!;
+                // Listeners share their policy; their certificates are their own.
+                spec.ClientAuthPolicyRef?.Name = _texts.Share(spec.ClientAuthPolicyRef.Name)!;
+                break;
         }
 
         return resource;
@@ -49,6 +84,7 @@ internal sealed class CachedForm(ReferenceIndex references)
 
         Trim(secret);
         secret.Type = _strings.Share(secret.Type);
+        secret.Data = ShareKeys(secret.Data);
         return IsOnlyOwnersOutput(secret, MtlsListener.KindName, _ => true) ? new DigestedSecret(secret) : secret;
     }
 
@@ -84,6 +120,23 @@ internal sealed class CachedForm(ReferenceIndex references)
         return references.OnlyReferrerIs(key, new ResourceKey(ownerKind, ns, name));
     }
 
+    /// <summary>The data with its keys (tls.crt, tls.key, ca.crt: the same in every Secret of a type) shared.</summary>
+    private IDictionary<string, byte[]>? ShareKeys(IDictionary<string, byte[]>? data)
+    {
+        if (data is null || data.Count == 0)
+        {
+            return data;
+        }
+
+        var shared = new Dictionary<string, byte[]>(data.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in data)
+        {
+            shared[_strings.Share(key)!] = value;
+        }
+
+        return shared;
+    }
+
     private void Trim(IKubernetesObject<V1ObjectMeta> o)
     {
         o.ApiVersion = _strings.Share(o.ApiVersion);
@@ -95,7 +148,7 @@ internal sealed class CachedForm(ReferenceIndex references)
 
         meta.ManagedFields = null;
         meta.NamespaceProperty = _strings.Share(meta.NamespaceProperty);
-        meta.Labels = _strings.Share(meta.Labels, static (_, v) => v.Length <= SharedValueLength);
+        meta.Labels = _strings.Share(meta.Labels, static (k, v) => v.Length <= SharedValueLength || k == OutputMetadata.OwnerKindLabel);
         meta.Annotations = _strings.Share(meta.Annotations, static (_, v) => v.Length <= SharedValueLength);
         foreach (var owner in meta.OwnerReferences ?? [])
         {

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using CsCheck;
+using k8s;
+using k8s.Models;
+using MtlsOperator.Controller;
+using MtlsOperator.Controller.Caching;
+using MtlsOperator.Engine.Api;
+
+namespace MtlsOperator.Tests.Controller;
+
+/// <summary>The cache holds one instance of the text many objects repeat (condition messages, issuers, CA subjects, policy names,
+/// Secret keys), and sharing never changes what an object says: each object is read from its own JSON text, as from the API.
+/// Random statuses, nulls included, are seeded; on failure CsCheck prints the seed, replay with <c>CsCheck_Seed</c>.</summary>
+public sealed class CachedStringSharingTests
+{
+    private const string Issuer = "CN=Payments Issuing CA,O=Example";
+
+    [Fact]
+    public void Certificates_of_one_ca_share_their_condition_messages_issuer_ca_subjects_and_pin_words()
+    {
+        var form = new CachedForm(new ReferenceIndex());
+        var first = form.Resource(Certificate("web-1"));
+        var second = form.Resource(Certificate("web-2"));
+
+        Assert.Same(first.Status!.Conditions[0].Message, second.Status!.Conditions[0].Message);
+        Assert.Same(first.Status.Issuer, second.Status.Issuer);
+        Assert.Same(first.Status.Chain[1], second.Status.Chain[1]);
+        Assert.Same(first.Status.Pins[0].Role, second.Status.Pins[0].Role);
+        Assert.Same(first.Status.Pins[0].KeyAlgorithm, second.Status.Pins[0].KeyAlgorithm);
+        Assert.NotEqual(first.Status.Chain[0], second.Status.Chain[0]);
+    }
+
+    [Fact]
+    public void Listeners_of_one_policy_share_its_name_and_their_proxy()
+    {
+        var form = new CachedForm(new ReferenceIndex());
+        var first = form.Resource(Listener("web-1"));
+        var second = form.Resource(Listener("web-2"));
+
+        Assert.Same(first.Spec.ClientAuthPolicyRef.Name, second.Spec.ClientAuthPolicyRef.Name);
+        Assert.Same(first.Spec.Proxy, second.Spec.Proxy);
+    }
+
+    [Fact]
+    public void Tls_secrets_share_their_keys_and_keep_their_data()
+    {
+        var form = new CachedForm(new ReferenceIndex());
+        var first = form.Secret(TlsSecret("web-1", 1));
+        var second = form.Secret(TlsSecret("web-2", 2));
+
+        Assert.Same(first.Data.Keys.Single(k => k == "tls.crt"), second.Data.Keys.Single(k => k == "tls.crt"));
+        Assert.Equal([1, 1], first.Data["tls.crt"]);
+        Assert.Equal([2, 2], second.Data["tls.key"]);
+    }
+
+    [Fact]
+    public void Sharing_leaves_every_certificate_status_as_it_was_read_nulls_included()
+    {
+        string?[] texts = [null, "", Issuer, "CN=Root,O=Example", "Nothing needs a person's attention."];
+        var text = Gen.Int[0, texts.Length - 1].Select(i => texts[i]);
+        var condition = Gen.Select(text, text).Select(m => (JsonNode)new JsonObject
+        {
+            ["type"] = "Ready", ["status"] = "True", ["reason"] = m.Item1, ["message"] = m.Item2, ["lastTransitionTime"] = "2026-12-01T10:00:00Z",
+        });
+        var pin = Gen.Select(text, text).Select(p => (JsonNode)new JsonObject { ["role"] = p.Item1, ["keyAlgorithm"] = p.Item2, ["spkiSha256"] = "x" });
+        var subject = text.Where(t => t is not null).Select(t => (JsonNode)JsonValue.Create(t)!);
+        Gen<JsonNode?> List(Gen<JsonNode> item) => item.Null(0.2).Array[0, 3].Select(a => (JsonNode)new JsonArray(a)).Null(0.2);
+        var status = Gen.Select(text, List(condition), List(subject), List(pin)).Select(s =>
+            new JsonObject { ["issuer"] = s.Item1, ["conditions"] = s.Item2, ["chain"] = s.Item3, ["pins"] = s.Item4 });
+
+        status.Sample(s =>
+        {
+            var json = new JsonObject
+            {
+                ["apiVersion"] = CustomResource<ServerCertificateSpec, ServerCertificateStatus>.GroupVersion,
+                ["kind"] = ServerCertificate.KindName,
+                ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "apps" },
+                ["spec"] = new JsonObject(),
+                ["status"] = s,
+            }.ToJsonString();
+            var form = new CachedForm(new ReferenceIndex());
+            var expected = KubernetesJson.Serialize(KubernetesJson.Deserialize<ServerCertificate>(json));
+
+            form.Resource(KubernetesJson.Deserialize<ServerCertificate>(json));
+            var cached = form.Resource(KubernetesJson.Deserialize<ServerCertificate>(json));
+
+            Assert.Equal(expected, KubernetesJson.Serialize(cached));
+        });
+    }
+
+    private static ServerCertificate Certificate(string name) => KubernetesJson.Deserialize<ServerCertificate>($$$"""
+        {"apiVersion":"mtls-operator.io/v1alpha1","kind":"ServerCertificate","metadata":{"name":"{{{name}}}","namespace":"apps"},
+         "spec":{"secretRef":{"name":"{{{name}}}-tls"}},
+         "status":{"issuer":"{{{Issuer}}}","chain":["CN={{{name}}}.apps.example","{{{Issuer}}}"],
+          "pins":[{"role":"Current","keyAlgorithm":"ECDSA-P256","spkiSha256":"{{{name}}}","spkiSha256Hex":"{{{name}}}"}],
+          "conditions":[{"type":"Ready","status":"True","reason":"Valid","message":"The certificate is issued by {{{Issuer}}}.","lastTransitionTime":"2026-12-01T10:00:00Z"}]}}
+        """);
+
+    private static MtlsListener Listener(string name) => KubernetesJson.Deserialize<MtlsListener>($$$"""
+        {"apiVersion":"mtls-operator.io/v1alpha1","kind":"MtlsListener","metadata":{"name":"{{{name}}}","namespace":"apps"},
+         "spec":{"proxy":"haproxy","serverCertificateRefs":[{"name":"{{{name}}}"}],"clientAuthPolicyRef":{"name":"partners"} } }
+        """);
+
+    private static V1Secret TlsSecret(string name, byte fill) => KubernetesJson.Deserialize<V1Secret>($$$"""
+        {"apiVersion":"v1","kind":"Secret","type":"kubernetes.io/tls","metadata":{"name":"{{{name}}}","namespace":"apps"},
+         "data":{"tls.crt":"{{{Convert.ToBase64String([fill, fill])}}}","tls.key":"{{{Convert.ToBase64String([fill, fill])}}}"}}
+        """);
+}
