@@ -9,7 +9,7 @@ FROM --platform=$BUILDPLATFORM ${DOTNET_SDK_IMAGE} AS build
 ARG TARGETARCH
 WORKDIR /src
 # Restore first, from the project files only, so a source change does not invalidate the package layer.
-COPY Directory.Build.props Directory.Packages.props ./
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/MtlsOperator.Engine/MtlsOperator.Engine.csproj src/MtlsOperator.Engine/
 COPY src/MtlsOperator.Runtime/MtlsOperator.Runtime.csproj src/MtlsOperator.Runtime/
 COPY src/MtlsOperator/MtlsOperator.csproj src/MtlsOperator/

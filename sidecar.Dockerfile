@@ -15,7 +15,7 @@ ARG ENVOY_IMAGE=envoyproxy/envoy:v1.31.10
 FROM --platform=$BUILDPLATFORM ${DOTNET_SDK_IMAGE} AS build
 ARG TARGETARCH
 WORKDIR /src
-COPY Directory.Build.props Directory.Packages.props ./
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/MtlsOperator.Engine/MtlsOperator.Engine.csproj src/MtlsOperator.Engine/
 COPY src/MtlsOperator.Runtime/MtlsOperator.Runtime.csproj src/MtlsOperator.Runtime/
 COPY src/MtlsOperator/MtlsOperator.csproj src/MtlsOperator/

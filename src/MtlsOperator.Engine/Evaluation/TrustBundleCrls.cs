@@ -149,7 +149,7 @@ internal static class TrustBundleCrls
             return null;
         }
 
-        var checks = named.Select(c => (Ca: c, Check: SignatureVerifier.Verify(crl.Signed, c.Ca.Certificate))).ToList();
+        var checks = named.Select(c => (Ca: c, Check: SignatureVerifier.Verify(crl.Structure, c.Ca.Certificate))).ToList();
         if (checks.FirstOrDefault(c => c.Check == SignatureCheck.Valid).Ca is { } issuer)
         {
             return KeyIdentifierMatches(crl, issuer, entry, findings) ? issuer : null;
@@ -158,7 +158,7 @@ internal static class TrustBundleCrls
         if (checks.Any(c => c.Check == SignatureCheck.Unsupported))
         {
             findings.Add(entry, TrustBundleReasons.CrlSignatureUnsupported,
-                $"{entry}: the CRL from \"{crl.Issuer}\" is signed with algorithm {crl.Signed.AlgorithmOid}, which this operator cannot verify, so it " +
+                $"{entry}: the CRL from \"{crl.Issuer}\" is signed with algorithm {crl.Structure.AlgorithmOid}, which this operator cannot verify, so it " +
                 "cannot tell whether the proxies would accept it. Have the CA sign its CRLs with RSA (PKCS#1 v1.5 or PSS) or ECDSA and SHA-256.", blocking: true);
             return null;
         }

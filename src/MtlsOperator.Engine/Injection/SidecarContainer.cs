@@ -77,12 +77,14 @@ internal static class SidecarContainer
 
     public static string ProxyOf(MtlsListener listener) => listener.Spec.Proxy.Trim().ToLowerInvariant();
 
+    private static readonly string[] s_leadingKeys = ["name", "image"];
+
     /// <summary>The model's JSON with <c>name</c> (and <c>image</c>) first, as people write them.</summary>
     private static JsonObject ToJson(object value)
     {
         var json = JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
         var ordered = new JsonObject();
-        foreach (var key in new[] { "name", "image" }.Where(json.ContainsKey).Concat(json.Select(p => p.Key).Where(k => k is not "name" and not "image")).ToList())
+        foreach (var key in s_leadingKeys.Where(json.ContainsKey).Concat(json.Select(p => p.Key).Where(k => k is not "name" and not "image")).ToList())
         {
             ordered[key] = json[key]!.DeepClone();
         }

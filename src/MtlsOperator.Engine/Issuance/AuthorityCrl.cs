@@ -88,7 +88,7 @@ public static class AuthorityCrl
     private static BigInteger? Max(BigInteger? a, BigInteger? b) => a is null ? b : b is null ? a : BigInteger.Max(a.Value, b.Value);
 
     private static bool IsSignedBy(CertificateRevocationList crl, X509Certificate2 ca) =>
-        SignatureVerifier.Verify(crl.Signed, ca) == SignatureCheck.Valid;
+        SignatureVerifier.Verify(crl.Structure, ca) == SignatureCheck.Valid;
 
     private static bool SameEntries(CertificateRevocationList crl, List<SignedCrlEntry> desired)
     {

@@ -72,7 +72,7 @@ public static class Revocations
             }
             else if (found is null)
             {
-                if (!(revocation.Status?.Certificates ?? []).Any())
+                if ((revocation.Status?.Certificates ?? []).Count == 0)
                 {
                     problems.Add(new(RevocationProblemKind.IssuedCertificateNotFound,
                         $"IssuedClientCertificate {ns}/{reference.Name} does not exist, and this revocation has not seen it. If it was deleted, revoke its " +

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -41,6 +42,7 @@ public sealed class CanonicalName : IEquatable<CanonicalName>
 
     /// <summary>What <c>openssl x509 -subject_hash</c> prints for this name: the first four bytes of SHA-1 of the canonical
     /// encoding, little-endian, as eight hex digits.</summary>
+    [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "OpenSSL's subject-name hash (the c_rehash file names) is SHA-1 by definition: it names files and secures nothing.")]
     public string OpensslHash
     {
         get

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -9,6 +10,7 @@ namespace MtlsOperator.Engine.Pki;
 /// <param name="SpkiSha256">SHA-256 of the DER SubjectPublicKeyInfo, standard base64.</param>
 public sealed record CertificateFingerprints(string Sha1, string Sha256, string SpkiSha256)
 {
+    [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "SHA-1 thumbprints are a pin format users bring from the products they come from (they show and bind by them); computed to report and match, never to sign.")]
     public static CertificateFingerprints Of(X509Certificate2 certificate)
     {
         var der = certificate.RawData;

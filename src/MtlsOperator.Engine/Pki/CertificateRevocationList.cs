@@ -6,14 +6,14 @@ namespace MtlsOperator.Engine.Pki;
 /// <summary>An X.509 CRL as read from its DER: who issued it, when, until when, which serial numbers it revokes, and what its
 /// extensions say (CRL Number, delta, issuing distribution point, critical extensions).</summary>
 /// <param name="Der">The whole CRL, to be re-emitted as PEM.</param>
-/// <param name="Signed">The signed parts, for checking the signature against the issuer's key.</param>
+/// <param name="Structure">The signed parts, for checking the signature against the issuer's key.</param>
 /// <param name="IssuerDer">DER of the issuer Name.</param>
 /// <param name="Issuer">The issuer in RFC 4514 form.</param>
 /// <param name="RevokedSerials">Serial numbers the CRL revokes, as uppercase hex of their DER integer content (the form
 /// <c>X509Certificate2.SerialNumber</c> uses). Entries with reason <c>removeFromCRL</c> revoke nothing and are in <see cref="RemovedSerials"/>.</param>
 public sealed record CertificateRevocationList(
     ReadOnlyMemory<byte> Der,
-    SignedStructure Signed,
+    SignedStructure Structure,
     ReadOnlyMemory<byte> IssuerDer,
     string Issuer,
     DateTimeOffset ThisUpdate,

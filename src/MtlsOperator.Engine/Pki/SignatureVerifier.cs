@@ -41,30 +41,30 @@ public static class SignatureVerifier
         ["2.16.840.1.101.3.4.2.3"] = HashAlgorithmName.SHA512,
     };
 
-    /// <summary>Whether <paramref name="signed"/> was signed with the key of <paramref name="issuer"/>.</summary>
-    public static SignatureCheck Verify(SignedStructure signed, X509Certificate2 issuer)
+    /// <summary>Whether <paramref name="structure"/> was signed with the key of <paramref name="issuer"/>.</summary>
+    public static SignatureCheck Verify(SignedStructure structure, X509Certificate2 issuer)
     {
         try
         {
-            if (signed.AlgorithmOid == RsaPss)
+            if (structure.AlgorithmOid == RsaPss)
             {
-                return PssHash(signed.AlgorithmParameters) is { } pssHash
-                    ? VerifyRsa(signed, issuer, pssHash, RSASignaturePadding.Pss)
+                return PssHash(structure.AlgorithmParameters) is { } pssHash
+                    ? VerifyRsa(structure, issuer, pssHash, RSASignaturePadding.Pss)
                     : SignatureCheck.Unsupported;
             }
 
-            if (!s_algorithms.TryGetValue(signed.AlgorithmOid, out var algorithm))
+            if (!s_algorithms.TryGetValue(structure.AlgorithmOid, out var algorithm))
             {
                 return SignatureCheck.Unsupported;
             }
 
             if (algorithm.Rsa)
             {
-                return VerifyRsa(signed, issuer, algorithm.Hash, RSASignaturePadding.Pkcs1);
+                return VerifyRsa(structure, issuer, algorithm.Hash, RSASignaturePadding.Pkcs1);
             }
 
             using var ec = issuer.GetECDsaPublicKey();
-            return ec is not null && ec.VerifyData(signed.ToBeSigned.Span, signed.Signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence)
+            return ec is not null && ec.VerifyData(structure.ToBeSigned.Span, structure.Signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence)
                 ? SignatureCheck.Valid
                 : SignatureCheck.Invalid;
         }
@@ -74,10 +74,10 @@ public static class SignatureVerifier
         }
     }
 
-    private static SignatureCheck VerifyRsa(SignedStructure signed, X509Certificate2 issuer, HashAlgorithmName hash, RSASignaturePadding padding)
+    private static SignatureCheck VerifyRsa(SignedStructure structure, X509Certificate2 issuer, HashAlgorithmName hash, RSASignaturePadding padding)
     {
         using var rsa = issuer.GetRSAPublicKey();
-        return rsa is not null && rsa.VerifyData(signed.ToBeSigned.Span, signed.Signature, hash, padding) ? SignatureCheck.Valid : SignatureCheck.Invalid;
+        return rsa is not null && rsa.VerifyData(structure.ToBeSigned.Span, structure.Signature, hash, padding) ? SignatureCheck.Valid : SignatureCheck.Invalid;
     }
 
     /// <summary>The hash of RSASSA-PSS parameters when they are the profile .NET verifies (MGF1 with the same hash, salt = hash length).</summary>

@@ -34,7 +34,7 @@ internal static class RevocationCheck
             // Without extended CRL support (neither proxy turns it on) a delta CRL is scored like any other CRL.
             var crl = candidates.OrderByDescending(c => c.Score(issuer, at)).ThenByDescending(c => c.Crl.ThisUpdate).First();
             var signer = crl.Signer!;
-            if (SignatureVerifier.Verify(crl.Crl.Signed, signer) != SignatureCheck.Valid)
+            if (SignatureVerifier.Verify(crl.Crl.Structure, signer) != SignatureCheck.Valid)
             {
                 return $"CRL signature failure: the CRL named {issuer.Subject} does not verify with its key";
             }

@@ -48,5 +48,5 @@ internal sealed record CommandLine(IReadOnlyList<(string Name, string Value)> Op
 
     public IReadOnlyList<string> Values(params string[] names) => Options.Where(o => names.Contains(o.Name)).Select(o => o.Value).ToList();
 
-    public string? Value(params string[] names) => Values(names).LastOrDefault();
+    public string? Value(params string[] names) => Values(names) is [.., var last] ? last : null;
 }

@@ -34,7 +34,7 @@ internal sealed class CsrCommand(TextWriter stdout, TextWriter stderr, TimeProvi
             return ExitCodes.BadInput;
         }
 
-        var name = o.Positionals.FirstOrDefault();
+        var name = o.Positionals is [var first, ..] ? first : null;
         var renewal = o.Flags.Contains("--renewal");
         return files.Count > 0
             ? FromManifests(files, name, o.Value("-n", "--namespace"), renewal)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
@@ -145,7 +146,7 @@ internal sealed class RenderCommand(TextWriter stdout, TextWriter stderr, TimePr
             sb.Append("---\n");
             if (output is V1Secret secret && !includePrivateKeys)
             {
-                sb.Append($"# Secret {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}, readable view: files decoded, private keys redacted ({IncludePrivateKeys} prints the Secret)\n")
+                sb.Append(CultureInfo.InvariantCulture, $"# Secret {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}, readable view: files decoded, private keys redacted ({IncludePrivateKeys} prints the Secret)\n")
                     .Append(ManifestYaml.Write(SecretView.Of(secret)));
             }
             else

@@ -19,7 +19,7 @@ internal static class ApiReference
         var text = new StringBuilder();
         text.Append("# API reference: `mtls-operator.io/v1alpha1`\n\n");
         text.Append("Generated from the CRDs' schemas (the C# types in `src/MtlsOperator.Engine/Api`) by\n");
-        text.Append($"`{Command}`;\n");
+        text.Append(CultureInfo.InvariantCulture, $"`{Command}`;\n");
         text.Append("a test fails when this page is out of date. Every field below is what `kubectl explain` shows and what the API server checks.\n");
         text.Append("What each status reason means and what to do: [reasons.md](reasons.md). How the API may change: [api-versioning.md](api-versioning.md).\n\n");
         text.Append("A field path reads like `kubectl explain`: `spec.pins[]` is an item of the list `spec.pins`, `spec.x{}` a value of the map `spec.x`.\n");
@@ -28,7 +28,7 @@ internal static class ApiReference
         foreach (var crd in list)
         {
             var names = crd["spec"]!["names"]!;
-            text.Append($"- [{names["kind"]}](#{Anchor((string)names["kind"]!)})\n");
+            text.Append(CultureInfo.InvariantCulture, $"- [{names["kind"]}](#{Anchor((string)names["kind"]!)})\n");
         }
 
         foreach (var crd in list)
@@ -46,9 +46,9 @@ internal static class ApiReference
         var version = spec["versions"]![0]!;
         var schema = version["schema"]!["openAPIV3Schema"]!.AsObject();
         var shortNames = names["shortNames"]!.AsArray().Select(n => $"`{n}`");
-        text.Append($"\n## {names["kind"]}\n\n");
-        text.Append($"`{spec["group"]}/{version["name"]}`, {((string)spec["scope"]!).ToLowerInvariant()}; `kubectl get {names["plural"]}` ");
-        text.Append($"(short names {string.Join(", ", shortNames)}; category `{names["categories"]![0]}`).\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"\n## {names["kind"]}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"`{spec["group"]}/{version["name"]}`, {((string)spec["scope"]!).ToLowerInvariant()}; `kubectl get {names["plural"]}` ");
+        text.Append(CultureInfo.InvariantCulture, $"(short names {string.Join(", ", shortNames)}; category `{names["categories"]![0]}`).\n\n");
         text.Append(Cell(Description(schema))).Append("\n\n");
         text.Append("`kubectl get` columns: ");
         text.Append(string.Join(", ", version["additionalPrinterColumns"]!.AsArray().Select(c => $"{c!["name"]} (`{c["jsonPath"]}`)")));
@@ -57,10 +57,10 @@ internal static class ApiReference
         {
             var root = schema["properties"]![part]!.AsObject();
             var required = Strings(schema["required"]).Contains(part);
-            text.Append($"\n### {part}\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n### {part}\n\n");
             text.Append(Cell(Description(root))).Append("\n\n");
             text.Append("| Field | Type | Required | Constraints | Description |\n|---|---|---|---|---|\n");
-            text.Append($"| `{part}` | object | {(required ? "yes" : "")} | {Cell(Constraints(root))} | {Cell(Description(root))} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| `{part}` | object | {(required ? "yes" : "")} | {Cell(Constraints(root))} | {Cell(Description(root))} |\n");
             Fields(text, part, root);
         }
     }
@@ -86,7 +86,7 @@ internal static class ApiReference
         {
             var field = node!.AsObject();
             var fieldPath = $"{path}.{name}";
-            text.Append($"| `{fieldPath}` | {TypeOf(field)} | {(required.Contains(name) ? "yes" : "")} | {Cell(Constraints(field))} | {Cell(Description(field))} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| `{fieldPath}` | {TypeOf(field)} | {(required.Contains(name) ? "yes" : "")} | {Cell(Constraints(field))} | {Cell(Description(field))} |\n");
             Fields(text, fieldPath, field);
         }
     }
@@ -96,7 +96,7 @@ internal static class ApiReference
     {
         if (Constraints(item) is { Length: > 0 } constraints)
         {
-            text.Append($"| `{path}` | {TypeOf(item)} | | {Cell(constraints)} | {Cell(Description(item))} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| `{path}` | {TypeOf(item)} | | {Cell(constraints)} | {Cell(Description(item))} |\n");
         }
 
         Fields(text, path, item);

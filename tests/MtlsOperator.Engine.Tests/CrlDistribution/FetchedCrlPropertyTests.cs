@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Text;
 using MtlsOperator.Engine.CrlDistribution;
@@ -77,7 +78,7 @@ public sealed class FetchedCrlPropertyTests
                         break;
                 }
 
-                trace.Append($" {step}:{outcome}@{world.Now:HH:mm}");
+                trace.Append(CultureInfo.InvariantCulture, $" {step}:{outcome}@{world.Now:HH:mm}");
                 var result = world.Step(download);
 
                 // The model, stated independently: the last good CRL is the highest-numbered CRL of the real CA that was current when the URL
@@ -104,7 +105,7 @@ public sealed class FetchedCrlPropertyTests
                         $"({FetchedCrlWorld.Ready(result)});{trace}");
                     var rendered = PemBlock.ReadAll(result.Output.Data[TrustBundleEvaluator.CrlKey]).Single().Der.ToArray();
                     Assert.True(rendered.AsSpan().SequenceEqual(expected.Der), $"rendered another CRL than number {expected.Number};{trace}");
-                    Assert.True(SignatureVerifier.Verify(CertificateRevocationList.Parse(rendered).Signed, s_ca.Certificate) == SignatureCheck.Valid,
+                    Assert.True(SignatureVerifier.Verify(CertificateRevocationList.Parse(rendered).Structure, s_ca.Certificate) == SignatureCheck.Valid,
                         $"the rendered CRL is not signed by the bundle CA;{trace}");
                     Assert.Equal(expected.Der, result.Output.BinaryData[HeldCrls.KeyOf(FetchedCrlWorld.Url)]);
                 }

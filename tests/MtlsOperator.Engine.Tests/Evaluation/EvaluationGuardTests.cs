@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using k8s.Models;
 using MtlsOperator.Engine.Api;
@@ -129,7 +130,7 @@ public sealed class EvaluationGuardTests
     [Fact]
     public void More_pins_than_the_limit_is_LimitExceeded_naming_the_limit()
     {
-        var pins = Enumerable.Range(0, InputLimits.MaxPins + 1).Select(i => new PinSpec { Sha256 = i.ToString("x64") }).ToList();
+        var pins = Enumerable.Range(0, InputLimits.MaxPins + 1).Select(i => new PinSpec { Sha256 = i.ToString("x64", CultureInfo.InvariantCulture) }).ToList();
 
         var ready = Ready(Render(new TrustEngine(), Policy(pins)), ClientAuthPolicy.KindName);
 

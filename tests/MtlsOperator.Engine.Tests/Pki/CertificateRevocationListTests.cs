@@ -31,8 +31,8 @@ public sealed class CertificateRevocationListTests
 
         var crl = CertificateRevocationList.Parse(ca.CreateCrl());
 
-        Assert.Equal(SignatureCheck.Valid, SignatureVerifier.Verify(crl.Signed, ca.Certificate));
-        Assert.Equal(SignatureCheck.Invalid, SignatureVerifier.Verify(crl.Signed, other.Certificate));
+        Assert.Equal(SignatureCheck.Valid, SignatureVerifier.Verify(crl.Structure, ca.Certificate));
+        Assert.Equal(SignatureCheck.Invalid, SignatureVerifier.Verify(crl.Structure, other.Certificate));
     }
 
     [SkippableFact]
@@ -65,7 +65,7 @@ public sealed class CertificateRevocationListTests
         var crl = CertificateRevocationList.Parse(Assert.Single(content.Objects));
 
         Assert.Equal([revoked.SerialNumber], crl.RevokedSerials.ToArray());
-        Assert.Equal(SignatureCheck.Valid, SignatureVerifier.Verify(crl.Signed, ca.Certificate));
+        Assert.Equal(SignatureCheck.Valid, SignatureVerifier.Verify(crl.Structure, ca.Certificate));
         Assert.Equal(crl.ThisUpdate.AddDays(7), crl.NextUpdate);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -10,6 +11,7 @@ namespace MtlsOperator.ProxyTests.Infrastructure;
 /// <param name="ServerRoot">The only certificate trusted when checking the chain the proxy presents.</param>
 public sealed record TlsProbe(int Port, X509Certificate2 ServerRoot)
 {
+    [SuppressMessage("Security", "CA5359:Do Not Disable Certificate Validation", Justification = "The probe records the certificate the server presented and returns it for the test to judge.")]
     public async Task<ProbeResult> GetAsync(
         X509Certificate2? clientCertificate,
         string? serverName = null,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using System.Text.Json.Nodes;
 
@@ -37,7 +38,7 @@ public sealed class CustomResourceCrudTests : ApiServerTest
         var updated = await ReplaceBundleAsync(created);
 
         Assert.Equal("new", (string)updated["spec"]!["sources"]![0]!["inline"]!);
-        Assert.True(long.Parse(Version(updated)) > long.Parse(Version(created)));
+        Assert.True(long.Parse(Version(updated), CultureInfo.InvariantCulture) > long.Parse(Version(created), CultureInfo.InvariantCulture));
     }
 
     [Fact]

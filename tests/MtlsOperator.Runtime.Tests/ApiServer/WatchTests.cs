@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
@@ -19,7 +20,7 @@ public sealed class WatchTests : ApiServerTest
 
         Assert.Equal([WatchEventType.Added, WatchEventType.Modified, WatchEventType.Deleted], events.Select(e => e.Type));
         Assert.All(events, e => Assert.Equal("a", Name(e.Object)));
-        var versions = events.Select(e => long.Parse(Version(e.Object))).ToList();
+        var versions = events.Select(e => long.Parse(Version(e.Object), CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(versions.Order(), versions);
     }
 

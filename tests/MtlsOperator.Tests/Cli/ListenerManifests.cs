@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MtlsOperator.Engine.Pki;
@@ -31,7 +32,7 @@ internal sealed class ListenerManifests
     {
         var pin = Pin.Length > 0 ? Pin : $"sha256: \"{CertificateFingerprints.WithColons(CertificateFingerprints.Of(Client).Sha256)}\"";
         var sb = new StringBuilder();
-        sb.Append($"""
+        sb.Append(CultureInfo.InvariantCulture, $"""
             apiVersion: v1
             kind: Secret
             metadata:

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MtlsOperator.Cli;
@@ -64,7 +65,7 @@ public sealed class YamlDocumentReaderPropertyTests
         var laughs = new StringBuilder("a: &a [1,1,1,1,1,1,1,1,1,1]\n");
         for (var level = 'b'; level <= 'g'; level++)
         {
-            laughs.Append($"{level}: &{level} [{string.Join(',', Enumerable.Repeat("*" + (char)(level - 1), 10))}]\n");
+            laughs.Append(CultureInfo.InvariantCulture, $"{level}: &{level} [{string.Join(',', Enumerable.Repeat("*" + (char)(level - 1), 10))}]\n");
         }
 
         var error = Assert.Throws<YamlException>(() => YamlDocumentReader.Read(laughs.ToString()));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace MtlsOperator.Tests.Hostile;
 
@@ -22,7 +23,7 @@ internal static class CliProcess
             start.ArgumentList.Add(a);
         }
 
-        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + HeapLimitBytes.ToString("X");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + HeapLimitBytes.ToString("X", CultureInfo.InvariantCulture);
         start.Environment["DOTNET_TieredPGO"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var clock = Stopwatch.StartNew();

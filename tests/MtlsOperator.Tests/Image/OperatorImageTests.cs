@@ -65,6 +65,26 @@ public sealed partial class OperatorImageTests
         Assert.All(Lines.Where(l => l.StartsWith("COPY src/", StringComparison.Ordinal)), l => Assert.True(File.Exists(RepositoryRoot.Combine(l.Split(' ')[1])) || Directory.Exists(RepositoryRoot.Combine(l.Split(' ')[1]))));
     }
 
+    [Theory]
+    [InlineData("Dockerfile")]
+    [InlineData("sidecar.Dockerfile")]
+    public void The_files_at_the_root_that_the_build_reads_are_in_the_context_and_copied(string dockerfile)
+    {
+        // The props files set the build up; .editorconfig holds the analyzer severities, without which a warning-as-error build of
+        // the same sources fails inside the image.
+        string[] root = ["Directory.Build.props", "Directory.Packages.props", ".editorconfig"];
+        var ignore = File.ReadAllLines(RepositoryRoot.Combine(".dockerignore"));
+        var copied = File.ReadAllLines(RepositoryRoot.Combine(dockerfile)).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ')[1..^1]).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(root, file =>
+        {
+            Assert.True(File.Exists(RepositoryRoot.Combine(file)), file);
+            Assert.Contains("!" + file, ignore);
+            Assert.Contains(file, copied);
+        });
+    }
+
     [GeneratedRegex(@"^ARG (?<name>DOTNET_(SDK|RUNTIME)_IMAGE)=(?<image>\S+)$")]
     private static partial Regex ImageArgument();
 }

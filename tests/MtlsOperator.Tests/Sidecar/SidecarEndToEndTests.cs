@@ -248,7 +248,7 @@ public abstract class SidecarEndToEndTests(string proxy, ITestOutputHelper outpu
     }
 
     private static bool Serves(IDictionary<string, byte[]> output, X509Certificate2 certificate) =>
-        output.TryGetValue("tls.crt", out var chain) && PemBlock.ReadAll(System.Text.Encoding.UTF8.GetString(chain)).FirstOrDefault() is { } leaf
+        output.TryGetValue("tls.crt", out var chain) && PemBlock.ReadAll(System.Text.Encoding.UTF8.GetString(chain)) is [var leaf, ..]
         && leaf.Der.Span.SequenceEqual(certificate.RawData);
 
     /// <summary>Puts <paramref name="certificate"/> and its key in the output Secret as an operator that did not check key strength
