@@ -84,8 +84,13 @@ internal sealed class CachedForm(ReferenceIndex references)
 
         Trim(secret);
         secret.Type = _strings.Share(secret.Type);
+        if (IsOnlyOwnersOutput(secret, MtlsListener.KindName, _ => true))
+        {
+            return new DigestedSecret(secret);
+        }
+
         secret.Data = ShareKeys(secret.Data);
-        return IsOnlyOwnersOutput(secret, MtlsListener.KindName, _ => true) ? new DigestedSecret(secret) : secret;
+        return secret;
     }
 
     /// <summary>A ConfigMap: trimmed, and only a digest of its data when it is a ServerCertificate's pins that nothing else reads.</summary>
