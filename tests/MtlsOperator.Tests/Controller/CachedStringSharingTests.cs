@@ -54,6 +54,17 @@ public sealed class CachedStringSharingTests
     }
 
     [Fact]
+    public void A_message_longer_than_the_pool_keeps_stays_each_objects_own_and_a_short_one_is_shared()
+    {
+        var pool = new StringPool();
+        var longText = new string('m', StringPool.MaxLength + 1);
+        var shortText = new string('m', StringPool.MaxLength);
+
+        Assert.NotSame(pool.Share(new string(longText)), pool.Share(new string(longText)));
+        Assert.Same(pool.Share(new string(shortText)), pool.Share(new string(shortText)));
+    }
+
+    [Fact]
     public void Sharing_leaves_every_certificate_status_as_it_was_read_nulls_included()
     {
         string?[] texts = [null, "", Issuer, "CN=Root,O=Example", "Nothing needs a person's attention."];
