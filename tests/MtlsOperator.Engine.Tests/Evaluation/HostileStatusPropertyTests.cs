@@ -17,7 +17,8 @@ namespace MtlsOperator.Engine.Tests.Evaluation;
 public sealed class HostileStatusPropertyTests
 {
     private const string Namespace = "team-a";
-    private static readonly DateTimeOffset s_now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    // The certificates below are made when the test runs (valid from a day before), so the engine's clock is the run's too.
+    private static readonly DateTimeOffset s_now = DateTimeOffset.UtcNow;
     private static readonly TestCertificateAuthority s_root = TestCertificateAuthority.CreateRoot();
     private static readonly Lazy<(List<IKubernetesObject<V1ObjectMeta>> World, RenderResult Baseline)> s_converged = new(Converge);
 

@@ -60,13 +60,14 @@ public sealed class RenderInputTests : IDisposable
     public void The_same_now_gives_byte_identical_output()
     {
         var input = Write("listener.yaml", _manifests.Yaml());
+        var now = WhileValid(_manifests);
 
-        var first = CliRunner.Run("render", "-f", input, "--now", "2026-12-01T10:00:00Z");
-        var second = CliRunner.Run("render", "-f", input, "--now", "2026-12-01T11:00:00+01:00");
+        var first = CliRunner.Run("render", "-f", input, "--now", Rfc3339(now, TimeSpan.Zero));
+        var second = CliRunner.Run("render", "-f", input, "--now", Rfc3339(now, TimeSpan.FromHours(1)));
 
         Assert.True(first.Exit == 0, first.Stderr);
         Assert.Equal(first.Stdout, second.Stdout);
-        Assert.Contains("lastTransitionTime: 2026-12-01T10:00:00Z\n", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"lastTransitionTime: {Rfc3339(now, TimeSpan.Zero)}\n", first.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,8 +113,9 @@ public sealed class RenderInputTests : IDisposable
         var lowercaseYaml = preferredYaml.Replace($"proxy: {preferred}\n", $"proxy: {lowercase}\n", StringComparison.Ordinal);
         Assert.NotEqual(preferredYaml, lowercaseYaml);
 
-        var preferredRun = CliRunner.Run("render", "-f", Write("preferred.yaml", preferredYaml), "--now", "2026-12-01T10:00:00Z");
-        var lowercaseRun = CliRunner.Run("render", "-f", Write("lowercase.yaml", lowercaseYaml), "--now", "2026-12-01T10:00:00Z");
+        var now = Rfc3339(WhileValid(manifests), TimeSpan.Zero);
+        var preferredRun = CliRunner.Run("render", "-f", Write("preferred.yaml", preferredYaml), "--now", now);
+        var lowercaseRun = CliRunner.Run("render", "-f", Write("lowercase.yaml", lowercaseYaml), "--now", now);
 
         Assert.True(preferredRun.Exit == 0, preferredRun.Stderr);
         Assert.True(lowercaseRun.Exit == 0, lowercaseRun.Stderr);
@@ -121,6 +123,19 @@ public sealed class RenderInputTests : IDisposable
         Assert.DoesNotContain("warning:", preferredRun.Stderr, StringComparison.Ordinal);
         Assert.Equal(OutputSecret(preferredRun.Stdout), OutputSecret(lowercaseRun.Stdout));
     }
+
+    /// <summary>A whole second an hour into the certificates' validity: they are made when the test runs, so no fixed date is
+    /// inside it for long.</summary>
+    private static DateTimeOffset WhileValid(ListenerManifests manifests)
+    {
+        var notBefore = new DateTimeOffset(new[] { manifests.Root.Certificate, manifests.Server, manifests.Client }.Max(c => c.NotBefore.ToUniversalTime()));
+        return new DateTimeOffset(notBefore.UtcTicks - (notBefore.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddHours(1);
+    }
+
+    /// <summary>E.g. <c>2026-12-01T10:00:00Z</c>, or the same instant as <c>2026-12-01T11:00:00+01:00</c>.</summary>
+    private static string Rfc3339(DateTimeOffset instant, TimeSpan offset) => offset == TimeSpan.Zero
+        ? instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+        : instant.ToOffset(offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string OutputSecret(string stdout) =>
         ManifestYaml.ReadDocuments(stdout).Single(d => (string?)d["kind"] == "Secret" && (string?)d["metadata"]!["name"] == "agent-mtls").ToJsonString();

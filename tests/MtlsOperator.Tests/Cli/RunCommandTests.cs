@@ -34,12 +34,16 @@ public sealed class RunCommandTests
             Manifests.ServerCertificate(Ns, "logged", "logged-tls", "logged.example.com"),
             Manifests.PinnedPolicy(Ns, "logged-clients", "logged-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
             Manifests.Listener(Ns, "logged", "logged", "logged-clients"));
-        var lines = new ConcurrentQueue<string>();
-        using var process = Start(lines, "run", "--kubeconfig", kubeconfig, "--leader-elect", "false", "--health-port", "0", "--log-level", "debug");
+        var received = new ConcurrentQueue<string>();
+        using var process = Start(received, "run", "--kubeconfig", kubeconfig, "--leader-elect", "false", "--health-port", "0", "--log-level", "debug");
+        string[] lines;
         try
         {
-            await OperatorFixture.Eventually(() => Task.FromResult(lines.Any(l => l.Contains("MtlsListener logged/logged: Ready=True", StringComparison.Ordinal))),
+            await OperatorFixture.Eventually(() => Task.FromResult(received.Any(l => l.Contains("MtlsListener logged/logged: Ready=True", StringComparison.Ordinal))),
                 "the listener's Ready line in the operator's log", TimeSpan.FromSeconds(90));
+            // The lines the running process wrote, each ended by its newline; the kill below can cut the one being written short,
+            // and the pipe then hands that fragment over as a last line.
+            lines = [.. received];
         }
         finally
         {

@@ -35,7 +35,7 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string Component = "converged-reconciles";
     public const string DataKey = "reconciles";
-    private const int EntrySize = 32;
+    internal const int EntrySize = 32;
 
     private readonly UInt128?[] _saved = new UInt128?[Shards];
     private readonly bool[] _exists = new bool[Shards];
