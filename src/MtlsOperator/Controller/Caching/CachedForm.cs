@@ -125,12 +125,18 @@ internal sealed class CachedForm(ReferenceIndex references)
         return references.OnlyReferrerIs(key, new ResourceKey(ownerKind, ns, name));
     }
 
-    /// <summary>The data with its keys (tls.crt, tls.key, ca.crt: the same in every Secret of a type) shared.</summary>
+    /// <summary>The data with its keys (tls.crt, tls.key, ca.crt: the same in every Secret of a type) shared, in a compact map
+    /// when it has few.</summary>
     private IDictionary<string, byte[]>? ShareKeys(IDictionary<string, byte[]>? data)
     {
         if (data is null || data.Count == 0)
         {
             return data;
+        }
+
+        if (data.Count <= CompactMap<byte[]>.MaxEntries)
+        {
+            return new CompactMap<byte[]>(data, key => _strings.Share(key)!, static (_, value) => value);
         }
 
         var shared = new Dictionary<string, byte[]>(data.Count, StringComparer.Ordinal);

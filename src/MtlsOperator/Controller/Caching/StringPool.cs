@@ -41,12 +41,18 @@ internal sealed class StringPool
         }
     }
 
-    /// <summary>A copy of <paramref name="map"/> with its keys shared, and its values where <paramref name="shareValue"/> says so.</summary>
+    /// <summary>A copy of <paramref name="map"/> with its keys shared, and its values where <paramref name="shareValue"/> says so; a
+    /// <see cref="CompactMap{TValue}"/> when it is small, as labels and annotations nearly always are.</summary>
     public IDictionary<string, string>? Share(IDictionary<string, string>? map, Func<string, string, bool> shareValue)
     {
         if (map is null || map.Count == 0)
         {
             return map;
+        }
+
+        if (map.Count <= CompactMap<string>.MaxEntries)
+        {
+            return new CompactMap<string>(map, key => Share(key)!, (key, value) => shareValue(key, value) ? Share(value)! : value);
         }
 
         var shared = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
