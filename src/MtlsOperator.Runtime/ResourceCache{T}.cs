@@ -96,6 +96,12 @@ public sealed class ResourceCache<T> : IReadOnlyResourceCache<T>
         var key = ObjectKey.Of(item);
         lock (_gate)
         {
+            if (_items.TryGetValue(key, out var held))
+            {
+                AdoptIdentity(item, held);
+                key = ObjectKey.Of(item);
+            }
+
             var old = RemoveLocked(key);
             _items[key] = item;
             foreach (var index in _indexes.Values)
@@ -110,6 +116,21 @@ public sealed class ResourceCache<T> : IReadOnlyResourceCache<T>
 
             return old;
         }
+    }
+
+    /// <summary>Gives <paramref name="item"/> the very name, namespace and uid strings of <paramref name="held"/>, the version it
+    /// replaces, where they are equal: each watch event brings its own copies, and whatever keys a consumer made from an earlier
+    /// version (work queues, indexes, per-resource tables) would otherwise keep those copies alive beside the cache's.</summary>
+    private static void AdoptIdentity(T item, T held)
+    {
+        if (item.Metadata is not { } meta || held.Metadata is not { } was)
+        {
+            return;
+        }
+
+        meta.Name = string.Equals(meta.Name, was.Name, StringComparison.Ordinal) ? was.Name : meta.Name;
+        meta.NamespaceProperty = string.Equals(meta.NamespaceProperty, was.NamespaceProperty, StringComparison.Ordinal) ? was.NamespaceProperty : meta.NamespaceProperty;
+        meta.Uid = string.Equals(meta.Uid, was.Uid, StringComparison.Ordinal) ? was.Uid : meta.Uid;
     }
 
     /// <summary>Stores <paramref name="item"/> only if nothing is held under its key; true when stored.</summary>

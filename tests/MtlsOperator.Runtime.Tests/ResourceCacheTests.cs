@@ -22,6 +22,40 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public void A_new_version_takes_the_name_namespace_and_uid_strings_of_the_one_it_replaces()
+    {
+        var first = Map("a", "one");
+        first.Metadata.Uid = "5f0c6a9e-3c1b-4d7a-9f2e-0a1b2c3d4e5f";
+        _cache.Upsert(first);
+        // As from another watch event: equal text, its own string instances.
+        var second = Map(new string("a".AsSpan()), new string("one".AsSpan()));
+        second.Metadata.Uid = new string(first.Metadata.Uid.AsSpan());
+        second.Metadata.ResourceVersion = "2";
+
+        _cache.Upsert(second);
+
+        var held = _cache.Get(new ObjectKey("a", "one"))!;
+        Assert.Same(second, held);
+        Assert.Same(first.Metadata.Name, held.Metadata.Name);
+        Assert.Same(first.Metadata.NamespaceProperty, held.Metadata.NamespaceProperty);
+        Assert.Same(first.Metadata.Uid, held.Metadata.Uid);
+    }
+
+    [Fact]
+    public void A_recreated_object_keeps_its_own_uid()
+    {
+        var first = Map("a", "one");
+        first.Metadata.Uid = "5f0c6a9e-3c1b-4d7a-9f2e-0a1b2c3d4e5f";
+        _cache.Upsert(first);
+        var recreated = Map("a", "one");
+        recreated.Metadata.Uid = "0b6c1f7a-9d2e-4e3f-8a1b-2c3d4e5f6a7b";
+
+        _cache.Upsert(recreated);
+
+        Assert.Equal("0b6c1f7a-9d2e-4e3f-8a1b-2c3d4e5f6a7b", _cache.Get(new ObjectKey("a", "one"))!.Metadata.Uid);
+    }
+
+    [Fact]
     public void List_can_be_limited_to_one_namespace()
     {
         _cache.Upsert(Map("a", "one"));
