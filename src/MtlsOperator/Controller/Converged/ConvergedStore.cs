@@ -35,7 +35,7 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string Component = "converged-reconciles";
     public const string DataKey = "reconciles";
-    internal const int EntrySize = 32;
+    private const int EntrySize = 32;
 
     private readonly UInt128?[] _saved = new UInt128?[Shards];
     private readonly bool[] _exists = new bool[Shards];
@@ -181,7 +181,8 @@ internal sealed class ConvergedStore(IKubernetes client, string @namespace, stri
         return data;
     }
 
-    private static List<Remembered> Decode(byte[] data)
+    /// <summary>The well-formed entries of a shard of whole entries (the caller checks the length); hostile times are skipped.</summary>
+    internal static List<Remembered> Decode(byte[] data)
     {
         var entries = new List<Remembered>(data.Length / EntrySize);
         for (var offset = 0; offset < data.Length; offset += EntrySize)
