@@ -161,6 +161,30 @@ public sealed class CachedFormTests
     }
 
     [Fact]
+    public async Task Secrets_and_config_maps_listed_without_kind_are_cached_as_a_watch_or_read_would_give_them()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        await fx.ApplyAsync(new ListenerManifests().Yaml());
+        // The server lists built-in kinds as a real one does: the items carry no kind or apiVersion.
+        Assert.All((await fx.Client.CoreV1.ListNamespacedSecretAsync("apps")).Items, item => Assert.Null(item.ApiVersion));
+
+        // Started after the TLS Secret exists, the operator first sees it in its informer's list page; restarted, it lists the
+        // pins ConfigMap its first run wrote.
+        var first = fx.StartOperator();
+        await fx.WaitReadyAsync("mtlslisteners", "agent");
+        await fx.WaitSettledAsync(first);
+        Assert.Equal("v1", first.Cache!.Secrets.Cache.Get(new ObjectKey("apps", "agent-tls"))!.ApiVersion);
+        await fx.StopAsync(first);
+        var host = fx.StartOperator();
+        await fx.WaitSettledAsync(host);
+
+        var tls = host.Cache!.Secrets.Cache.Get(new ObjectKey("apps", "agent-tls"))!;
+        Assert.Equal(KubernetesJson.Serialize(await fx.Client.CoreV1.ReadNamespacedSecretAsync("agent-tls", "apps")), KubernetesJson.Serialize(tls));
+        var pins = host.Cache!.ConfigMaps.Cache.Get(new ObjectKey("apps", "agent-pins"));
+        Assert.Equal(("v1", "ConfigMap"), (pins?.ApiVersion, pins?.Kind));
+    }
+
+    [Fact]
     public async Task A_status_written_with_null_conditions_chain_subjects_and_pins_is_cached_and_put_back()
     {
         await using var fx = await OperatorFixture.StartAsync();

@@ -83,6 +83,10 @@ internal sealed class CachedForm(ReferenceIndex references)
         }
 
         Trim(secret);
+        // Items of a built-in kind's list carry no kind or apiVersion (a watch event and a GET do): without these, one object
+        // would be cached in two forms depending on whether it was listed or watched.
+        secret.ApiVersion ??= V1Secret.KubeApiVersion;
+        secret.Kind ??= V1Secret.KubeKind;
         secret.Type = _strings.Share(secret.Type);
         if (IsOnlyOwnersOutput(secret, MtlsListener.KindName, _ => true))
         {
@@ -102,6 +106,8 @@ internal sealed class CachedForm(ReferenceIndex references)
         }
 
         Trim(configMap);
+        configMap.ApiVersion ??= V1ConfigMap.KubeApiVersion;
+        configMap.Kind ??= V1ConfigMap.KubeKind;
         return IsOnlyOwnersOutput(configMap, ServerCertificate.KindName, owner => configMap.Metadata.Name == owner + ResourceReferences.PinsConfigMapSuffix)
             ? new DigestedConfigMap(configMap)
             : configMap;
