@@ -30,8 +30,9 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
 
         // 1. Cold start to all Ready.
         var mark = server.Requests.Mark();
+        using var readyListeners = ClusterProbe.ReadyListeners(server);
         var op = StartOperator(work, kubeconfig, "cold", TimeSpan.FromHours(1));
-        var ready = await Convergence.UntilAsync(op, () => Task.FromResult(ClusterProbe.ReadyListeners(server) == n), timeout);
+        var ready = await Convergence.UntilAsync(op, () => Task.FromResult(readyListeners.Count == n), timeout);
         var coldCpu = op.CpuSeconds;
         var coldMark = server.Requests.Mark();
         var coldCounts = server.Requests.CountsSince(mark);
@@ -164,11 +165,12 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
                 server.Faults.DropAllWatches();
             }
         });
+        using var readyListeners = ClusterProbe.ReadyListeners(server);
         var op = StartOperator(work, kubeconfig, "faults", TimeSpan.FromHours(1));
         RenderCheck.Result? check = null;
         var converged = await Convergence.UntilAsync(op, () =>
         {
-            if (ClusterProbe.ReadyListeners(server) != world.Listeners)
+            if (readyListeners.Count != world.Listeners)
             {
                 return Task.FromResult(false);
             }

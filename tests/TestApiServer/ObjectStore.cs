@@ -15,6 +15,7 @@ public sealed class ObjectStore
     private readonly Dictionary<string, ObjectBucket> _buckets = [];
     private readonly Queue<StoredEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
+    private readonly List<StoreTally> _tallies = [];
     private readonly int _historyLimit;
     private long _revision;
     private long _compactedThrough;
@@ -70,6 +71,34 @@ public sealed class ObjectStore
             var bucket = Bucket(resource);
             var keys = @namespace is null ? bucket.KeysFrom("", null) : bucket.KeysFrom(@namespace + "/", @namespace + "0");
             return keys.Count(key => bucket.TryGetValue(key, out var item) && predicate(item));
+        }
+    }
+
+    /// <summary>
+    /// A count of the stored objects of a resource that satisfy <paramref name="predicate"/>, kept current as each write commits
+    /// (the predicate sees each written state once, under the store lock), so reading it costs nothing however large the store.
+    /// For benchmarks: a <see cref="Count"/> polled ten times a second scans every object under the lock every write waits for.
+    /// </summary>
+    public StoreTally Tally(ApiResource resource, Func<JsonElement, bool> predicate)
+    {
+        lock (_gate)
+        {
+            var tally = new StoreTally(this, resource, predicate);
+            foreach (var (key, item) in Bucket(resource).All)
+            {
+                tally.Observe(key, JsonSerializer.SerializeToElement(item));
+            }
+
+            _tallies.Add(tally);
+            return tally;
+        }
+    }
+
+    internal void Forget(StoreTally tally)
+    {
+        lock (_gate)
+        {
+            _tallies.Remove(tally);
         }
     }
 
@@ -209,12 +238,12 @@ public sealed class ObjectStore
                 case WriteDecision.Put put:
                     var stored = Stamp(put.Object);
                     bucket.Set(key, stored);
-                    Publish(current is null ? "ADDED" : "MODIFIED", resource, @namespace, stored, current);
+                    Publish(current is null ? "ADDED" : "MODIFIED", resource, @namespace, key, stored, current);
                     return new WriteResult(stored.DeepClone().AsObject(), current is null ? WriteOutcome.Created : WriteOutcome.Updated);
                 case WriteDecision.Remove remove:
                     var last = Stamp(remove.LastState);
                     bucket.Remove(key);
-                    Publish("DELETED", resource, @namespace, last, current);
+                    Publish("DELETED", resource, @namespace, key, last, current);
                     return new WriteResult(last.DeepClone().AsObject(), WriteOutcome.Removed);
                 default:
                     throw new InvalidOperationException($"Unknown write decision {decision.GetType().Name}");
@@ -284,7 +313,7 @@ public sealed class ObjectStore
         return JsonNode.Parse(target.ToJsonString())!.AsObject();
     }
 
-    private void Publish(string type, ApiResource resource, string @namespace, JsonObject state, JsonObject? previous)
+    private void Publish(string type, ApiResource resource, string @namespace, string key, JsonObject state, JsonObject? previous)
     {
         var stored = new StoredEvent(
             _revision,
@@ -302,6 +331,11 @@ public sealed class ObjectStore
         foreach (var watcher in _watchers.Where(watcher => watcher.Wants(stored)))
         {
             watcher.Offer(new WatchItem.Change(stored));
+        }
+
+        foreach (var tally in _tallies.Where(tally => tally.Resource.QualifiedName == resource.QualifiedName))
+        {
+            tally.Observe(key, type == "DELETED" ? null : stored.Object);
         }
     }
 
