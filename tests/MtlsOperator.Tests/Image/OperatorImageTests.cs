@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace MtlsOperator.Tests.Image;
@@ -83,6 +84,19 @@ public sealed partial class OperatorImageTests
             Assert.Contains("!" + file, ignore);
             Assert.Contains(file, copied);
         });
+    }
+
+    [Fact]
+    public void The_operator_runs_without_thread_pool_spinning_and_without_the_instrumented_tier()
+    {
+        // The runtimeconfig a build writes beside the operator is the one the image's publish writes; a DOTNET_ variable set in the
+        // image would override it.
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mtls-operator.runtimeconfig.json")))!;
+        var properties = config["runtimeOptions"]!["configProperties"]!;
+
+        Assert.Equal(0, (int)properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!);
+        Assert.False((bool)properties["System.Runtime.TieredPGO"]!);
+        Assert.DoesNotContain(Lines, l => l.StartsWith("ENV DOTNET_", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"^ARG (?<name>DOTNET_(SDK|RUNTIME)_IMAGE)=(?<image>\S+)$")]
