@@ -36,7 +36,7 @@ internal static class ResultsTable
         foreach (var r in results)
         {
             var calls = string.Join(", ", r.ColdRequestsByCall.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}"));
-            text.AppendLine(CultureInfo.InvariantCulture, $"- N={r.Listeners:N0} cold-start requests ({r.ColdRequests:N0}, {r.ColdRequests / (r.ColdReady?.TotalSeconds ?? double.NaN):N0}/s; the client has no rate limit of its own): {calls}. "
+            text.AppendLine(CultureInfo.InvariantCulture, $"- N={r.Listeners:N0} cold-start requests ({r.ColdRequests:N0}, {r.ColdRequests / (r.ColdReady?.TotalSeconds ?? double.NaN):N0}/s; the client has no rate limit of its own): {calls}. The test API server and the bench (one process) used {r.ColdServerCpu:F1} CPU-s meanwhile, the operator {r.ColdCpu:F1}. "
                 + $"Steady state: {r.SteadyWrites} writes. Restart: {r.RestartRequests:N0} requests; the runtime's counters until converged: GC pauses {r.RestartGcPause:F1} s, JIT {r.RestartJit:F1} s, {r.RestartAllocatedMiB:N0} MiB allocated. A full /metrics scrape: {r.FullScrapeLines:N0} lines, {r.FullScrapeCpu:F2} CPU-s (the bench itself polls only the three families it reads). Fan-out cold p50 · p99: {r.FanOutCold?.P50.TotalSeconds:F2} · {r.FanOutCold?.P99.TotalSeconds:F2} s, {r.FanOutCold?.Writes} writes. "
                 + $"ServerCertificate evaluations run (owners and listeners, not reused): cold start {r.ColdCertificateEvaluations:N0}, restart {r.RestartCertificateEvaluations:N0}, warm fan-out {r.FanOutCertificateEvaluations:N0}; resync reconciles answered from memory: {r.ResyncConverged:N0}.");
         }

@@ -14,6 +14,10 @@ internal sealed record ScaleResult
     public IReadOnlyDictionary<string, int> ColdRequestsByCall { get; init; } = new Dictionary<string, int>();
     public double ColdCpu { get; init; }
 
+    /// <summary>CPU seconds this process (the test API server, the raw write loop's client is idle by then, and the polling) used
+    /// during the cold start: what of the two cores the operator did not have.</summary>
+    public double ColdServerCpu { get; init; }
+
     /// <summary>ServerCertificate evaluations run (by owners and listeners, not reused) until all Ready, and during the restart and the warm fan-out.</summary>
     public double ColdCertificateEvaluations { get; init; }
 

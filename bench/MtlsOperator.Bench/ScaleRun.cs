@@ -31,9 +31,11 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
         // 1. Cold start to all Ready.
         var mark = server.Requests.Mark();
         using var readyListeners = ClusterProbe.ReadyListeners(server);
+        var serverCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var op = StartOperator(work, kubeconfig, "cold", TimeSpan.FromHours(1));
         var ready = await Convergence.UntilAsync(op, () => Task.FromResult(readyListeners.Count == n), timeout);
         var coldCpu = op.CpuSeconds;
+        var coldServerCpu = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalSeconds;
         var coldMark = server.Requests.Mark();
         var coldCounts = server.Requests.CountsSince(mark);
         var coldWrites = server.Requests.WritesSince(mark).Count;
@@ -42,13 +44,14 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
         {
             ColdReady = ready,
             ColdCpu = coldCpu,
+            ColdServerCpu = coldServerCpu,
             ColdRequests = (int)(coldMark - mark),
             ColdRequestsByCall = coldCounts,
             ColdWrites = coldWrites,
             ColdReconciles = metrics?.Sum("mtls_operator_reconcile_total") ?? 0,
             ColdCertificateEvaluations = CertificateEvaluations(metrics),
         };
-        Say($"N={n}: cold start all Ready in {Seconds(ready)} ({result.ColdReconciles} reconciles, {coldWrites} writes, {result.ColdRequests} requests, {coldCpu:F1} CPU-s)");
+        Say($"N={n}: cold start all Ready in {Seconds(ready)} ({result.ColdReconciles} reconciles, {coldWrites} writes, {result.ColdRequests} requests, {coldCpu:F1} CPU-s; server and bench {coldServerCpu:F1} CPU-s)");
         await Convergence.SettledAsync(op, server, TimeSpan.FromSeconds(2), timeout);
         metrics = await op.ScrapeAsync();
         result = result with
