@@ -14,7 +14,7 @@ internal sealed record ScaleResult
     public IReadOnlyDictionary<string, int> ColdRequestsByCall { get; init; } = new Dictionary<string, int>();
     public double ColdCpu { get; init; }
 
-    /// <summary>CPU seconds this process (the test API server, the raw write loop's client is idle by then, and the polling) used
+    /// <summary>CPU seconds this process (the test API server and the polling; the raw write loop has finished by then) used
     /// during the cold start: what of the two cores the operator did not have.</summary>
     public double ColdServerCpu { get; init; }
 

@@ -76,7 +76,8 @@ public sealed class ObjectStore
 
     /// <summary>
     /// A count of the stored objects of a resource that satisfy <paramref name="predicate"/>, kept current as each write commits
-    /// (the predicate sees each written state once, under the store lock), so reading it costs nothing however large the store.
+    /// (the predicate sees each written state once, under the store lock, and must not throw: a throw would fail the write), so
+    /// reading it costs nothing however large the store.
     /// For benchmarks: a <see cref="Count"/> polled ten times a second scans every object under the lock every write waits for.
     /// </summary>
     public StoreTally Tally(ApiResource resource, Func<JsonElement, bool> predicate)
