@@ -21,7 +21,8 @@ public sealed class CrossNamespaceTests
             Manifests.PinnedPolicy(Victim, "victim-clients", "victim-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)));
         var host = fx.StartOperator();
         await fx.WaitReadyAsync("clientauthpolicies", "victim-clients", ns: Victim);
-        await OperatorFixture.WaitIdleAsync(host);
+        // Settled, not just idle: a reconcile still behind the echo of its own status write could send one more request there.
+        await fx.WaitSettledAsync(host);
         var mark = fx.Server.Requests.Mark();
 
         await fx.ApplyAsync(
@@ -47,7 +48,8 @@ public sealed class CrossNamespaceTests
             Manifests.ServerCertificate(Victim, "victim", "victim-tls", "victim.example.com"));
         var host = fx.StartOperator();
         await fx.WaitReadyAsync("servercertificates", "victim", ns: Victim);
-        await OperatorFixture.WaitIdleAsync(host);
+        // Settled, not just idle: a reconcile still behind the echo of its own status write could send one more request there.
+        await fx.WaitSettledAsync(host);
         var mark = fx.Server.Requests.Mark();
 
         var listener = Manifests.Listener("apps", "agent", "victim", "own-clients");
