@@ -52,7 +52,7 @@ public sealed class ZeroWriteTests
         await fx.ApplyAsync(new ListenerManifests().Yaml());
         await fx.WaitReadyAsync("mtlslisteners", "agent");
         // Idle is not enough: until the watch brings the echo of the operator's own last status write, its cache holds the status
-        // before it, and a reconcile the relist queues in that window writes against the older resourceVersion (a 409, then
+        // before it, and a reconcile the relist queues in that window can write against the older resourceVersion (a 409, then
         // "already so") — a cold start's write, not the relist's.
         await fx.WaitSettledAsync(host);
         var mark = fx.Server.Requests.Mark();
