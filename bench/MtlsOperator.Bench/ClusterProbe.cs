@@ -17,10 +17,6 @@ internal static class ClusterProbe
     public static StoreTally ReadyListeners(TestKubeApiServer server) =>
         server.Store.Tally(MtlsOperatorResources.MtlsListeners, IsReady);
 
-    /// <summary>Output Secrets of listeners (owner-kind label) in one namespace or all.</summary>
-    public static int ListenerOutputs(TestKubeApiServer server, string? @namespace = null) =>
-        server.Store.Count(ApiResource.Secrets, @namespace, IsListenerOutput);
-
     public static bool IsListenerOutput(JsonObject secret) =>
         secret["metadata"]?["labels"]?[OwnerKindLabel]?.GetValue<string>() == "MtlsListener";
 

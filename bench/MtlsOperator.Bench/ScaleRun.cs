@@ -31,11 +31,11 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
         // 1. Cold start to all Ready.
         var mark = server.Requests.Mark();
         using var readyListeners = ClusterProbe.ReadyListeners(server);
-        var serverCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverCpu = Environment.CpuUsage.TotalTime;
         var op = StartOperator(work, kubeconfig, "cold", TimeSpan.FromHours(1));
         var ready = await Convergence.UntilAsync(op, () => Task.FromResult(readyListeners.Count == n), timeout);
         var coldCpu = op.CpuSeconds;
-        var coldServerCpu = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalSeconds;
+        var coldServerCpu = (Environment.CpuUsage.TotalTime - serverCpu).TotalSeconds;
         var coldMark = server.Requests.Mark();
         var coldCounts = server.Requests.CountsSince(mark);
         var coldWrites = server.Requests.WritesSince(mark).Count;
