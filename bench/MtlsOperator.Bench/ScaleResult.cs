@@ -33,6 +33,8 @@ internal sealed record ScaleResult
     public double FullScrapeCpu { get; init; }
     public int FullScrapeLines { get; init; }
     public int SteadyWrites { get; init; }
+    /// <summary>The steady-state writes themselves (call and answer), so a row that is not 0 says what was written.</summary>
+    public IReadOnlyList<string> SteadyWriteCalls { get; init; } = [];
     public FanOut.Result? FanOutCold { get; init; }
     public FanOut.Result? FanOutWarm { get; init; }
     public TimeSpan? Restart { get; init; }

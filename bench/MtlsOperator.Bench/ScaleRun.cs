@@ -69,7 +69,12 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
         // Steady state: nothing changes, nothing is written.
         var steady = server.Requests.Mark();
         await Task.Delay(TimeSpan.FromSeconds(3));
-        result = result with { SteadyWrites = server.Requests.WritesSince(steady).Count };
+        var steadyWrites = server.Requests.WritesSince(steady);
+        result = result with { SteadyWrites = steadyWrites.Count, SteadyWriteCalls = steadyWrites.Select(w => $"{w.Call} → {w.StatusCode}").ToList() };
+        if (steadyWrites.Count > 0)
+        {
+            Say($"N={n}: {steadyWrites.Count} writes at steady state: {string.Join("; ", result.SteadyWriteCalls.Take(20))}");
+        }
 
         // 4. Fan-out, twice: the second is warm.
         var fanOutCold = await FanOut.MeasureAsync(server, op, world, timeout);
