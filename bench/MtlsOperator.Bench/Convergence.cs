@@ -37,7 +37,8 @@ internal static class Convergence
     }
 
     /// <summary>
-    /// Waits until the operator is idle: work queues empty and no request reaching the server for <paramref name="quiet"/>.
+    /// Waits until the operator is idle: work queues empty, no failed reconcile waiting for its retry and no request reaching
+    /// the server for <paramref name="quiet"/>.
     /// Returns how long after the call the quiet period began (null on timeout).
     /// </summary>
     public static async Task<TimeSpan?> SettledAsync(OperatorProcess op, TestKubeApiServer server, TimeSpan quiet, TimeSpan timeout)
@@ -63,7 +64,8 @@ internal static class Convergence
             if (clock.Elapsed - lastScrape >= MetricsPoll)
             {
                 lastScrape = clock.Elapsed;
-                idleQueues = (await op.ScrapeAsync())?.Sum("mtls_operator_workqueue_depth") == 0;
+                // A failed reconcile waits out its backoff outside the queue: idle means neither queued nor waiting to retry.
+                idleQueues = await op.ScrapeAsync() is { } m && m.Sum("mtls_operator_workqueue_depth") == 0 && m.Sum("mtls_operator_reconcile_retrying") == 0;
                 if (!idleQueues)
                 {
                     quietSince = clock.Elapsed;
@@ -83,7 +85,8 @@ internal static class Convergence
     public static async Task<TimeSpan?> ReconciledAsync(OperatorProcess op, TestKubeApiServer server, double reconciles, TimeSpan timeout)
     {
         var reached = await UntilAsync(op, async () =>
-            await op.ScrapeAsync() is { } m && m.Sum("mtls_operator_reconcile_total") >= reconciles && m.Sum("mtls_operator_workqueue_depth") == 0, timeout, MetricsPoll);
+            await op.ScrapeAsync() is { } m && m.Sum("mtls_operator_reconcile_total") >= reconciles && m.Sum("mtls_operator_workqueue_depth") == 0
+            && m.Sum("mtls_operator_reconcile_retrying") == 0, timeout, MetricsPoll);
         if (reached is null)
         {
             return null;

@@ -82,7 +82,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     /// <summary>The families the bench reads while it waits: asking for them only keeps the operator from rendering every resource's
     /// series once a second for a poller that reads three numbers (a Prometheus scrape every 15-30 s is the realistic load).</summary>
-    private const string PolledFamilies = "?family=mtls_operator_workqueue_depth&family=mtls_operator_reconcile_total&family=dotnet_gc_last_collection_heap_size_bytes"
+    private const string PolledFamilies = "?family=mtls_operator_workqueue_depth&family=mtls_operator_reconcile_retrying&family=mtls_operator_reconcile_total&family=dotnet_gc_last_collection_heap_size_bytes"
         + "&family=mtls_operator_evaluations_total&family=mtls_operator_reconcile_converged_total"
         + "&family=dotnet_gc_pause_time_seconds_total&family=dotnet_jit_compilation_time_seconds_total&family=dotnet_gc_heap_total_allocated_bytes_total";
 

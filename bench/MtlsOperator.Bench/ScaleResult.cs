@@ -9,6 +9,8 @@ internal sealed record ScaleResult
     public int CeilingLoops { get; init; }
     public TimeSpan? ColdReady { get; init; }
     public double ColdReconciles { get; init; }
+    /// <summary>Reconciles of the cold start (until settled) that threw and were retried with backoff.</summary>
+    public double ColdFailedReconciles { get; init; }
     public int ColdWrites { get; init; }
     public int ColdRequests { get; init; }
     public IReadOnlyDictionary<string, int> ColdRequestsByCall { get; init; } = new Dictionary<string, int>();

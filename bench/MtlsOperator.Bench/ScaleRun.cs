@@ -59,6 +59,7 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             ColdPeakRssMiB = op.PeakRss / MiB,
             ColdSettledRssMiB = op.Rss / MiB,
             ColdHeapMiB = (metrics?.Sum("dotnet_gc_last_collection_heap_size_bytes") ?? 0) / MiB,
+            ColdFailedReconciles = metrics?.Sum("mtls_operator_reconcile_total", "result=\"error\"") ?? 0,
         };
 
         // What one full scrape (every resource's series, as Prometheus asks) costs the settled operator.

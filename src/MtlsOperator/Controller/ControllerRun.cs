@@ -99,6 +99,13 @@ internal sealed class ControllerRun
     /// <summary>How often this term shared an evaluation, evaluated one, and answered a reconcile from <see cref="Converged"/>.</summary>
     internal ReuseCounts Reuse => new(Shared.CertificateEvaluations + Shared.OwnCertificateEvaluations, Shared.CertificateReuses, Shared.Evaluations, Shared.Reuses, Converged.Recalls);
 
+    /// <summary>Resources whose latest reconcile failed and that wait for their retry, counted for every reconciled kind (0 included).</summary>
+    internal IReadOnlyList<KeyValuePair<string, int>> RetryingByKind()
+    {
+        var retrying = _retrying.Keys.CountBy(k => k.Kind, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        return [.. s_kinds.Select(kind => KeyValuePair.Create(kind, retrying.GetValueOrDefault(kind)))];
+    }
+
     /// <summary>The reconciles that found nothing to write, by their inputs (a resync of a converged cluster is answered from it).</summary>
     internal Converged.ConvergedReconciles Converged { get; } = new();
 

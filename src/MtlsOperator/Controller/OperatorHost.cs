@@ -67,6 +67,7 @@ public sealed class OperatorHost
     {
         using var metrics = new OperatorMetrics(_time, () => IsLeading, _options.Identity);
         metrics.ObserveReuse(() => _current?.Reuse);
+        metrics.ObserveRetrying(() => _current?.RetryingByKind());
         var exporter = new PrometheusTextExporter();
         var reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
         exporter.Reader = reader;

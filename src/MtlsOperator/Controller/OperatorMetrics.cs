@@ -56,6 +56,15 @@ internal sealed class OperatorMetrics : IDisposable
             new(value, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
     }
 
+    /// <summary>Publishes how many resources wait for a retry after a failed reconcile, by kind, read from <paramref name="current"/>
+    /// (the leader's term, every kind with 0 included so an alert sees a kind recover rather than its series vanish; nothing on a standby).</summary>
+    /// <remarks>The work queue depth leaves these out (a retry waits out its backoff outside the queue): depth 0 while this
+    /// gauge is above 0 is a cluster that has not converged.</remarks>
+    public void ObserveRetrying(Func<IReadOnlyList<KeyValuePair<string, int>>?> current) =>
+        _meter.CreateObservableGauge("mtls_operator.reconcile.retrying",
+            () => current()?.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("kind", c.Key))) ?? [],
+            null, "Resources whose latest reconcile failed and that wait for their retry with backoff (not in the work queue depth meanwhile).");
+
     /// <summary>The name of this instance's meter, for the meter provider to subscribe to.</summary>
     public string MeterName => _meter.Name;
 

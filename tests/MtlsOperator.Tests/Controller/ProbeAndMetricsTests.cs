@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using MtlsOperator.Controller;
 using MtlsOperator.Engine.Pki;
+using MtlsOperator.Tests.Hosting;
 using TestApiServer;
 using TestPki;
 
@@ -90,6 +91,39 @@ public sealed class ProbeAndMetricsTests
         AssertSeries(text, "mtls_operator_resource_ready_status", "name=\"observed\"");
         Assert.Equal(["mtls_operator_resource_ready_status", "mtls_operator_workqueue_depth"],
             Regex.Matches(text, "(?m)^# TYPE (\\S+) ").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_resource_whose_reconcile_keeps_failing_is_counted_as_retrying_until_a_retry_succeeds()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var host = fx.StartOperator(WithProbes());
+        var url = await ProbeUrlAsync(host);
+        await OperatorFixture.WaitIdleAsync(host);
+        Assert.Equal(0, await RetryingAsync(url, "MtlsListener"));
+        var root = TestCertificateAuthority.CreateRoot("CN=Retry Root,O=Test");
+        // Every status write of the listener fails until the faults are cleared: its reconcile throws and waits out its backoff.
+        fx.Server.Faults.FailFraction(1.0, InjectedFailure.InternalError, new RequestMatch(ApiCall.WriteVerbs, "mtlslisteners", "status", Ns));
+
+        await fx.ApplyAsync(
+            Manifests.TlsSecret(Ns, "observed-tls", root.IssueServer("observed.example.com")),
+            Manifests.InlineBundle(Ns, "observed-ca", PemExport.Certificate(root.Certificate)),
+            Manifests.ServerCertificate(Ns, "observed", "observed-tls", "observed.example.com"),
+            Manifests.PinnedPolicy(Ns, "observed-clients", "observed-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
+            Manifests.Listener(Ns, "observed", "observed", "observed-clients"));
+        await OperatorFixture.Eventually(async () => await RetryingAsync(url, "MtlsListener") == 1, "the failing listener is counted as retrying");
+
+        Assert.Equal(0, await RetryingAsync(url, "ServerCertificate"));
+        Assert.False(host.IsIdle, "the operator reports itself idle with a failed reconcile waiting for its retry");
+        fx.Server.Faults.Clear();
+        await fx.WaitReadyAsync("mtlslisteners", "observed", ns: Ns);
+        await OperatorFixture.Eventually(async () => await RetryingAsync(url, "MtlsListener") == 0, "the listener's successful retry clears it");
+    }
+
+    private static async Task<double> RetryingAsync(string url, string kind)
+    {
+        var (samples, _) = PrometheusExposition.Read(await s_http.GetStringAsync(url + "/metrics?family=mtls_operator_reconcile_retrying"));
+        return samples.Single(s => s.Name == "mtls_operator_reconcile_retrying" && s.Labels.GetValueOrDefault("kind") == kind).Value;
     }
 
     private static OperatorOptions WithProbes() => OperatorFixture.TestOptions() with { HealthPort = 0, HealthAddress = "127.0.0.1" };
