@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MtlsOperator.Engine.Pki;
 using MtlsOperator.Cli;
 using MtlsOperator.Tests.Controller;
 using TestPki;
@@ -28,12 +27,7 @@ public sealed class RunCommandTests
             current-context: test
             """);
         var root = TestCertificateAuthority.CreateRoot("CN=Logged Root,O=Test");
-        await fx.ApplyAsync(
-            Manifests.TlsSecret(Ns, "logged-tls", root.IssueServer("logged.example.com")),
-            Manifests.InlineBundle(Ns, "logged-ca", PemExport.Certificate(root.Certificate)),
-            Manifests.ServerCertificate(Ns, "logged", "logged-tls", "logged.example.com"),
-            Manifests.PinnedPolicy(Ns, "logged-clients", "logged-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
-            Manifests.Listener(Ns, "logged", "logged", "logged-clients"));
+        await fx.ApplyAsync(Manifests.PinnedListenerWorld(Ns, "logged", root));
         var received = new ConcurrentQueue<string>();
         using var process = Start(received, "run", "--kubeconfig", kubeconfig, "--leader-elect", "false", "--health-port", "0", "--log-level", "debug");
         string[] lines;

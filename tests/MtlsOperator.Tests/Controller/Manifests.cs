@@ -55,6 +55,18 @@ internal static class Manifests
             ["pins"] = new JsonArray([.. pins.Select(p => new JsonObject { [p.Algorithm] = p.Value })]),
         });
 
+    /// <summary>One HAProxy listener <paramref name="name"/> for <c>{name}.example.com</c> with everything it reads: the TLS Secret
+    /// <c>{name}-tls</c>, its ServerCertificate, the bundle <c>{name}-ca</c> of <paramref name="root"/> and the policy
+    /// <c>{name}-clients</c> pinning one client of it.</summary>
+    public static JsonObject[] PinnedListenerWorld(string ns, string name, TestCertificateAuthority root) =>
+    [
+        TlsSecret(ns, name + "-tls", root.IssueServer(name + ".example.com")),
+        InlineBundle(ns, name + "-ca", PemExport.Certificate(root.Certificate)),
+        ServerCertificate(ns, name, name + "-tls", name + ".example.com"),
+        PinnedPolicy(ns, name + "-clients", name + "-ca", ("sha256", MtlsOperator.Engine.Pki.CertificateFingerprints.Of(root.IssueClient()).Sha256)),
+        Listener(ns, name, name, name + "-clients"),
+    ];
+
     public static JsonObject Listener(string ns, string name, string certificate, string policy, string proxy = "haproxy", string? policyNamespace = null) =>
         Custom("MtlsListener", ns, name, new JsonObject
         {

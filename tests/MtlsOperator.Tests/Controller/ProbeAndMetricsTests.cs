@@ -105,12 +105,7 @@ public sealed class ProbeAndMetricsTests
         // Every status write of the listener fails until the faults are cleared: its reconcile throws and waits out its backoff.
         fx.Server.Faults.FailFraction(1.0, InjectedFailure.InternalError, new RequestMatch(ApiCall.WriteVerbs, "mtlslisteners", "status", Ns));
 
-        await fx.ApplyAsync(
-            Manifests.TlsSecret(Ns, "observed-tls", root.IssueServer("observed.example.com")),
-            Manifests.InlineBundle(Ns, "observed-ca", PemExport.Certificate(root.Certificate)),
-            Manifests.ServerCertificate(Ns, "observed", "observed-tls", "observed.example.com"),
-            Manifests.PinnedPolicy(Ns, "observed-clients", "observed-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
-            Manifests.Listener(Ns, "observed", "observed", "observed-clients"));
+        await fx.ApplyAsync(Manifests.PinnedListenerWorld(Ns, "observed", root));
         await OperatorFixture.Eventually(async () => await RetryingAsync(url, "MtlsListener") == 1, "the failing listener is counted as retrying");
 
         Assert.Equal(0, await RetryingAsync(url, "ServerCertificate"));
