@@ -7,7 +7,7 @@ namespace MtlsOperator.Engine.Tests.Policy;
 
 public sealed class PinParserTests
 {
-    private static readonly X509Certificate2 s_client = TestCertificateAuthority.CreateRoot().IssueClient("CN=pinned,O=Test");
+    private static readonly X509Certificate2 s_client = ClientWithBothUrlUnsafeCharacters();
     private static readonly CertificateFingerprints s_fingerprints = CertificateFingerprints.Of(s_client);
 
     [SkippableTheory]
@@ -84,6 +84,25 @@ public sealed class PinParserTests
     public void Every_common_spelling_of_a_sha1_thumbprint_normalizes_to_lowercase_hex(string spelling)
     {
         Assert.Equal(s_fingerprints.Sha1, PinParser.Parse(PinAlgorithm.Sha1, spelling).Pin?.Value);
+    }
+
+    /// <summary>A client whose SPKI hash in base64 has both '+' and '/': only then does the URL-safe spelling differ from the standard
+    /// one in both characters. About three random keys in four lack one of them, which left the URL-safe case a duplicate row of the
+    /// unpadded one (and the theory a row shorter) in those runs.</summary>
+    private static X509Certificate2 ClientWithBothUrlUnsafeCharacters()
+    {
+        var root = TestCertificateAuthority.CreateRoot();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var client = root.IssueClient("CN=pinned,O=Test");
+            var spki = CertificateFingerprints.Of(client).SpkiSha256;
+            if (spki.Contains('+', StringComparison.Ordinal) && spki.Contains('/', StringComparison.Ordinal))
+            {
+                return client;
+            }
+        }
+
+        throw new InvalidOperationException("200 client keys without both '+' and '/' in their SPKI hash's base64");
     }
 
     public static TheoryData<string> SpkiSpellings()
