@@ -9,6 +9,8 @@ internal sealed record ScaleResult
     public int CeilingLoops { get; init; }
     public TimeSpan? ColdReady { get; init; }
     public double ColdReconciles { get; init; }
+    /// <summary>Managed bytes the cold start allocated until all Ready (the runtime's own counter), in MiB.</summary>
+    public double ColdAllocatedMiB { get; init; }
     /// <summary>Reconciles of the cold start (until settled) that threw and were retried with backoff.</summary>
     public double ColdFailedReconciles { get; init; }
     public int ColdWrites { get; init; }

@@ -50,8 +50,9 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             ColdWrites = coldWrites,
             ColdReconciles = metrics?.Sum("mtls_operator_reconcile_total") ?? 0,
             ColdCertificateEvaluations = CertificateEvaluations(metrics),
+            ColdAllocatedMiB = (metrics?.Sum("dotnet_gc_heap_total_allocated_bytes_total") ?? 0) / MiB,
         };
-        Say($"N={n}: cold start all Ready in {Seconds(ready)} ({result.ColdReconciles} reconciles, {coldWrites} writes, {result.ColdRequests} requests, {coldCpu:F1} CPU-s; server and bench {coldServerCpu:F1} CPU-s)");
+        Say($"N={n}: cold start all Ready in {Seconds(ready)} ({result.ColdReconciles} reconciles, {coldWrites} writes, {result.ColdRequests} requests, {coldCpu:F1} CPU-s, {result.ColdAllocatedMiB:N0} MiB allocated; server and bench {coldServerCpu:F1} CPU-s)");
         await Convergence.SettledAsync(op, server, TimeSpan.FromSeconds(2), timeout);
         metrics = await op.ScrapeAsync();
         result = result with

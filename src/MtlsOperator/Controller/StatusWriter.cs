@@ -16,29 +16,46 @@ internal sealed class StatusWriter(IKubernetes client)
     /// resource's version as stored (or found current on the server: <see cref="StoredVersion.Written"/> false).</summary>
     public async Task<StoredVersion?> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
     {
-        // Most reconciles find the status current: the same text from the same serializer is the same status, without turning the
-        // whole resource into a document first (the comparison below, which also ignores property order, is for the rest).
+        // Most reconciles find the status current: the same text from the same serializer is the same status (the comparison
+        // below, which ignores property order, is for the rest).
         if ((resource as IOperatorResource)?.StatusValue is { } cached && cached.GetType() == status.GetType()
             && KubernetesJson.Serialize(cached) == KubernetesJson.Serialize(status))
         {
             return null;
         }
 
-        var current = JsonNode.Parse(KubernetesJson.Serialize(resource))!.AsObject();
         var desired = JsonNode.Parse(KubernetesJson.Serialize(status));
-        if (JsonNode.DeepEquals(current["status"], desired))
+        var live = resource is IOperatorResource typed
+            ? (typed.StatusValue is { } value ? JsonNode.Parse(KubernetesJson.Serialize(value)) : null)
+            : JsonNode.Parse(KubernetesJson.Serialize(resource))?["status"];
+        if (JsonNode.DeepEquals(live, desired))
         {
             return null;
         }
 
-        current["status"] = desired;
         var key = ResourceKey.Of(resource);
         try
         {
-            // The cached resourceVersion rides along: a stale cache gets 409 and the reconcile is retried on fresh data.
+            // The /status endpoint takes the status alone from the body and keeps everything else of the stored object (the
+            // CRD status strategy copies the old object over the new one), so the body carries only what names the object and
+            // the preconditions: the cached resourceVersion (a stale cache gets 409 and the reconcile is retried on fresh data)
+            // and the uid (not a namesake created since). Serializing the whole resource for each write cost more than the status.
             // Only the metadata of the answer is read: the version the next read of the resource carries.
+            var body = new JsonObject
+            {
+                ["apiVersion"] = resource.ApiVersion,
+                ["kind"] = resource.Kind,
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = resource.Metadata.Name,
+                    ["namespace"] = resource.Metadata.NamespaceProperty,
+                    ["uid"] = resource.Metadata.Uid,
+                    ["resourceVersion"] = resource.Metadata.ResourceVersion,
+                },
+                ["status"] = desired,
+            };
             var stored = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<StoredResource>(
-                current, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                body, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new StoredVersion(key, stored?.Metadata?.Uid, stored?.Metadata?.ResourceVersion);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -49,7 +66,7 @@ internal sealed class StatusWriter(IKubernetes client)
                 TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken).ConfigureAwait(false)));
             // Equal but for the lastTransitionTime of conditions is equal too: evaluated from a cache without that write,
             // the same transition was just timed again.
-            if (JsonNode.DeepEquals(fresh?["metadata"]?["generation"], current["metadata"]?["generation"])
+            if ((long?)fresh?["metadata"]?["generation"] == resource.Metadata.Generation
                 && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(desired)))
             {
                 return new StoredVersion(key, (string?)fresh?["metadata"]?["uid"], (string?)fresh?["metadata"]?["resourceVersion"], Written: false);
