@@ -17,18 +17,18 @@ internal sealed class StatusWriter(IKubernetes client)
     public async Task<StoredVersion?> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
     {
         // Most reconciles find the status current: the same text from the same serializer is the same status (the comparison
-        // below, which ignores property order, is for the rest).
-        if ((resource as IOperatorResource)?.StatusValue is { } cached && cached.GetType() == status.GetType()
-            && KubernetesJson.Serialize(cached) == KubernetesJson.Serialize(status))
+        // below, which ignores property order, is for the rest). Each side is serialized once for both.
+        var desiredText = KubernetesJson.Serialize(status);
+        var liveText = resource is IOperatorResource typed
+            ? (typed.StatusValue is { } value ? KubernetesJson.Serialize(value) : null)
+            : JsonNode.Parse(KubernetesJson.Serialize(resource))?["status"]?.ToJsonString();
+        if (liveText == desiredText)
         {
             return null;
         }
 
-        var desired = JsonNode.Parse(KubernetesJson.Serialize(status));
-        var live = resource is IOperatorResource typed
-            ? (typed.StatusValue is { } value ? JsonNode.Parse(KubernetesJson.Serialize(value)) : null)
-            : JsonNode.Parse(KubernetesJson.Serialize(resource))?["status"];
-        if (JsonNode.DeepEquals(live, desired))
+        var desired = JsonNode.Parse(desiredText);
+        if (liveText is not null && JsonNode.DeepEquals(JsonNode.Parse(liveText), desired))
         {
             return null;
         }
