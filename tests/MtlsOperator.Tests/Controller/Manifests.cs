@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using MtlsOperator.Engine.Pki;
 using TestPki;
 
 namespace MtlsOperator.Tests.Controller;
@@ -63,7 +64,7 @@ internal static class Manifests
         TlsSecret(ns, name + "-tls", root.IssueServer(name + ".example.com")),
         InlineBundle(ns, name + "-ca", PemExport.Certificate(root.Certificate)),
         ServerCertificate(ns, name, name + "-tls", name + ".example.com"),
-        PinnedPolicy(ns, name + "-clients", name + "-ca", ("sha256", MtlsOperator.Engine.Pki.CertificateFingerprints.Of(root.IssueClient()).Sha256)),
+        PinnedPolicy(ns, name + "-clients", name + "-ca", ("sha256", CertificateFingerprints.Of(root.IssueClient()).Sha256)),
         Listener(ns, name, name, name + "-clients"),
     ];
 

@@ -111,7 +111,8 @@ public sealed class ProbeAndMetricsTests
         Assert.Equal(0, await RetryingAsync(url, "ServerCertificate"));
         Assert.False(host.IsIdle, "the operator reports itself idle with a failed reconcile waiting for its retry");
         fx.Server.Faults.Clear();
-        await fx.WaitReadyAsync("mtlslisteners", "observed", ns: Ns);
+        // The backoff doubles from 5 ms, so the retry after the faults end can be as far away as the failures lasted.
+        await fx.WaitReadyAsync("mtlslisteners", "observed", ns: Ns, timeout: TimeSpan.FromSeconds(60));
         await OperatorFixture.Eventually(async () => await RetryingAsync(url, "MtlsListener") == 0, "the listener's successful retry clears it");
     }
 
