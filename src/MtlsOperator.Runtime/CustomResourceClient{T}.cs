@@ -1,20 +1,22 @@
 using System.Net;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using MtlsOperator.Runtime.Wire;
 
 namespace MtlsOperator.Runtime;
 
 /// <summary>
-/// An <see cref="IResourceClient{T}"/> for a custom kind through the CustomObjects calls (the list calls with
-/// <c>watch=true</c> behind the client's <c>WatchList...CustomObjectAsync</c>). Namespaced kinds are listed in one
+/// An <see cref="IResourceClient{T}"/> for a custom kind: lists and reads through the CustomObjects calls, watches through
+/// <see cref="WatchStream"/>. Namespaced kinds are listed in one
 /// namespace or all; cluster-scoped kinds (<paramref name="clusterScoped"/>) take a null namespace.
 /// </summary>
 public sealed class CustomResourceClient<T>(IKubernetes client, string group, string version, string plural, string kind, bool clusterScoped = false) : IResourceClient<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
+    private readonly ApiConnection _connection = new(client);
+    private readonly ApiPath _path = new(group, version, plural);
+
     public string Kind => kind;
 
     public async Task<ResourceList<T>> ListAsync(string? @namespace, ResourceSelector selector, int? limit, string? continueToken, CancellationToken cancellationToken)
@@ -30,21 +32,10 @@ public sealed class CustomResourceClient<T>(IKubernetes client, string group, st
         return new ResourceList<T>([.. list.Items], list.Metadata.ResourceVersion ?? "", string.IsNullOrEmpty(next) ? null : next);
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string? @namespace, ResourceSelector selector, string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var objects = client.CustomObjects;
-        var timeoutSeconds = (int)timeout.TotalSeconds;
-        var events = Scope(@namespace) switch
-        {
-            Scoped.Cluster => objects.WatchListClusterCustomObjectAsync(group, version, plural, allowWatchBookmarks: true, fieldSelector: selector.FieldSelector, labelSelector: selector.LabelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken),
-            Scoped.AllNamespaces => objects.WatchListCustomObjectForAllNamespacesAsync(group, version, plural, allowWatchBookmarks: true, fieldSelector: selector.FieldSelector, labelSelector: selector.LabelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken),
-            _ => objects.WatchListNamespacedCustomObjectAsync(group, version, @namespace, plural, allowWatchBookmarks: true, fieldSelector: selector.FieldSelector, labelSelector: selector.LabelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken),
-        };
-        await foreach (var (type, untyped) in events.ConfigureAwait(false))
-        {
-            yield return (type, ToTyped(untyped));
-        }
-    }
+    // Read by the runtime itself rather than through the client's generic watch, which yields each object as a JsonElement
+    // (decoded twice on the way, from a UTF-16 line) that then had to be decoded a third time into T.
+    public IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string? @namespace, ResourceSelector selector, string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchStream.ReadAsync<T>(_connection, _path.Watch(Scope(@namespace) == Scoped.Namespace ? @namespace : null, selector, resourceVersion, (int)timeout.TotalSeconds), onError, cancellationToken);
 
     public async Task<T?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -66,14 +57,6 @@ public sealed class CustomResourceClient<T>(IKubernetes client, string group, st
         (true, _) => throw new ArgumentException($"{kind} is cluster-scoped: it has no namespace '{@namespace}'.", nameof(@namespace)),
         (false, null) => Scoped.AllNamespaces,
         (false, _) => Scoped.Namespace,
-    };
-
-    // The generic watch yields the object as it was parsed without a target type: normally a JsonElement.
-    private static T ToTyped(object untyped) => untyped switch
-    {
-        T typed => typed,
-        JsonElement element => KubernetesJson.Deserialize<T>(element),
-        _ => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(untyped)),
     };
 
     private enum Scoped

@@ -8,12 +8,20 @@ using MtlsOperator.Controller.Converged;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 using MtlsOperator.Runtime;
+using MtlsOperator.Runtime.Wire;
 
 namespace MtlsOperator.Controller;
 
 /// <summary>Writes rendered Secrets and ConfigMaps only when they differ from what is live, never touching objects the operator does not own.</summary>
 internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogger logger)
 {
+    private static readonly ApiPath SecretsPath = new("", "v1", "secrets");
+    private static readonly ApiPath ConfigMapsPath = new("", "v1", "configmaps");
+
+    // Writes go out through the client's connection with their answers read for metadata only: the typed calls decode the
+    // whole object written (a listener's Secret holds its key, certificates and proxy configs) to give back what was sent.
+    private readonly ApiConnection _api = new(client);
+
     /// <summary>What this writer is writing, so the watch events of its own writes are told apart from others' changes.</summary>
     public OutputEchoes Echoes { get; } = new();
 
@@ -26,10 +34,10 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         var found = false;
         if (live is null)
         {
-            var created = await CreateAsync(() => client.CoreV1.CreateNamespacedSecretAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
+            var created = await CreateAsync(SecretsPath, desired, owner, cancellationToken).ConfigureAwait(false);
             if (created is not null)
             {
-                return Stored(created);
+                return Stored(V1Secret.KubeKind, created);
             }
 
             // It exists but was not cached (someone else's, or ours not seen yet): read it, then decide as for a cached one.
@@ -48,11 +56,11 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         // Built from the cached object's metadata, not the object: the cache may hold only a digest of its data.
         var update = new V1Secret { ApiVersion = live.ApiVersion, Kind = live.Kind, Metadata = CopyOf(live.Metadata), Type = live.Type, Immutable = live.Immutable, Data = desired.Data };
         MergeMetadata(update.Metadata, desired.Metadata);
-        V1Secret stored;
+        V1ObjectMeta stored;
         try
         {
             Echoes.Expect(update);
-            stored = await client.CoreV1.ReplaceNamespacedSecretAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stored = await _api.WriteAsync(HttpMethod.Put, SecretsPath.Item(key.Namespace, key.Name), update, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -67,7 +75,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         }
 
         logger.LogInformation("Updated Secret {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
-        return Stored(stored);
+        return Stored(V1Secret.KubeKind, stored);
     }
 
     /// <summary>Creates or updates <paramref name="desired"/>; null when the cached object was already current (no write), else the
@@ -79,10 +87,10 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         var found = false;
         if (live is null)
         {
-            var created = await CreateAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken), desired, owner).ConfigureAwait(false);
+            var created = await CreateAsync(ConfigMapsPath, desired, owner, cancellationToken).ConfigureAwait(false);
             if (created is not null)
             {
-                return Stored(created);
+                return Stored(V1ConfigMap.KubeKind, created);
             }
 
             live = await cache.ConfigMaps.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false)
@@ -99,11 +107,11 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
 
         var update = new V1ConfigMap { ApiVersion = live.ApiVersion, Kind = live.Kind, Metadata = CopyOf(live.Metadata), Immutable = live.Immutable, Data = desired.Data, BinaryData = desired.BinaryData };
         MergeMetadata(update.Metadata, desired.Metadata);
-        V1ConfigMap stored;
+        V1ObjectMeta stored;
         try
         {
             Echoes.Expect(update);
-            stored = await client.CoreV1.ReplaceNamespacedConfigMapAsync(update, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stored = await _api.WriteAsync(HttpMethod.Put, ConfigMapsPath.Item(key.Namespace, key.Name), update, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -117,19 +125,19 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         }
 
         logger.LogInformation("Updated ConfigMap {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
-        return Stored(stored);
+        return Stored(V1ConfigMap.KubeKind, stored);
     }
 
-    /// <summary>Creates the object; null when it already exists (409), which the caller then reads and decides on.</summary>
+    /// <summary>Creates the object; its stored metadata, or null when it already exists (409), which the caller then reads and
+    /// decides on.</summary>
     /// <remarks>An output missing from the cache is created without reading it first: managed objects are always cached once
     /// the informer has synced, so a miss almost always means it does not exist yet, and creating never overwrites anything.</remarks>
-    private async Task<T?> CreateAsync<T>(Func<Task<T>> create, IKubernetesObject<V1ObjectMeta> desired, IKubernetesObject<V1ObjectMeta> owner)
-        where T : class, IKubernetesObject<V1ObjectMeta>
+    private async Task<V1ObjectMeta?> CreateAsync(ApiPath path, IKubernetesObject<V1ObjectMeta> desired, IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
     {
         try
         {
             Echoes.Expect(desired);
-            var created = await create().ConfigureAwait(false);
+            var created = await _api.WriteAsync(HttpMethod.Post, path.Collection(desired.Metadata.NamespaceProperty), desired, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Created {Kind} {Namespace}/{Name} for {OwnerKind} {Owner}", desired.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name, owner.Kind, owner.Metadata.Name);
             return created;
         }
@@ -140,12 +148,12 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
     }
 
     // Named by what was asked for: a response's kind field is not needed to know it.
-    private static StoredVersion Stored<T>(T stored, bool written = true) where T : IKubernetesObject<V1ObjectMeta> =>
-        new(new ResourceKey(typeof(T) == typeof(V1Secret) ? V1Secret.KubeKind : V1ConfigMap.KubeKind, stored.Metadata.NamespaceProperty ?? "", stored.Metadata.Name),
-            stored.Metadata.Uid, stored.Metadata.ResourceVersion, written);
+    private static StoredVersion Stored(string kind, V1ObjectMeta stored, bool written = true) =>
+        new(new ResourceKey(kind, stored.NamespaceProperty ?? "", stored.Name), stored.Uid, stored.ResourceVersion, written);
 
     /// <summary>Nothing written: the server already held the desired object, at a version the cache had not seen.</summary>
-    private static StoredVersion Current<T>(T found) where T : IKubernetesObject<V1ObjectMeta> => Stored(found, written: false);
+    private static StoredVersion Current<T>(T found) where T : IKubernetesObject<V1ObjectMeta> =>
+        Stored(typeof(T) == typeof(V1Secret) ? V1Secret.KubeKind : V1ConfigMap.KubeKind, found.Metadata, written: false);
 
     private static void EnsureOwned(V1ObjectMeta live, IKubernetesObject<V1ObjectMeta> owner, string kind)
     {

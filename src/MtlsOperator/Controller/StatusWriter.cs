@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
@@ -6,12 +8,15 @@ using k8s.Models;
 using MtlsOperator.Controller.Converged;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Runtime.Wire;
 
 namespace MtlsOperator.Controller;
 
 /// <summary>Writes a resource's status through the <c>/status</c> subresource, only when it changed, with optimistic concurrency.</summary>
 internal sealed class StatusWriter(IKubernetes client)
 {
+    private readonly ApiConnection _api = new(client);
+
     /// <summary>Replaces the status when it differs from the cached one; null when it was already current (no write), else the
     /// resource's version as stored (or found current on the server: <see cref="StoredVersion.Written"/> false).</summary>
     public async Task<StoredVersion?> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
@@ -27,8 +32,7 @@ internal sealed class StatusWriter(IKubernetes client)
             return null;
         }
 
-        var desired = JsonNode.Parse(desiredText);
-        if (liveText is not null && JsonNode.DeepEquals(JsonNode.Parse(liveText), desired))
+        if (liveText is not null && JsonNode.DeepEquals(JsonNode.Parse(liveText), JsonNode.Parse(desiredText)))
         {
             return null;
         }
@@ -39,24 +43,10 @@ internal sealed class StatusWriter(IKubernetes client)
             // The /status endpoint takes the status alone from the body and keeps everything else of the stored object (the
             // CRD status strategy copies the old object over the new one), so the body carries only what names the object and
             // the preconditions: the cached resourceVersion (a stale cache gets 409 and the reconcile is retried on fresh data)
-            // and the uid (not a namesake created since). Serializing the whole resource for each write cost more than the status.
-            // Only the metadata of the answer is read: the version the next read of the resource carries.
-            var body = new JsonObject
-            {
-                ["apiVersion"] = resource.ApiVersion,
-                ["kind"] = resource.Kind,
-                ["metadata"] = new JsonObject
-                {
-                    ["name"] = resource.Metadata.Name,
-                    ["namespace"] = resource.Metadata.NamespaceProperty,
-                    ["uid"] = resource.Metadata.Uid,
-                    ["resourceVersion"] = resource.Metadata.ResourceVersion,
-                },
-                ["status"] = desired,
-            };
-            var stored = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<StoredResource>(
-                body, TrustBundle.Group, TrustBundle.Version, key.Namespace, PluralOf(key.Kind), key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new StoredVersion(key, stored?.Metadata?.Uid, stored?.Metadata?.ResourceVersion);
+            // and the uid (not a namesake created since). The status goes in as the text already serialized for the comparison,
+            // and only the metadata of the answer is read: the version the next read of the resource carries.
+            var stored = await _api.WriteAsync(HttpMethod.Put, PathOf(key.Kind).Item(key.Namespace, key.Name, "status"), Body(resource, desiredText), cancellationToken).ConfigureAwait(false);
+            return new StoredVersion(key, stored.Uid, stored.ResourceVersion);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -67,7 +57,7 @@ internal sealed class StatusWriter(IKubernetes client)
             // Equal but for the lastTransitionTime of conditions is equal too: evaluated from a cache without that write,
             // the same transition was just timed again.
             if ((long?)fresh?["metadata"]?["generation"] == resource.Metadata.Generation
-                && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(desired)))
+                && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(JsonNode.Parse(desiredText))))
             {
                 return new StoredVersion(key, (string?)fresh?["metadata"]?["uid"], (string?)fresh?["metadata"]?["resourceVersion"], Written: false);
             }
@@ -76,11 +66,26 @@ internal sealed class StatusWriter(IKubernetes client)
         }
     }
 
-    /// <summary>What is read of a status write's answer.</summary>
-    private sealed class StoredResource
+    private static byte[] Body(IKubernetesObject<V1ObjectMeta> resource, string statusJson)
     {
-        [System.Text.Json.Serialization.JsonPropertyName("metadata")]
-        public V1ObjectMeta? Metadata { get; set; }
+        var buffer = new ArrayBufferWriter<byte>(statusJson.Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("apiVersion"u8, resource.ApiVersion);
+            writer.WriteString("kind"u8, resource.Kind);
+            writer.WriteStartObject("metadata"u8);
+            writer.WriteString("name"u8, resource.Metadata.Name);
+            writer.WriteString("namespace"u8, resource.Metadata.NamespaceProperty);
+            writer.WriteString("uid"u8, resource.Metadata.Uid);
+            writer.WriteString("resourceVersion"u8, resource.Metadata.ResourceVersion);
+            writer.WriteEndObject();
+            writer.WritePropertyName("status"u8);
+            writer.WriteRawValue(statusJson, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static JsonNode? WithoutTransitionTimes(JsonNode? status)
@@ -93,6 +98,8 @@ internal sealed class StatusWriter(IKubernetes client)
 
         return copy;
     }
+
+    private static ApiPath PathOf(string kind) => new(TrustBundle.Group, TrustBundle.Version, PluralOf(kind));
 
     private static string PluralOf(string kind) => kind switch
     {
