@@ -363,7 +363,7 @@ public sealed class SharedEvaluations
     /// <param name="rootVersion">The version to record for <paramref name="resource"/> itself instead of its resourceVersion.</param>
     private static string? VersionsOf(IKubernetesObject<V1ObjectMeta> resource, IResourceLookup lookup, Func<ResourceKey, bool> ignored, string? rootVersion = null)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(256);
         var seen = new HashSet<ResourceKey>();
         var pending = new Queue<(ResourceKey Key, IKubernetesObject<V1ObjectMeta>? Object)>([(ResourceKey.Of(resource), resource)]);
         while (pending.TryDequeue(out var next))
@@ -373,7 +373,8 @@ public sealed class SharedEvaluations
                 continue;
             }
 
-            text.Append(next.Key).Append('=');
+            // The key's text ("Kind ns/name") appended in parts, not through its ToString.
+            text.Append(next.Key.Kind).Append(' ').Append(next.Key.Namespace).Append('/').Append(next.Key.Name).Append('=');
             if (next.Object is { } o)
             {
                 var version = ReferenceEquals(o, resource) && rootVersion is not null ? "g" + rootVersion : o.Metadata.ResourceVersion;

@@ -25,8 +25,24 @@ public static class IdentityHeaders
 
     /// <summary>A PCRE matching every spelling of <paramref name="name"/> that an app may read as the same header: any case,
     /// with <c>-</c> and <c>_</c> interchangeable. <paramref name="name"/> holds only letters, digits and <c>-</c> (checked before rendering).</summary>
-    public static string AnySpelling(string name) =>
-        "^(?i)" + string.Concat(name.ToLowerInvariant().Select(c => c is '-' or '_' ? "[-_]" : c.ToString())) + "$";
+    public static string AnySpelling(string name)
+    {
+        // Built in one buffer: every listener's config strips these, so a string per character added up at scale.
+        var pattern = new System.Text.StringBuilder("^(?i)", name.Length * 2 + 8);
+        foreach (var c in name)
+        {
+            if (c is '-' or '_')
+            {
+                pattern.Append("[-_]");
+            }
+            else
+            {
+                pattern.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return pattern.Append('$').ToString();
+    }
 
     /// <summary>The configured forwarding header (if any) plus <see cref="WellKnown"/>, case-insensitively distinct, in ordinal order.</summary>
     public static ImmutableArray<string> StrippedFromClients(ListenerRenderModel model) =>

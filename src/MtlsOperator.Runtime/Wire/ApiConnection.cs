@@ -59,9 +59,9 @@ public sealed class ApiConnection
         WriteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), WireJson.Options), cancellationToken);
 
     /// <summary>Writes a body already encoded as UTF-8 JSON; returns the stored object's metadata.</summary>
-    public async Task<V1ObjectMeta> WriteAsync(HttpMethod method, string path, byte[] utf8Json, CancellationToken cancellationToken)
+    public async Task<V1ObjectMeta> WriteAsync(HttpMethod method, string path, ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
     {
-        var content = new ByteArrayContent(utf8Json);
+        var content = new ReadOnlyMemoryContent(utf8Json);
         content.Headers.ContentType = Json;
         using var response = await SendAsync(method, path, content, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

@@ -21,18 +21,13 @@ internal sealed class StatusWriter(IKubernetes client)
     /// resource's version as stored (or found current on the server: <see cref="StoredVersion.Written"/> false).</summary>
     public async Task<StoredVersion?> UpdateAsync(IKubernetesObject<V1ObjectMeta> resource, object status, CancellationToken cancellationToken)
     {
-        // Most reconciles find the status current: the same text from the same serializer is the same status (the comparison
-        // below, which ignores property order, is for the rest). Each side is serialized once for both.
-        var desiredText = KubernetesJson.Serialize(status);
-        var liveText = resource is IOperatorResource typed
-            ? (typed.StatusValue is { } value ? KubernetesJson.Serialize(value) : null)
-            : JsonNode.Parse(KubernetesJson.Serialize(resource))?["status"]?.ToJsonString();
-        if (liveText == desiredText)
-        {
-            return null;
-        }
-
-        if (liveText is not null && JsonNode.DeepEquals(JsonNode.Parse(liveText), JsonNode.Parse(desiredText)))
+        // Most reconciles find the status current: the same bytes from the same serializer are the same status (the comparison
+        // below, which ignores property order, is for the rest). Each side is serialized once, as UTF-8, for both and the body.
+        var desired = JsonSerializer.SerializeToUtf8Bytes(status, status.GetType(), WireJson.Options);
+        var live = resource is IOperatorResource typed
+            ? (typed.StatusValue is { } value ? JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), WireJson.Options) : null)
+            : JsonNode.Parse(KubernetesJson.Serialize(resource))?["status"] is { } node ? JsonSerializer.SerializeToUtf8Bytes(node, WireJson.Options) : null;
+        if (live is not null && (live.AsSpan().SequenceEqual(desired) || JsonNode.DeepEquals(JsonNode.Parse(live), JsonNode.Parse(desired))))
         {
             return null;
         }
@@ -43,9 +38,9 @@ internal sealed class StatusWriter(IKubernetes client)
             // The /status endpoint takes the status alone from the body and keeps everything else of the stored object (the
             // CRD status strategy copies the old object over the new one), so the body carries only what names the object and
             // the preconditions: the cached resourceVersion (a stale cache gets 409 and the reconcile is retried on fresh data)
-            // and the uid (not a namesake created since). The status goes in as the text already serialized for the comparison,
+            // and the uid (not a namesake created since). The status goes in as the bytes already serialized for the comparison,
             // and only the metadata of the answer is read: the version the next read of the resource carries.
-            var stored = await _api.WriteAsync(HttpMethod.Put, PathOf(key.Kind).Item(key.Namespace, key.Name, "status"), Body(resource, desiredText), cancellationToken).ConfigureAwait(false);
+            var stored = await _api.WriteAsync(HttpMethod.Put, PathOf(key.Kind).Item(key.Namespace, key.Name, "status"), Body(resource, desired), cancellationToken).ConfigureAwait(false);
             return new StoredVersion(key, stored.Uid, stored.ResourceVersion);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -57,7 +52,7 @@ internal sealed class StatusWriter(IKubernetes client)
             // Equal but for the lastTransitionTime of conditions is equal too: evaluated from a cache without that write,
             // the same transition was just timed again.
             if ((long?)fresh?["metadata"]?["generation"] == resource.Metadata.Generation
-                && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(JsonNode.Parse(desiredText))))
+                && JsonNode.DeepEquals(WithoutTransitionTimes(fresh?["status"]), WithoutTransitionTimes(JsonNode.Parse(desired))))
             {
                 return new StoredVersion(key, (string?)fresh?["metadata"]?["uid"], (string?)fresh?["metadata"]?["resourceVersion"], Written: false);
             }
@@ -66,7 +61,7 @@ internal sealed class StatusWriter(IKubernetes client)
         }
     }
 
-    private static byte[] Body(IKubernetesObject<V1ObjectMeta> resource, string statusJson)
+    private static ReadOnlyMemory<byte> Body(IKubernetesObject<V1ObjectMeta> resource, byte[] statusJson)
     {
         var buffer = new ArrayBufferWriter<byte>(statusJson.Length + 256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -85,7 +80,7 @@ internal sealed class StatusWriter(IKubernetes client)
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     private static JsonNode? WithoutTransitionTimes(JsonNode? status)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -147,16 +148,39 @@ internal sealed class ReconcileInputs
 
     private static UInt128 Digest((ResourceKey Key, string? Version)[] reads, string pods)
     {
-        var text = new StringBuilder();
+        // The text "Kind ns/name=version;..." + pods exists only to be hashed: it is encoded straight into one pooled buffer.
+        var chars = pods.Length;
         foreach (var (key, version) in reads)
         {
-            text.Append(key.Kind).Append(' ').Append(key.Namespace).Append('/').Append(key.Name).Append('=').Append(version ?? "-").Append(';');
+            chars += key.Kind.Length + key.Namespace.Length + key.Name.Length + (version ?? "-").Length + 4;
         }
 
-        text.Append(pods);
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), digest);
-        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars));
+        try
+        {
+            var text = buffer.AsSpan();
+            var written = 0;
+            foreach (var (key, version) in reads)
+            {
+                written += Encoding.UTF8.GetBytes(key.Kind, text[written..]);
+                text[written++] = (byte)' ';
+                written += Encoding.UTF8.GetBytes(key.Namespace, text[written..]);
+                text[written++] = (byte)'/';
+                written += Encoding.UTF8.GetBytes(key.Name, text[written..]);
+                text[written++] = (byte)'=';
+                written += Encoding.UTF8.GetBytes(version ?? "-", text[written..]);
+                text[written++] = (byte)';';
+            }
+
+            written += Encoding.UTF8.GetBytes(pods, text[written..]);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text[..written], digest);
+            return BinaryPrimitives.ReadUInt128LittleEndian(digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool IsRemembered(IKubernetesObject<V1ObjectMeta> resource) => resource switch
