@@ -29,6 +29,17 @@ internal sealed record ScaleResult
 
     public double FanOutCertificateEvaluations { get; init; }
 
+    /// <summary>ClientAuthPolicy evaluations run and reused during the warm fan-out: a bundle change should cost one evaluation of
+    /// its policy (per second of fan-out, the shared results' lifetime), however many listeners share the policy.</summary>
+    public double FanOutPolicyEvaluations { get; init; }
+
+    public double FanOutPoliciesReused { get; init; }
+
+    /// <summary>The cold start's GC pauses and JIT compilation until all Ready (the runtime's own counters), in seconds.</summary>
+    public double ColdGcPause { get; init; }
+
+    public double ColdJit { get; init; }
+
     /// <summary>Reconciles of the resync answered from memory (inputs unchanged since a reconcile that wrote nothing).</summary>
     public double ResyncConverged { get; init; }
     public double ColdPeakRssMiB { get; init; }

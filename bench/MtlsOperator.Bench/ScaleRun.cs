@@ -51,6 +51,8 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
             ColdReconciles = metrics?.Sum("mtls_operator_reconcile_total") ?? 0,
             ColdCertificateEvaluations = CertificateEvaluations(metrics),
             ColdAllocatedMiB = (metrics?.Sum("dotnet_gc_heap_total_allocated_bytes_total") ?? 0) / MiB,
+            ColdGcPause = metrics?.Sum("dotnet_gc_pause_time_seconds_total") ?? 0,
+            ColdJit = metrics?.Sum("dotnet_jit_compilation_time_seconds_total") ?? 0,
         };
         Say($"N={n}: cold start all Ready in {Seconds(ready)} ({result.ColdReconciles} reconciles, {coldWrites} writes, {result.ColdRequests} requests, {coldCpu:F1} CPU-s, {result.ColdAllocatedMiB:N0} MiB allocated; server and bench {coldServerCpu:F1} CPU-s)");
         await Convergence.SettledAsync(op, server, TimeSpan.FromSeconds(2), timeout);
@@ -80,9 +82,17 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
 
         // 4. Fan-out, twice: the second is warm.
         var fanOutCold = await FanOut.MeasureAsync(server, op, world, timeout);
-        var beforeWarm = CertificateEvaluations(await op.ScrapeAsync());
+        var beforeWarm = await op.ScrapeAsync();
         var fanOutWarm = await FanOut.MeasureAsync(server, op, world, timeout);
-        result = result with { FanOutCold = fanOutCold, FanOutWarm = fanOutWarm, FanOutCertificateEvaluations = CertificateEvaluations(await op.ScrapeAsync()) - beforeWarm };
+        var afterWarm = await op.ScrapeAsync();
+        result = result with
+        {
+            FanOutCold = fanOutCold,
+            FanOutWarm = fanOutWarm,
+            FanOutCertificateEvaluations = CertificateEvaluations(afterWarm) - CertificateEvaluations(beforeWarm),
+            FanOutPolicyEvaluations = PolicyEvaluations(afterWarm, "evaluated") - PolicyEvaluations(beforeWarm, "evaluated"),
+            FanOutPoliciesReused = PolicyEvaluations(afterWarm, "reused") - PolicyEvaluations(beforeWarm, "reused"),
+        };
         Say($"N={n}: fan-out to {fanOutWarm.Dependents}: p50 {fanOutWarm.P50.TotalSeconds:F2}s p99 {fanOutWarm.P99.TotalSeconds:F2}s ({fanOutWarm.Reconciles} reconciles, {fanOutWarm.Writes} writes)");
         await op.DisposeAsync();
 
@@ -230,6 +240,11 @@ internal sealed class ScaleRun(BenchOptions options, TextWriter log)
 
     private static double CertificateEvaluations(Metrics? metrics) =>
         metrics?.Sum("mtls_operator_evaluations_total", "kind=\"ServerCertificate\"", "result=\"evaluated\"") ?? 0;
+
+    /// <summary>ClientAuthPolicy evaluations (with the TrustBundles they read) run, or answered from the shared results: what
+    /// shows whether a bundle change costs per policy or per listener of the policy.</summary>
+    private static double PolicyEvaluations(Metrics? metrics, string result) =>
+        metrics?.Sum("mtls_operator_evaluations_total", "kind=\"ClientAuthPolicy\"", $"result=\"{result}\"") ?? 0;
 
     private OperatorProcess StartOperator(string work, string kubeconfig, string phase, TimeSpan resync) =>
         OperatorProcess.Start(options.OperatorDll, kubeconfig, Path.Combine(work, $"operator-{phase}.log"), options.Workers, resync, options.OperatorEnvironment);
