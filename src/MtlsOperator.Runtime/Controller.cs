@@ -14,7 +14,7 @@ public delegate Task<ReconcileResult> Reconciler(ObjectKey key, CancellationToke
 /// reset the backoff, <see cref="ReconcileResult.RequeueAfter"/> schedules a later look. Metrics: reconcile
 /// count by result, errors and duration, tagged with <see cref="Kind"/>.
 /// </summary>
-public sealed class Controller
+public sealed partial class Controller
 {
     private readonly Reconciler _reconcile;
     private readonly ControllerOptions _options;
@@ -140,10 +140,13 @@ public sealed class Controller
             outcome = "error";
             RuntimeMetrics.ReconcileErrors.Add(1, _tags);
             Queue.AddRateLimited(key);
-            _logger.LogWarning("Reconcile of {Kind} {Key} failed (attempt {Attempt}): {Error}", Kind, key, Queue.NumRequeues(key), e.Message);
+            LogReconcileFailed(_logger, Kind, key, Queue.NumRequeues(key), e.Message);
         }
 
         RuntimeMetrics.ReconcileDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _tags);
         RuntimeMetrics.Reconciles.Add(1, [.. _tags, new("result", outcome)]);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile of {Kind} {Key} failed (attempt {Attempt}): {Error}")]
+    private static partial void LogReconcileFailed(ILogger logger, string kind, ObjectKey key, int attempt, string error);
 }

@@ -268,7 +268,14 @@ public sealed class Informer<T> : IInformer
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "A {Kind} event handler failed", Kind);
+            InformerLog.LogHandlerFailed(_logger, e, Kind);
         }
     }
+}
+
+// Outside the generic type, so every T shares one set of log delegates.
+internal static partial class InformerLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {Kind} event handler failed")]
+    public static partial void LogHandlerFailed(ILogger logger, Exception exception, string kind);
 }

@@ -11,7 +11,7 @@ namespace MtlsOperator.Runtime;
 /// Each term of leadership gets its own token, cancelled when leadership is lost; the work must then stop
 /// completely (build informers and controllers inside it, per term). After a term it contends again.
 /// </summary>
-public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions options, ILogger? logger = null)
+public sealed partial class LeaseElection(IKubernetes client, LeaseElectionOptions options, ILogger? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private volatile bool _leading;
@@ -33,7 +33,7 @@ public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions optio
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                _logger.LogWarning("Leader election on {Namespace}/{Lease} failed: {Error}", options.Namespace, options.LeaseName, e.Message);
+                LogElectionFailed(_logger, options.Namespace, options.LeaseName, e.Message);
             }
 
             // Pause before contending again, so work that keeps ending at once does not spin.
@@ -65,7 +65,7 @@ public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions optio
         {
             _leading = true;
             Terms++;
-            _logger.LogInformation("{Identity} leads {Namespace}/{Lease}", options.Identity, options.Namespace, options.LeaseName);
+            LogLeading(_logger, options.Identity, options.Namespace, options.LeaseName);
             var running = Task.Run(() => whileLeading(term.Token), CancellationToken.None);
 
             // Work that ends by itself must not keep the lease: stop renewing so a standby takes over.
@@ -77,7 +77,7 @@ public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions optio
             _leading = false;
             term.Cancel();
         };
-        elector.OnError += e => _logger.LogWarning("Leader election on {Namespace}/{Lease}: {Error}", options.Namespace, options.LeaseName, e.Message);
+        elector.OnError += e => LogElectorError(_logger, options.Namespace, options.LeaseName, e.Message);
 
         try
         {
@@ -100,7 +100,7 @@ public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions optio
             await ReleaseAsync(leaseLock).ConfigureAwait(false);
         }
 
-        _logger.LogInformation("{Identity} stopped leading {Namespace}/{Lease}", options.Identity, options.Namespace, options.LeaseName);
+        LogStoppedLeading(_logger, options.Identity, options.Namespace, options.LeaseName);
     }
 
     private async Task StopWorkAsync(Task running)
@@ -114,7 +114,7 @@ public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions optio
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Work under leadership of {Namespace}/{Lease} failed", options.Namespace, options.LeaseName);
+            LogWorkFailed(_logger, e, options.Namespace, options.LeaseName);
         }
     }
 
@@ -138,7 +138,25 @@ public sealed class LeaseElection(IKubernetes client, LeaseElectionOptions optio
         }
         catch (Exception e)
         {
-            _logger.LogWarning("Could not release {Namespace}/{Lease}: {Error}", options.Namespace, options.LeaseName, e.Message);
+            LogReleaseFailed(_logger, options.Namespace, options.LeaseName, e.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election on {Namespace}/{Lease} failed: {Error}")]
+    private static partial void LogElectionFailed(ILogger logger, string @namespace, string lease, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads {Namespace}/{Lease}")]
+    private static partial void LogLeading(ILogger logger, string identity, string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election on {Namespace}/{Lease}: {Error}")]
+    private static partial void LogElectorError(ILogger logger, string @namespace, string lease, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} stopped leading {Namespace}/{Lease}")]
+    private static partial void LogStoppedLeading(ILogger logger, string identity, string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Work under leadership of {Namespace}/{Lease} failed")]
+    private static partial void LogWorkFailed(ILogger logger, Exception exception, string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Namespace}/{Lease}: {Error}")]
+    private static partial void LogReleaseFailed(ILogger logger, string @namespace, string lease, string error);
 }

@@ -82,11 +82,11 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
         RuntimeMetrics.WatchRestarts.Add(1, [.. _tags, new("reason", reason)]);
         if (error is null && reason != "stalled")
         {
-            logger.LogDebug("Watch of {Kind} in {Scope} ended ({Reason}); resuming", client.Kind, Scope, reason);
+            ReflectorLog.LogWatchResuming(logger, client.Kind, Scope, reason);
         }
         else
         {
-            logger.LogWarning("Watch of {Kind} in {Scope} ended ({Reason}): {Error}", client.Kind, Scope, reason, error?.Message ?? "silent for too long");
+            ReflectorLog.LogWatchEnded(logger, client.Kind, Scope, reason, error?.Message ?? "silent for too long");
         }
     }
 
@@ -114,7 +114,7 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
                 while (next is not null);
 
                 sink.Replace(scope, kept);
-                logger.LogDebug("Listed {Count} {Kind} in {Scope} at resourceVersion {ResourceVersion}", kept.Count, client.Kind, Scope, resourceVersion);
+                ReflectorLog.LogListed(logger, kept.Count, client.Kind, Scope, resourceVersion);
                 return resourceVersion;
             }
             catch (Exception e) when (next is not null && pageSize is not null && WatchErrors.IsGone(e))
@@ -235,12 +235,12 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
             }
             catch (TimeoutException)
             {
-                logger.LogWarning("Abandoned a {Kind} watch that did not stop when cancelled", client.Kind);
+                ReflectorLog.LogWatchAbandoned(logger, client.Kind);
                 return;
             }
             catch (Exception e)
             {
-                logger.LogDebug("Watch of {Kind} stopped: {Error}", client.Kind, e.Message);
+                ReflectorLog.LogWatchStopFailed(logger, client.Kind, e.Message);
             }
         }
 
@@ -250,7 +250,7 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
         }
         catch (Exception e)
         {
-            logger.LogDebug("Disposing the {Kind} watch failed: {Error}", client.Kind, e.Message);
+            ReflectorLog.LogWatchDisposeFailed(logger, client.Kind, e.Message);
         }
     }
 
@@ -263,4 +263,26 @@ internal sealed class Reflector<T>(Informer<T> sink, IResourceClient<T> client, 
     }
 
     private readonly record struct WatchOutcome(WatchEnd End, string ResourceVersion, bool Healthy, Exception? Error);
+}
+
+// Outside the generic type, so every T shares one set of log delegates.
+internal static partial class ReflectorLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Watch of {Kind} in {Scope} ended ({Reason}); resuming")]
+    public static partial void LogWatchResuming(ILogger logger, string kind, string scope, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Kind} in {Scope} ended ({Reason}): {Error}")]
+    public static partial void LogWatchEnded(ILogger logger, string kind, string scope, string reason, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Count} {Kind} in {Scope} at resourceVersion {ResourceVersion}")]
+    public static partial void LogListed(ILogger logger, int count, string kind, string scope, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoned a {Kind} watch that did not stop when cancelled")]
+    public static partial void LogWatchAbandoned(ILogger logger, string kind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Watch of {Kind} stopped: {Error}")]
+    public static partial void LogWatchStopFailed(ILogger logger, string kind, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Disposing the {Kind} watch failed: {Error}")]
+    public static partial void LogWatchDisposeFailed(ILogger logger, string kind, string error);
 }

@@ -11,7 +11,7 @@ using MtlsOperator.Runtime;
 namespace MtlsOperator.Controller;
 
 /// <summary>One leadership term of the operator: informers, the dependency index, one work queue per kind and their workers.</summary>
-internal sealed class ControllerRun
+internal sealed partial class ControllerRun
 {
     private static readonly string[] s_kinds =
         [TrustBundle.KindName, ServerCertificate.KindName, ClientAuthPolicy.KindName, MtlsListener.KindName, ClientCertificateAuthority.KindName, IssuedClientCertificate.KindName,
@@ -142,7 +142,7 @@ internal sealed class ControllerRun
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 // A stop must not hang on the API server: the next process evaluates what this save would have spared it.
-                _logger.LogWarning("Saving the converged reconciles at stop took longer than 5 s; not saved");
+                LogSaveAtStopTimedOut(_logger);
             }
         }
     }
@@ -436,4 +436,7 @@ internal sealed class ControllerRun
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving the converged reconciles at stop took longer than 5 s; not saved")]
+    private static partial void LogSaveAtStopTimedOut(ILogger logger);
 }

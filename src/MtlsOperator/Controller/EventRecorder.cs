@@ -7,7 +7,7 @@ using MtlsOperator.Engine.Api;
 namespace MtlsOperator.Controller;
 
 /// <summary>Emits Kubernetes Events for transitions a person should notice, and only for transitions (steady state and a healthy cold start write nothing).</summary>
-internal sealed class EventRecorder(IKubernetes client, TimeProvider time, string instance, ILogger logger)
+internal sealed partial class EventRecorder(IKubernetes client, TimeProvider time, string instance, ILogger logger)
 {
     public const string Component = "mtls-operator";
     public const string ExpiringSoonCondition = "ExpiringSoon";
@@ -95,7 +95,10 @@ internal sealed class EventRecorder(IKubernetes client, TimeProvider time, strin
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Events are best effort: losing one must not fail or retry the reconcile that already converged.
-            logger.LogWarning(ex, "Could not record event {Reason} on {Kind} {Namespace}/{Name}", reason, resource.Kind, ns, resource.Metadata.Name);
+            LogEventNotRecorded(logger, ex, reason, resource.Kind, ns, resource.Metadata.Name);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record event {Reason} on {Kind} {Namespace}/{Name}")]
+    private static partial void LogEventNotRecorded(ILogger logger, Exception exception, string reason, string kind, string @namespace, string name);
 }

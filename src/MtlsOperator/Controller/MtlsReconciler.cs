@@ -9,7 +9,7 @@ namespace MtlsOperator.Controller;
 
 /// <summary>Reconciles one resource: evaluate with the engine, write only what differs (outputs, then status), record transitions.</summary>
 /// <remarks><c>fetchedFromServer</c> is told of each referenced object read through to the server, so its other readers are re-queued.</remarks>
-internal sealed class MtlsReconciler(
+internal sealed partial class MtlsReconciler(
     ClusterCache cache,
     ReferenceIndex references,
     TrustEngine engine,
@@ -76,7 +76,7 @@ internal sealed class MtlsReconciler(
 
         if (Evaluate(resource, context, pods) is not { } outcome)
         {
-            logger.LogWarning("No reconciler for {Key}", key);
+            LogNoReconciler(logger, key);
             return null;
         }
 
@@ -238,7 +238,7 @@ internal sealed class MtlsReconciler(
 
         await events.RecordTransitionsAsync(resource, before, after, cancellationToken).ConfigureAwait(false);
         var ready = after.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
-        logger.LogInformation("{Kind} {Namespace}/{Name}: Ready={Ready} {Reason}", resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name, ready?.Status, ready?.Reason);
+        LogStatusWritten(logger, resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name, ready?.Status, ready?.Reason);
         return stored;
     }
 
@@ -285,4 +285,10 @@ internal sealed class MtlsReconciler(
     private static IReadOnlyList<object> Some(object? output) => output is null ? [] : [output];
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a < b ? a : b);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No reconciler for {Key}")]
+    private static partial void LogNoReconciler(ILogger logger, ResourceKey key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Namespace}/{Name}: Ready={Ready} {Reason}")]
+    private static partial void LogStatusWritten(ILogger logger, string kind, string? @namespace, string name, string? ready, string? reason);
 }

@@ -10,7 +10,7 @@ using MtlsOperator.Engine.Evaluation;
 namespace MtlsOperator.Controller;
 
 /// <summary>The running operator: probes and metrics always; the controllers only while this replica holds the Lease.</summary>
-public sealed class OperatorHost
+public sealed partial class OperatorHost
 {
     private readonly IKubernetes _client;
     private readonly OperatorOptions _options;
@@ -89,7 +89,7 @@ public sealed class OperatorHost
         {
             probes = await ProbeServer.StartAsync(_options.HealthAddress, port, () => _running, () => IsReady, exporter.Scrape, _loggers, cancellationToken).ConfigureAwait(false);
             ProbeUrl = probes.Url;
-            _logger.LogInformation("Probes and metrics on {Url}", ProbeUrl);
+            LogProbesListening(_logger, ProbeUrl);
         }
 
         Webhook.WebhookHost? webhook = null;
@@ -161,7 +161,7 @@ public sealed class OperatorHost
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogError(e, "Controller run failed");
+            LogRunFailed(_logger, e);
             throw;
         }
         finally
@@ -169,4 +169,10 @@ public sealed class OperatorHost
             _current = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Probes and metrics on {Url}")]
+    private static partial void LogProbesListening(ILogger logger, string? url);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Controller run failed")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception);
 }

@@ -13,7 +13,7 @@ using MtlsOperator.Runtime.Wire;
 namespace MtlsOperator.Controller;
 
 /// <summary>Writes rendered Secrets and ConfigMaps only when they differ from what is live, never touching objects the operator does not own.</summary>
-internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogger logger)
+internal sealed partial class OutputWriter(IKubernetes client, ClusterCache cache, ILogger logger)
 {
     private static readonly ApiPath SecretsPath = new("", "v1", "secrets");
     private static readonly ApiPath ConfigMapsPath = new("", "v1", "configmaps");
@@ -74,7 +74,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
             throw;
         }
 
-        logger.LogInformation("Updated Secret {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
+        LogSecretUpdated(logger, key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
         return Stored(V1Secret.KubeKind, stored);
     }
 
@@ -124,7 +124,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
             throw;
         }
 
-        logger.LogInformation("Updated ConfigMap {Namespace}/{Name} for {Kind} {Owner}", key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
+        LogConfigMapUpdated(logger, key.Namespace, key.Name, owner.Kind, owner.Metadata.Name);
         return Stored(V1ConfigMap.KubeKind, stored);
     }
 
@@ -138,7 +138,7 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
         {
             Echoes.Expect(desired);
             var created = await _api.WriteAsync(HttpMethod.Post, path.Collection(desired.Metadata.NamespaceProperty), desired, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Created {Kind} {Namespace}/{Name} for {OwnerKind} {Owner}", desired.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name, owner.Kind, owner.Metadata.Name);
+            LogOutputCreated(logger, desired.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name, owner.Kind, owner.Metadata.Name);
             return created;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -194,6 +194,15 @@ internal sealed class OutputWriter(IKubernetes client, ClusterCache cache, ILogg
 
     // A deep copy: cached objects are shared and never changed.
     private static V1ObjectMeta CopyOf(V1ObjectMeta meta) => KubernetesJson.Deserialize<V1ObjectMeta>(KubernetesJson.Serialize(meta));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Updated Secret {Namespace}/{Name} for {Kind} {Owner}")]
+    private static partial void LogSecretUpdated(ILogger logger, string? @namespace, string name, string kind, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Updated ConfigMap {Namespace}/{Name} for {Kind} {Owner}")]
+    private static partial void LogConfigMapUpdated(ILogger logger, string? @namespace, string name, string kind, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created {Kind} {Namespace}/{Name} for {OwnerKind} {Owner}")]
+    private static partial void LogOutputCreated(ILogger logger, string kind, string? @namespace, string name, string ownerKind, string owner);
 }
 
 /// <summary>An output could not be written because an object the operator does not own holds its name (or appeared mid-write).</summary>

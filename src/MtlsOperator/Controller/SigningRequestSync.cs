@@ -14,7 +14,7 @@ namespace MtlsOperator.Controller;
 /// CertificateSigningRequests, and copies an issued certificate into the ServerCertificate's key Secret (<c>tls.crt</c>), where the
 /// engine checks it like any brought certificate. CertificateSigningRequests are cluster-scoped, so they carry labels, not an
 /// owner reference; the API server garbage-collects them itself (an hour after issuance, a day when pending).</summary>
-internal sealed class SigningRequestSync(IKubernetes client, ClusterCache cache, EventRecorder events, TimeSpan pollPeriod, ILogger logger)
+internal sealed partial class SigningRequestSync(IKubernetes client, ClusterCache cache, EventRecorder events, TimeSpan pollPeriod, ILogger logger)
 {
     private const string Approved = "Approved";
     private const string Denied = "Denied";
@@ -107,7 +107,7 @@ internal sealed class SigningRequestSync(IKubernetes client, ClusterCache cache,
         try
         {
             await client.CertificatesV1.CreateCertificateSigningRequestAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Created CertificateSigningRequest {Name} for ServerCertificate {Namespace}/{Owner}", name, certificate.Metadata.NamespaceProperty, certificate.Metadata.Name);
+            LogSigningRequestCreated(logger, name, certificate.Metadata.NamespaceProperty, certificate.Metadata.Name);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -135,9 +135,15 @@ internal sealed class SigningRequestSync(IKubernetes client, ClusterCache cache,
         update.Data ??= new Dictionary<string, byte[]>();
         update.Data[KubernetesSigningRequest.StoredCertificateKey] = issued;
         await client.CoreV1.ReplaceNamespacedSecretAsync(update, secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Stored the issued certificate in Secret {Namespace}/{Name}", ns, secretName);
+        LogCertificateStored(logger, ns, secretName);
     }
 
     private static V1CertificateSigningRequestCondition? ConditionOf(V1CertificateSigningRequest request, string type) =>
         request.Status?.Conditions?.FirstOrDefault(c => c?.Type == type && c.Status == "True");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created CertificateSigningRequest {Name} for ServerCertificate {Namespace}/{Owner}")]
+    private static partial void LogSigningRequestCreated(ILogger logger, string name, string? @namespace, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored the issued certificate in Secret {Namespace}/{Name}")]
+    private static partial void LogCertificateStored(ILogger logger, string @namespace, string name);
 }

@@ -14,7 +14,7 @@ namespace MtlsOperator.CrlFetching;
 /// </summary>
 /// <remarks>Steady state writes nothing: a refetch that brings the same bytes (or a 304) changes nothing a bundle reads, so nothing is
 /// re-queued. The last good CRL lives in the bundle's ConfigMap, not here, so a new leader starts empty and fetches only what is due.</remarks>
-internal sealed class CrlRefresher(CrlHttpFetcher fetcher, CrlRefreshTiming timing, int concurrency, Action<ResourceKey> changed, OperatorMetrics metrics, TimeProvider time, ILogger logger)
+internal sealed partial class CrlRefresher(CrlHttpFetcher fetcher, CrlRefreshTiming timing, int concurrency, Action<ResourceKey> changed, OperatorMetrics metrics, TimeProvider time, ILogger logger)
     : ICrlDownloads
 {
     private static readonly TimeSpan s_longestSleep = TimeSpan.FromMinutes(5);
@@ -149,12 +149,11 @@ internal sealed class CrlRefresher(CrlHttpFetcher fetcher, CrlRefreshTiming timi
         metrics.RecordCrlFetch(key.Bundle, key.Url, result, response.Error is null ? now : null);
         if (response.Error is not null)
         {
-            logger.LogWarning("CRL fetch of {Url} for TrustBundle {Namespace}/{Name} failed: {Error}; next attempt {Next:u}",
-                key.Url, key.Bundle.Namespace, key.Bundle.Name, response.Error, after.NextAttempt.UtcDateTime);
+            LogCrlFetchFailed(logger, key.Url, key.Bundle.Namespace, key.Bundle.Name, response.Error, after.NextAttempt.UtcDateTime);
         }
         else
         {
-            logger.LogDebug("CRL {Url} for TrustBundle {Namespace}/{Name}: {Result}; next fetch {Next:u}", key.Url, key.Bundle.Namespace, key.Bundle.Name, result, after.NextAttempt.UtcDateTime);
+            LogCrlFetched(logger, key.Url, key.Bundle.Namespace, key.Bundle.Name, result, after.NextAttempt.UtcDateTime);
         }
 
         if (differs)
@@ -249,4 +248,10 @@ internal sealed class CrlRefresher(CrlHttpFetcher fetcher, CrlRefreshTiming timi
 
         public DateTimeOffset NextAttempt { get; init; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CRL fetch of {Url} for TrustBundle {Namespace}/{Name} failed: {Error}; next attempt {Next:u}")]
+    private static partial void LogCrlFetchFailed(ILogger logger, string url, string @namespace, string name, string error, DateTime next);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "CRL {Url} for TrustBundle {Namespace}/{Name}: {Result}; next fetch {Next:u}")]
+    private static partial void LogCrlFetched(ILogger logger, string url, string @namespace, string name, string result, DateTime next);
 }

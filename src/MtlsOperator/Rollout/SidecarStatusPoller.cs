@@ -19,7 +19,7 @@ namespace MtlsOperator.Rollout;
 /// must let the operator reach the status port). A report only lowers what is claimed; nothing a sidecar says
 /// changes a rendered configuration. Steady state issues no API writes: reports that did not change re-queue nothing.
 /// </remarks>
-internal sealed class SidecarStatusPoller(Informer<V1Pod> pods, TimeSpan timeout, TimeSpan period, int concurrency, Action<ResourceKey> changed, TimeProvider time, ILogger logger)
+internal sealed partial class SidecarStatusPoller(Informer<V1Pod> pods, TimeSpan timeout, TimeSpan period, int concurrency, Action<ResourceKey> changed, TimeProvider time, ILogger logger)
 {
     /// <summary>One client for the process (connection reuse); the timeout is per request, through cancellation.</summary>
     /// <summary>A report is a few hundred bytes; a larger answer is not a sidecar's and is not buffered.</summary>
@@ -97,7 +97,7 @@ internal sealed class SidecarStatusPoller(Informer<V1Pod> pods, TimeSpan timeout
         }
         catch (Exception e) when ((e is HttpRequestException or OperationCanceledException) && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogDebug("Sidecar status of pod {Namespace}/{Pod} not read: {Error}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
+            LogSidecarStatusUnread(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
             return null;
         }
     }
@@ -125,4 +125,7 @@ internal sealed class SidecarStatusPoller(Informer<V1Pod> pods, TimeSpan timeout
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sidecar status of pod {Namespace}/{Pod} not read: {Error}")]
+    private static partial void LogSidecarStatusUnread(ILogger logger, string? @namespace, string pod, string error);
 }

@@ -16,7 +16,7 @@ namespace MtlsOperator.Webhook;
 /// Run by the leader only: keeps the webhook's serving Secret and the MutatingWebhookConfiguration's caBundle at what
 /// <see cref="WebhookCertificates"/> plans. Reads every check period; writes only when the plan differs from the cluster.
 /// </summary>
-internal sealed class WebhookCertificateRotator(IKubernetes client, WebhookOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class WebhookCertificateRotator(IKubernetes client, WebhookOptions options, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ internal sealed class WebhookCertificateRotator(IKubernetes client, WebhookOptio
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Conflicts and outages are retried at the next check; the current certificate stays served meanwhile.
-                logger.LogWarning(e, "Webhook certificate check failed; retrying in {Period}", options.RotationCheckPeriod);
+                LogCheckFailed(logger, e, options.RotationCheckPeriod);
             }
 
             try
@@ -49,8 +49,7 @@ internal sealed class WebhookCertificateRotator(IKubernetes client, WebhookOptio
         var secret = await ReadAsync(() => client.CoreV1.ReadNamespacedSecretAsync(options.SecretName, options.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (secret is not null && !IsOwned(secret))
         {
-            logger.LogError("Secret {Namespace}/{Name} exists and is not managed by mtls-operator; the webhook's serving certificate is not written over it",
-                options.Namespace, options.SecretName);
+            LogSecretNotManaged(logger, options.Namespace, options.SecretName);
             return;
         }
 
@@ -65,17 +64,17 @@ internal sealed class WebhookCertificateRotator(IKubernetes client, WebhookOptio
         if (secret is null)
         {
             await client.CoreV1.CreateNamespacedSecretAsync(Desired(plan, null), options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Created the webhook serving Secret {Namespace}/{Name}", options.Namespace, options.SecretName);
+            LogSecretCreated(logger, options.Namespace, options.SecretName);
         }
         else if (!SameData(secret.Data, plan.SecretData))
         {
             await client.CoreV1.ReplaceNamespacedSecretAsync(Desired(plan, secret), options.SecretName, options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Rotated the webhook serving certificate in {Namespace}/{Name}", options.Namespace, options.SecretName);
+            LogCertificateRotated(logger, options.Namespace, options.SecretName);
         }
 
         if (configuration is null)
         {
-            logger.LogWarning("MutatingWebhookConfiguration {Name} not found; its caBundle cannot be set", options.ConfigurationName);
+            LogConfigurationNotFound(logger, options.ConfigurationName);
             return;
         }
 
@@ -95,7 +94,7 @@ internal sealed class WebhookCertificateRotator(IKubernetes client, WebhookOptio
             operations.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = configuration.Metadata.ResourceVersion });
             await client.AdmissionregistrationV1.PatchMutatingWebhookConfigurationAsync(
                 new V1Patch(operations.ToJsonString(), V1Patch.PatchType.JsonPatch), options.ConfigurationName, cancellationToken: cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Set the caBundle of MutatingWebhookConfiguration {Name}", options.ConfigurationName);
+            LogCaBundleSet(logger, options.ConfigurationName);
         }
     }
 
@@ -156,4 +155,22 @@ internal sealed class WebhookCertificateRotator(IKubernetes client, WebhookOptio
     /// <summary>Reads the serving Secret's data, or null when it does not exist (yet).</summary>
     public static async Task<IDictionary<string, byte[]>?> ReadServingDataAsync(IKubernetes client, WebhookOptions options, CancellationToken cancellationToken) =>
         (await ReadAsync(() => client.CoreV1.ReadNamespacedSecretAsync(options.SecretName, options.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false))?.Data;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook certificate check failed; retrying in {Period}")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, TimeSpan period);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Secret {Namespace}/{Name} exists and is not managed by mtls-operator; the webhook's serving certificate is not written over it")]
+    private static partial void LogSecretNotManaged(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the webhook serving Secret {Namespace}/{Name}")]
+    private static partial void LogSecretCreated(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rotated the webhook serving certificate in {Namespace}/{Name}")]
+    private static partial void LogCertificateRotated(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MutatingWebhookConfiguration {Name} not found; its caBundle cannot be set")]
+    private static partial void LogConfigurationNotFound(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Set the caBundle of MutatingWebhookConfiguration {Name}")]
+    private static partial void LogCaBundleSet(ILogger logger, string name);
 }

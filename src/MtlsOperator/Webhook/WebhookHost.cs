@@ -11,7 +11,7 @@ namespace MtlsOperator.Webhook;
 /// The webhook on every replica, leader or standby (the Service sends requests to any of them): its own MtlsListener
 /// cache, the serving certificate re-read from its Secret, and the HTTPS server. The leader also runs the rotator.
 /// </summary>
-internal sealed class WebhookHost : IAsyncDisposable
+internal sealed partial class WebhookHost : IAsyncDisposable
 {
     private readonly IKubernetes _client;
     private readonly WebhookOptions _options;
@@ -54,7 +54,7 @@ internal sealed class WebhookHost : IAsyncDisposable
         _loops.Add(Task.Run(() => _listeners.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReloadAsync(_stop.Token), CancellationToken.None));
         _server = await WebhookServer.StartAsync(_options, _certificate, Context, _loggers, cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Admission webhook on {Url}", _server.Url);
+        LogListening(_logger, _server.Url);
     }
 
     private AdmissionContext Context() => new(
@@ -70,7 +70,7 @@ internal sealed class WebhookHost : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogWarning(e, "Could not read the webhook serving Secret; serving the certificate loaded before");
+                LogServingSecretUnreadable(_logger, e);
             }
 
             try
@@ -104,4 +104,10 @@ internal sealed class WebhookHost : IAsyncDisposable
 
         _stop.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admission webhook on {Url}")]
+    private static partial void LogListening(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the webhook serving Secret; serving the certificate loaded before")]
+    private static partial void LogServingSecretUnreadable(ILogger logger, Exception exception);
 }

@@ -14,7 +14,7 @@ using MtlsOperator.Engine.Admission;
 namespace MtlsOperator.Webhook;
 
 /// <summary>HTTPS endpoint <c>POST /mutate-pods</c>: AdmissionReview v1 in, the engine's verdict out.</summary>
-internal sealed class WebhookServer : IAsyncDisposable
+internal sealed partial class WebhookServer : IAsyncDisposable
 {
     /// <summary>Larger bodies are refused: a pod is far smaller, and the API server caps requests at 3 MiB anyway.</summary>
     private const long MaxBody = 3 * 1024 * 1024;
@@ -55,7 +55,7 @@ internal sealed class WebhookServer : IAsyncDisposable
                 var verdict = PodAdmission.Review(review, context());
                 if (!verdict.Allowed)
                 {
-                    logger.LogInformation("Refused pod in {Namespace}: {Reason}", (string?)review["request"]?["namespace"], verdict.Refusal);
+                    LogPodRefused(logger, (string?)review["request"]?["namespace"], verdict.Refusal);
                 }
 
                 return Results.Text(verdict.ToReview().ToJsonString(), "application/json");
@@ -74,4 +74,7 @@ internal sealed class WebhookServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused pod in {Namespace}: {Reason}")]
+    private static partial void LogPodRefused(ILogger logger, string? @namespace, string? reason);
 }
