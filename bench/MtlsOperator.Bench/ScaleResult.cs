@@ -35,7 +35,8 @@ internal sealed record ScaleResult
 
     public double FanOutPoliciesReused { get; init; }
 
-    /// <summary>The cold start's GC pauses and JIT compilation until all Ready (the runtime's own counters), in seconds.</summary>
+    /// <summary>The cold start's GC pauses and JIT compilation until all Ready (the runtime's own counters), in seconds. The JIT's is
+    /// elapsed time inside the compiler, waits for a core included: at 1,000 and 10,000 listeners the same ~10,000 methods are compiled.</summary>
     public double ColdGcPause { get; init; }
 
     public double ColdJit { get; init; }
