@@ -40,6 +40,12 @@ public static class RuntimeMetrics
     internal static readonly Counter<long> Relists =
         Meter.CreateCounter<long>("mtls_operator.informer.relists", "{list}", "Full lists, by kind and reason.");
 
+    internal static readonly Counter<long> ApiRetries =
+        Meter.CreateCounter<long>("mtls_operator.api.retries", "{request}", "Requests sent again after the API server answered 429 or 5xx with a Retry-After, by code and method.");
+
+    internal static readonly Counter<double> ClientThrottleWait =
+        Meter.CreateCounter<double>("mtls_operator.api.client_throttle_wait", "s", "Time requests waited for the client-side rate limit (--kube-api-qps), by method.");
+
     internal static readonly UpDownCounter<long> CachedObjects =
         Meter.CreateUpDownCounter<long>("mtls_operator.informer.cached_objects", "{object}", "Objects held in an informer cache.");
 }

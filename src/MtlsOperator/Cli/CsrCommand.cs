@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
+using MtlsOperator.Runtime.Throttling;
 
 namespace MtlsOperator.Cli;
 
@@ -85,7 +86,7 @@ internal sealed class CsrCommand(TextWriter stdout, TextWriter stderr, TimeProvi
         }
 
         ns ??= config.Namespace ?? "default";
-        using var client = new Kubernetes(config);
+        using var client = OperatorClient.Create(config, new ClientThrottling());
         ServerCertificate certificate;
         try
         {

@@ -3,6 +3,7 @@ using k8s;
 using Microsoft.Extensions.Logging;
 using MtlsOperator.Controller;
 using MtlsOperator.Hosting;
+using MtlsOperator.Runtime.Throttling;
 
 namespace MtlsOperator.Cli;
 
@@ -19,6 +20,7 @@ internal sealed class RunCommand(TextWriter stderr)
                                  [--sidecar-image-haproxy IMAGE] [--sidecar-image-nginx IMAGE] [--sidecar-image-envoy IMAGE]
                                  [--sidecar-pull-policy POLICY] [--sidecar-status-port PORT]
                                  [--crl-fetch true|false] [--crl-fetch-timeout 30s]
+                                 [--kube-api-qps N] [--kube-api-burst N]
           --namespaces   watch only these namespaces (default: all)
           --signing-request-signers a/b,c/d   signers spec.csr.signingRequest may submit Kubernetes CertificateSigningRequests to (default: none)
           --health-port  port of /healthz, /readyz and /metrics (default 8080)
@@ -40,6 +42,10 @@ internal sealed class RunCommand(TextWriter stderr)
                          in, and the MutatingWebhookConfiguration whose caBundle it sets (all in/for $POD_NAMESPACE)
           --crl-fetch    fetch the CRLs TrustBundles name by URL (default true; false leaves them CrlNotFetched)
           --crl-fetch-timeout  longest one CRL fetch may take, headers and body (default 30s); see docs/crl-distribution-points.md
+          --kube-api-qps, --kube-api-burst
+                         a client-side limit on requests to the API server, per second and at once (default: none,
+                         the server's priority and fairness decides; burst defaults to 1.5 x qps). Answers 429, and
+                         5xx with a Retry-After, are sent again after the time the server asks, up to 10 times
         Traces: reconcile spans are exported by OTLP when OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_ENDPOINT
         (or ..._TRACES_ENDPOINT) is set; the other standard OTEL_* variables (protocol, headers, service name) apply.
         """ + "\n" + SidecarOptions.Usage;
@@ -47,7 +53,7 @@ internal sealed class RunCommand(TextWriter stderr)
     public int Run(IReadOnlyList<string> args)
     {
         var o = CommandLine.Parse(args, ["--kubeconfig", "--namespaces", "--signing-request-signers", "--health-port", "--workers", "--leader-elect", "--lease-namespace", "--lease-name", "--identity", "--log-level", "--lease-duration", "--renew-deadline", "--retry-period", "--resync-period", "--converged-save-period",
-            "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", "--crl-fetch", "--crl-fetch-timeout", .. SidecarOptions.Names], []);
+            "--webhook-port", "--webhook-service", "--webhook-secret", "--webhook-configuration", "--crl-fetch", "--crl-fetch-timeout", "--kube-api-qps", "--kube-api-burst", .. SidecarOptions.Names], []);
         if (o.Error is not null || o.Positionals.Count > 0)
         {
             stderr.WriteLine(o.Error ?? $"unexpected argument {o.Positionals[0]}");
@@ -64,8 +70,10 @@ internal sealed class RunCommand(TextWriter stderr)
 
         var defaults = new OperatorOptions();
         OperatorOptions options;
+        ClientThrottling throttling;
         try
         {
+            throttling = ThrottlingFrom(o);
             options = defaults with
             {
                 Namespaces = (o.Value("--namespaces") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -108,12 +116,30 @@ internal sealed class RunCommand(TextWriter stderr)
         }
 
         using var loggers = OperatorLogging.Create(minimum);
-        using var client = new Kubernetes(config);
+        using var client = OperatorClient.Create(config, throttling);
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         new OperatorHost(client, options, loggers).RunAsync(stop.Token).GetAwaiter().GetResult();
         return ExitCodes.Ok;
+    }
+
+    private static ClientThrottling ThrottlingFrom(CommandLine o)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        double? qps = o.Value("--kube-api-qps") is { } q
+            ? double.TryParse(q, System.Globalization.NumberStyles.Float, culture, out var v) && v > 0 && double.IsFinite(v) ? v : throw new FormatException($"--kube-api-qps must be a number above 0, not {q}")
+            : null;
+        int? burst = o.Value("--kube-api-burst") is { } b
+            ? int.TryParse(b, System.Globalization.NumberStyles.None, culture, out var n) ? n : throw new FormatException($"--kube-api-burst must be a whole number, not {b}")
+            : null;
+
+        if (burst is { } count && (qps is null || count < 1))
+        {
+            throw new FormatException(qps is null ? "--kube-api-burst needs --kube-api-qps" : $"--kube-api-burst must be at least 1, not {count}");
+        }
+
+        return new ClientThrottling { Qps = qps, Burst = burst };
     }
 
     private static Webhook.WebhookOptions? WebhookFrom(CommandLine o)

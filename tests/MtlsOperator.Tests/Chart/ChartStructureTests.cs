@@ -160,6 +160,18 @@ public sealed class ChartStructureTests
     }
 
     [Fact]
+    public void A_client_side_request_limit_is_passed_only_when_set_and_is_off_by_default()
+    {
+        var deployment = File.ReadAllText(HelmChart.PathOf("templates/deployment.yaml"));
+        var kubeApi = HelmChart.Values["kubeApi"]!;
+
+        Assert.Contains("{{- with .Values.kubeApi.qps }}\n            - --kube-api-qps={{ . }}\n            {{- end }}", deployment, StringComparison.Ordinal);
+        Assert.Contains("{{- with .Values.kubeApi.burst }}\n            - --kube-api-burst={{ . }}\n            {{- end }}", deployment, StringComparison.Ordinal);
+        Assert.Null(kubeApi["qps"]);
+        Assert.Null(kubeApi["burst"]);
+    }
+
+    [Fact]
     public void Pod_disruption_budget_exists_only_with_more_than_one_replica_and_selects_the_operator_pods()
     {
         var file = HelmChart.Template("templates/poddisruptionbudget.yaml");

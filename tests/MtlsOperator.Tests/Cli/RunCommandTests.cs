@@ -17,15 +17,7 @@ public sealed class RunCommandTests
     public async Task Run_logs_one_json_object_per_line_with_a_utc_timestamp_the_level_and_the_reconcile_trace_id()
     {
         await using var fx = await OperatorFixture.StartAsync();
-        var kubeconfig = Path.GetTempFileName();
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{"{"} name: test, cluster: {"{"} server: "{fx.Server.Url}" {"}"} {"}"}]
-            users: [{"{"} name: test, user: {"{"} token: test {"}"} {"}"}]
-            contexts: [{"{"} name: test, context: {"{"} cluster: test, user: test {"}"} {"}"}]
-            current-context: test
-            """);
+        var kubeconfig = await KubeconfigAsync(fx);
         var root = TestCertificateAuthority.CreateRoot("CN=Logged Root,O=Test");
         await fx.ApplyAsync(Manifests.PinnedListenerWorld(Ns, "logged", root));
         var received = new ConcurrentQueue<string>();
@@ -60,6 +52,54 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_keeps_its_requests_within_the_client_side_limit_it_is_given()
+    {
+        const double qps = 10;
+        const int burst = 5;
+        await using var fx = await OperatorFixture.StartAsync();
+        var kubeconfig = await KubeconfigAsync(fx);
+        var root = TestCertificateAuthority.CreateRoot("CN=Paced Root,O=Test");
+        var names = Enumerable.Range(0, 6).Select(i => $"paced-{i}").ToList();
+        await fx.ApplyAsync(names.SelectMany(n => Manifests.PinnedListenerWorld("paced", n, root)), "paced");
+        var mark = fx.Server.Requests.Mark();
+        var received = new ConcurrentQueue<string>();
+        using var process = Start(received, "run", "--kubeconfig", kubeconfig, "--leader-elect", "false", "--health-port", "0",
+            "--kube-api-qps", "10", "--kube-api-burst", "5");
+        IReadOnlyList<TestApiServer.ApiRequestRecord> sent;
+        try
+        {
+            // Waits on the operator's log, not on the server: the test's own reads would be counted with the operator's requests.
+            await OperatorFixture.Eventually(() => Task.FromResult(names.All(n => received.Any(l => l.Contains($"MtlsListener paced/{n}: Ready=True", StringComparison.Ordinal)))),
+                "every listener's Ready line in the operator's log", TimeSpan.FromSeconds(120));
+            sent = fx.Server.Requests.Since(mark);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            File.Delete(kubeconfig);
+        }
+
+        // Timed by the server's answers; a request's way there can be a little slower or faster than the next one's, so the
+        // window gets two seconds of slack. Unlimited, these ~60 requests take well under a second.
+        var span = System.Diagnostics.Stopwatch.GetElapsedTime(sent.Min(r => r.AnsweredAt), sent.Max(r => r.AnsweredAt)).TotalSeconds;
+        Assert.True(sent.Count >= 40, $"only {sent.Count} requests: too few to tell a limit from none");
+        Assert.True(sent.Count <= burst + (qps * (span + 2)), $"{sent.Count} requests in {span:F2} s under --kube-api-qps {qps} --kube-api-burst {burst}");
+    }
+
+    [Theory]
+    [InlineData("--kube-api-qps", "0", "--kube-api-qps must be a number above 0")]
+    [InlineData("--kube-api-qps", "fast", "--kube-api-qps must be a number above 0, not fast")]
+    [InlineData("--kube-api-burst", "5", "--kube-api-burst needs --kube-api-qps")]
+    public void Run_refuses_a_client_side_limit_that_cannot_work(string flag, string value, string message)
+    {
+        var (exit, _, stderr) = CliRunner.Run("run", flag, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_refuses_an_unknown_log_level_naming_the_accepted_ones()
     {
         var (exit, _, stderr) = CliRunner.Run("run", "--log-level", "loud");
@@ -87,6 +127,20 @@ public sealed class RunCommandTests
 
         Assert.Equal(2, exit);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> KubeconfigAsync(OperatorFixture fx)
+    {
+        var kubeconfig = Path.GetTempFileName();
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{"{"} name: test, cluster: {"{"} server: "{fx.Server.Url}" {"}"} {"}"}]
+            users: [{"{"} name: test, user: {"{"} token: test {"}"} {"}"}]
+            contexts: [{"{"} name: test, context: {"{"} cluster: test, user: test {"}"} {"}"}]
+            current-context: test
+            """);
+        return kubeconfig;
     }
 
     /// <summary>Starts <c>mtls-operator</c> from the test's output folder (it is copied there as a project reference).</summary>

@@ -4,6 +4,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MtlsOperator.Cli;
 using MtlsOperator.Controller;
+using MtlsOperator.Runtime.Throttling;
 using TestApiServer;
 
 namespace MtlsOperator.Tests.Controller;
@@ -51,10 +52,12 @@ internal sealed class OperatorFixture : IAsyncDisposable
     };
 
     /// <summary>Starts an operator; stop it with <see cref="StopAsync"/> or at dispose.</summary>
-    public OperatorHost StartOperator(OperatorOptions? options = null, TimeProvider? time = null)
+    public OperatorHost StartOperator(OperatorOptions? options = null, TimeProvider? time = null, ClientThrottling? throttling = null)
     {
         var traffic = new OperatorTraffic();
-        var client = new Kubernetes(Server.ClientConfiguration(), traffic);
+        // The client `run` builds, so the operator meets the server's pushback as it does in a cluster; the traffic switch sits
+        // inside it, where each attempt of a retried request passes.
+        var client = OperatorClient.Create(Server.ClientConfiguration(), throttling ?? new ClientThrottling(), traffic);
         _clients.Add(client);
         var host = new OperatorHost(client, options ?? TestOptions(), Loggers, time);
         _traffic[host] = traffic;

@@ -1,0 +1,29 @@
+using TestApiServer;
+using TestPki;
+
+namespace MtlsOperator.Tests.Controller;
+
+/// <summary>The API server's pushback (429 with a Retry-After, as Priority and Fairness answers a flow over its share) is waited
+/// out and the request sent again, so it never surfaces as a failed reconcile.</summary>
+public sealed class ApiThrottlingTests
+{
+    [Fact]
+    public async Task Writes_the_server_answers_429_with_a_Retry_After_are_sent_again_and_no_reconcile_fails()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var host = fx.StartOperator();
+        await OperatorFixture.WaitIdleAsync(host);
+        var mark = fx.Server.Requests.Mark();
+        fx.Server.Faults.FailFraction(0.3, InjectedFailure.TooManyRequests(retryAfterSeconds: 0), RequestMatch.Writes(), seed: 21);
+        var root = TestCertificateAuthority.CreateRoot("CN=Throttled Root,O=Test");
+
+        await fx.ApplyAsync(Manifests.PinnedListenerWorld("apps", "throttled", root));
+        await fx.WaitReadyAsync("mtlslisteners", "throttled", timeout: TimeSpan.FromSeconds(60));
+        await fx.WaitSettledAsync(host, TimeSpan.FromSeconds(30));
+
+        var throttled = fx.Server.Requests.Since(mark).Count(r => r is { Injected: true, StatusCode: 429 });
+        Assert.True(throttled > 0, "the fault answered no write 429: the test proves nothing");
+        Assert.DoesNotContain(fx.Log.Lines, line => line.Contains("Reconcile of", StringComparison.Ordinal) && line.Contains("failed", StringComparison.Ordinal));
+        Assert.NotNull(await fx.TryGetSecretAsync("apps", "throttled-mtls"));
+    }
+}
