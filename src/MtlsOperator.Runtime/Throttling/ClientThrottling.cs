@@ -27,5 +27,5 @@ public sealed record ClientThrottling
     public TimeSpan LongestRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The burst in effect (null when there is no client-side limit).</summary>
-    public int? EffectiveBurst => Qps is { } qps ? Burst ?? Math.Max(1, (int)Math.Ceiling(qps * 1.5)) : null;
+    public int? EffectiveBurst => Qps is { } qps ? Burst ?? (int)Math.Clamp(Math.Ceiling(qps * 1.5), 1, int.MaxValue) : null;
 }

@@ -9,4 +9,9 @@ internal static class OperatorClient
 {
     public static Kubernetes Create(KubernetesClientConfiguration config, ClientThrottling throttling, params DelegatingHandler[] inner) =>
         new(config, [new ThrottlingHandler(throttling), .. inner]);
+
+    /// <summary>The client the leader election renews its Lease with when <paramref name="throttling"/> paces the main one: the
+    /// server's pushback still honoured, but no client-side limit; null when there is none to keep out of the way of.</summary>
+    public static Kubernetes? ForLease(KubernetesClientConfiguration config, ClientThrottling throttling, params DelegatingHandler[] inner) =>
+        throttling.Qps is null ? null : Create(config, throttling with { Qps = null, Burst = null }, inner);
 }

@@ -117,10 +117,11 @@ internal sealed class RunCommand(TextWriter stderr)
 
         using var loggers = OperatorLogging.Create(minimum);
         using var client = OperatorClient.Create(config, throttling);
+        using var leaseClient = OperatorClient.ForLease(config, throttling);
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        new OperatorHost(client, options, loggers).RunAsync(stop.Token).GetAwaiter().GetResult();
+        new OperatorHost(client, options, loggers, leaseClient: leaseClient).RunAsync(stop.Token).GetAwaiter().GetResult();
         return ExitCodes.Ok;
     }
 

@@ -13,6 +13,11 @@ namespace MtlsOperator.Controller;
 public sealed partial class OperatorHost
 {
     private readonly IKubernetes _client;
+
+    // The Lease is renewed through a client of its own when the main one is paced (--kube-api-qps): behind a reconcile
+    // backlog's debt a renewal could miss its deadline and cost the leadership (controller-runtime gives leader election
+    // its own client for the same reason).
+    private readonly IKubernetes _leaseClient;
     private readonly OperatorOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
@@ -22,9 +27,10 @@ public sealed partial class OperatorHost
     private Func<bool> _webhookServing = () => true;
     private volatile bool _running;
 
-    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null, IKubernetes? leaseClient = null)
     {
         _client = client;
+        _leaseClient = leaseClient ?? client;
         _options = options;
         _loggers = loggers;
         _time = time ?? TimeProvider.System;
@@ -131,7 +137,7 @@ public sealed partial class OperatorHost
 
     private Task RunElectedAsync(OperatorMetrics metrics, CancellationToken cancellationToken)
     {
-        var election = new LeaseElection(_client, new LeaseElectionOptions(_options.LeaseNamespace, _options.LeaseName, _options.Identity)
+        var election = new LeaseElection(_leaseClient, new LeaseElectionOptions(_options.LeaseNamespace, _options.LeaseName, _options.Identity)
         {
             LeaseDuration = _options.LeaseDuration,
             RenewDeadline = _options.RenewDeadline,

@@ -1,3 +1,4 @@
+using MtlsOperator.Runtime.Throttling;
 using TestApiServer;
 using TestPki;
 
@@ -27,5 +28,24 @@ public sealed class ApiThrottlingTests
         // has nothing to do with it and is retried as ever.
         Assert.DoesNotContain(fx.Log.Lines, line => line.Contains("Reconcile of", StringComparison.Ordinal) && line.Contains("TooManyRequests", StringComparison.Ordinal));
         Assert.NotNull(await fx.TryGetSecretAsync("apps", "throttled-mtls"));
+    }
+
+    [Fact]
+    public async Task Under_a_client_side_limit_the_lease_is_renewed_in_time_and_the_leader_keeps_its_term()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var root = TestCertificateAuthority.CreateRoot("CN=Paced Root,O=Test");
+        // A backlog of reconciles under a tight limit: behind its debt a renewal would wait longer than the 1.5 s renew deadline.
+        await fx.ApplyAsync(Enumerable.Range(0, 4).SelectMany(i => Manifests.PinnedListenerWorld("apps", $"paced-{i}", root)), "apps");
+        var host = fx.StartOperator(OperatorFixture.TestOptions(leaderElection: true), throttling: new ClientThrottling { Qps = 4, Burst = 1 });
+
+        for (var i = 0; i < 4; i++)
+        {
+            await fx.WaitReadyAsync("mtlslisteners", $"paced-{i}", timeout: TimeSpan.FromSeconds(90));
+        }
+
+        await fx.WaitSettledAsync(host, TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(fx.Log.Lines, line => line.Contains("stopped leading", StringComparison.Ordinal));
+        Assert.Single(fx.Log.Lines, line => line.Contains(" leads kube-system/", StringComparison.Ordinal));
     }
 }

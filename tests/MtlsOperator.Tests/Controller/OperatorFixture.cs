@@ -55,11 +55,18 @@ internal sealed class OperatorFixture : IAsyncDisposable
     public OperatorHost StartOperator(OperatorOptions? options = null, TimeProvider? time = null, ClientThrottling? throttling = null)
     {
         var traffic = new OperatorTraffic();
-        // The client `run` builds, so the operator meets the server's pushback as it does in a cluster; the traffic switch sits
+        throttling ??= new ClientThrottling();
+        // The clients `run` builds, so the operator meets the server's pushback as it does in a cluster; the traffic switch sits
         // inside it, where each attempt of a retried request passes.
-        var client = OperatorClient.Create(Server.ClientConfiguration(), throttling ?? new ClientThrottling(), traffic);
+        var client = OperatorClient.Create(Server.ClientConfiguration(), throttling, traffic);
         _clients.Add(client);
-        var host = new OperatorHost(client, options ?? TestOptions(), Loggers, time);
+        var leaseClient = OperatorClient.ForLease(Server.ClientConfiguration(), throttling, traffic.Sibling());
+        if (leaseClient is not null)
+        {
+            _clients.Add(leaseClient);
+        }
+
+        var host = new OperatorHost(client, options ?? TestOptions(), Loggers, time, leaseClient);
         _traffic[host] = traffic;
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token));

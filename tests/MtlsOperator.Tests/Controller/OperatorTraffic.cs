@@ -8,8 +8,17 @@ namespace MtlsOperator.Tests.Controller;
 /// </summary>
 internal sealed class OperatorTraffic : DelegatingHandler
 {
-    private readonly ConcurrentQueue<string> _writes = new();
+    private readonly ConcurrentQueue<string> _writes;
+    private readonly OperatorTraffic? _origin;
     private volatile bool _partitioned;
+
+    public OperatorTraffic() => _writes = new();
+
+    private OperatorTraffic(OperatorTraffic origin)
+    {
+        _origin = origin;
+        _writes = origin._writes;
+    }
 
     /// <summary>"METHOD path" of every non-GET request that reached the server.</summary>
     public IReadOnlyList<string> Writes => [.. _writes];
@@ -17,13 +26,17 @@ internal sealed class OperatorTraffic : DelegatingHandler
     /// <summary>While true, every request fails before it leaves the replica.</summary>
     public bool Partitioned
     {
-        get => _partitioned;
-        set => _partitioned = value;
+        get => _origin?.Partitioned ?? _partitioned;
+        set => _partitioned = _origin is null ? value : throw new InvalidOperationException("partition the replica through its first handler");
     }
+
+    /// <summary>A handler for another client of the same replica (a handler sits in one chain only): it records into the same
+    /// writes and is partitioned with this one.</summary>
+    public OperatorTraffic Sibling() => new(_origin ?? this);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (_partitioned)
+        if (Partitioned)
         {
             throw new HttpRequestException("network partition (test)");
         }
