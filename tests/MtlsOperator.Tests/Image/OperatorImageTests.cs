@@ -99,6 +99,19 @@ public sealed partial class OperatorImageTests
         Assert.DoesNotContain(Lines, l => l.StartsWith("ENV DOTNET_", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_operator_and_its_tests_run_with_invariant_globalization_as_the_chiseled_image_does()
+    {
+        // The chiseled base carries no ICU: a culture-dependent comparison that passed here against this machine's ICU would behave
+        // differently in the image, so the operator says invariant itself and the tests run in that mode too.
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mtls-operator.runtimeconfig.json")))!;
+
+        Assert.True((bool)config["runtimeOptions"]!["configProperties"]!["System.Globalization.Invariant"]!);
+        // Only invariant mode refuses a named culture: with ICU loaded this one exists.
+        Assert.Throws<System.Globalization.CultureNotFoundException>(() => System.Globalization.CultureInfo.GetCultureInfo("tr-TR"));
+        Assert.Contains(Lines, l => l.StartsWith("ARG DOTNET_RUNTIME_IMAGE=", StringComparison.Ordinal) && l.Contains("-chiseled", StringComparison.Ordinal) && !l.Contains("-extra", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex(@"^ARG (?<name>DOTNET_(SDK|RUNTIME)_IMAGE)=(?<image>\S+)$")]
     private static partial Regex ImageArgument();
 }
