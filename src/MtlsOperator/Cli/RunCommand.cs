@@ -180,8 +180,7 @@ internal sealed class RunCommand(TextWriter stderr)
                 return null;
             }
 
-            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(stream);
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigYaml.Read(text));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
