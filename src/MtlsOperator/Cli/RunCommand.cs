@@ -180,7 +180,14 @@ internal sealed class RunCommand(TextWriter stderr)
                 return null;
             }
 
-            return KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigYaml.Read(text));
+            if (KubeconfigYaml.Read(text) is not { } kubeconfig)
+            {
+                // The client would say only "Value cannot be null (Parameter 'k8SConfig')".
+                stderr.WriteLine($"error: kubeconfig {path} is empty: it names no cluster, context or user");
+                return null;
+            }
+
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -101,6 +101,28 @@ public sealed class RunCommandTests
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "is empty: it names no cluster, context or user")]
+    [InlineData("# only a comment\n", "is empty: it names no cluster, context or user")]
+    [InlineData("clusters: [", "is not usable:")]
+    [InlineData("current-context: gone\ncontexts: []\n", "is not usable: CurrentContext: gone not found in contexts in kubeconfig")]
+    public void Run_refuses_a_kubeconfig_it_cannot_use_saying_why(string text, string message)
+    {
+        var kubeconfig = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(kubeconfig, text);
+            var (exit, _, stderr) = CliRunner.Run("run", "--kubeconfig", kubeconfig);
+
+            Assert.Equal(2, exit);
+            Assert.Contains($"error: kubeconfig {kubeconfig} {message}", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
     [Fact]
     public void Run_refuses_an_unknown_log_level_naming_the_accepted_ones()
     {
