@@ -47,7 +47,7 @@ public sealed class ThrottlingHandler : DelegatingHandler
     internal static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now, TimeSpan longest)
     {
         var code = (int)response.StatusCode;
-        if (code != (int)HttpStatusCode.TooManyRequests && code < 500 || response.Headers.RetryAfter is not { } header)
+        if ((code != (int)HttpStatusCode.TooManyRequests && code < 500) || response.Headers.RetryAfter is not { } header)
         {
             return null;
         }
