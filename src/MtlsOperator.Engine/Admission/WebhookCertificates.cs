@@ -116,13 +116,8 @@ public static class WebhookCertificates
     /// <summary>Verified by the platform's chain builder against <paramref name="ca"/> alone, at <paramref name="now"/>.</summary>
     private static bool IssuedBy(X509Certificate2 certificate, X509Certificate2 ca, DateTimeOffset now)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        return chain.Build(certificate) && chain.ChainElements.Count == 2 && chain.ChainElements[1].Certificate.RawData.AsSpan().SequenceEqual(ca.RawData);
+        var check = CertificatePaths.Build(certificate, [ca], [], now);
+        return check.RootReached && check.Flags == X509ChainStatusFlags.NoError && check.Path.Length == 2 && ReferenceEquals(check.Path[1], ca);
     }
 
     private static bool KeyMatches(X509Certificate2 certificate, string keyPem)

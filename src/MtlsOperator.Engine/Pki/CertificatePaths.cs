@@ -73,11 +73,12 @@ public static class CertificatePaths
         }
 
         // A path is only as long as its proven signatures: an element whose issuer's key does not verify it ends the path there.
-        var path = ImmutableArray.CreateBuilder<X509Certificate2>();
+        var elements = chain.ChainElements;
+        var path = ImmutableArray.CreateBuilder<X509Certificate2>(elements.Count);
         var broken = false;
-        foreach (var element in chain.ChainElements)
+        foreach (var element in elements)
         {
-            path.Add(given.FirstOrDefault(g => g.RawData.AsSpan().SequenceEqual(element.Certificate.RawData)) ?? element.Certificate);
+            path.Add(given.FirstOrDefault(g => g.RawDataMemory.Span.SequenceEqual(element.Certificate.RawDataMemory.Span)) ?? element.Certificate);
             if (element.ChainElementStatus.Any(s => (s.Status & BrokenPath) != 0))
             {
                 broken = true;
@@ -85,9 +86,25 @@ public static class CertificatePaths
             }
         }
 
-        var rootReached = !broken && (flags & BrokenPath) == 0 && chain.ChainElements.Count > 0;
+        var rootReached = !broken && (flags & BrokenPath) == 0 && elements.Count > 0;
         var last = path[^1];
-        return new PathCheck(path.ToImmutable(), rootReached, rootReached ? null : SafeIssuer(last), flags);
+        var check = new PathCheck(path.ToImmutable(), rootReached, rootReached ? null : SafeIssuer(last), flags);
+        ReleaseCopies(elements, check.Path);
+        return check;
+    }
+
+    /// <summary>Disposes the chain's own copies of its elements that <paramref name="kept"/> does not hand out. Each element is a
+    /// new certificate over a native OpenSSL object that <see cref="X509Chain.Dispose()"/> leaves to the finalizer, so without this a
+    /// cold start would keep two or three native certificates per listener alive until the next full collection.</summary>
+    private static void ReleaseCopies(X509ChainElementCollection elements, ImmutableArray<X509Certificate2> kept)
+    {
+        foreach (var element in elements)
+        {
+            if (!kept.Any(k => ReferenceEquals(k, element.Certificate)))
+            {
+                element.Certificate.Dispose();
+            }
+        }
     }
 
     /// <summary>The verification time for a build that ignores validity periods. OpenSSL checks them anyway, and any error it
