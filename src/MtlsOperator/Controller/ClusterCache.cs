@@ -17,7 +17,8 @@ internal sealed class ClusterCache : IResourceLookup
 {
     public ClusterCache(IKubernetes client, OperatorOptions options, ReferenceIndex references, ILoggerFactory loggers, TimeProvider time)
     {
-        var form = new CachedForm(references);
+        Names = new NameTable(LiveNames, () => HasSynced);
+        var form = new CachedForm(references, Names);
         InformerOptions<T> Options<T>(Func<T, bool>? filter = null, Func<T, T>? transform = null) where T : class, IKubernetesObject<V1ObjectMeta> => new()
         {
             Namespaces = options.Namespaces,
@@ -48,6 +49,9 @@ internal sealed class ClusterCache : IResourceLookup
     }
 
     public Informer<TrustBundle> TrustBundles { get; }
+
+    /// <summary>The one instance of each cached object's name and uid (<see cref="CachedForm"/> shares through it).</summary>
+    public NameTable Names { get; }
 
     public Informer<ServerCertificate> ServerCertificates { get; }
 
@@ -174,6 +178,26 @@ internal sealed class ClusterCache : IResourceLookup
 
         return await informer.GetOrFetchAsync(key, cancellationToken).ConfigureAwait(false) is not null
             && informer.Cache.Get(key) is { } kept && !CachedForm.IsDigest(kept);
+    }
+
+    /// <summary>Whether every informer has listed once (asked per name shared once the table is due a rebuild, so it allocates nothing).</summary>
+    private bool HasSynced =>
+        TrustBundles.HasSynced && ServerCertificates.HasSynced && ClientAuthPolicies.HasSynced && Listeners.HasSynced && Authorities.HasSynced
+        && IssuedCertificates.HasSynced && Revocations.HasSynced && Secrets.HasSynced && ConfigMaps.HasSynced;
+
+    /// <summary>The names and uids the cached objects bear: what <see cref="Names"/> keeps when it is rebuilt.</summary>
+    private IEnumerable<string?> LiveNames()
+    {
+        IEnumerable<IKubernetesObject<V1ObjectMeta>>[] caches =
+        [
+            TrustBundles.Cache.List(), ServerCertificates.Cache.List(), ClientAuthPolicies.Cache.List(), Listeners.Cache.List(), Authorities.Cache.List(),
+            IssuedCertificates.Cache.List(), Revocations.Cache.List(), Secrets.Cache.List(), ConfigMaps.Cache.List(),
+        ];
+        foreach (var cached in caches.SelectMany(c => c))
+        {
+            yield return cached.Metadata?.Name;
+            yield return cached.Metadata?.Uid;
+        }
     }
 
     public static bool IsManaged(V1ObjectMeta meta) =>

@@ -37,7 +37,7 @@ internal sealed partial class ControllerRun
         Cache = new ClusterCache(client, options, _references, loggers, time);
         // Reconciles answered from memory allocate next to nothing: a resync of a converged world is not a burst worth a full collection.
         // A restart answered from the previous process's records is: each of its recalls follows the listing of what it reads.
-        Compaction = new IdleCompaction(() => HasSynced && IsIdle, () => Reconciles - Converged.Recalls + Converged.EarlierTermRecalls, time);
+        Compaction = new IdleCompaction(() => HasSynced && IsIdle, () => Reconciles - Converged.Recalls + Converged.EarlierTermRecalls, Cache.Names.Rebuild, time);
         if (options.CrlFetch)
         {
             CrlRefresher = new CrlFetching.CrlRefresher(new CrlFetching.CrlHttpFetcher(options.CrlFetchTimeout), options.CrlRefreshTiming, options.CrlFetchConcurrency, EnqueueWithDependents, metrics, time, loggers.CreateLogger("crl-fetch"));

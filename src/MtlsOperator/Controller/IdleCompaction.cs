@@ -10,8 +10,9 @@ namespace MtlsOperator.Controller;
 /// space its collections left between the cached objects that survived, and the allocation budget it grew would stay resident
 /// until the next burst. The caches are what must stay; the rest goes. At most one collection per burst of
 /// <see cref="MinimumReconciles"/> reconciles or more, and only after <see cref="QuietPolls"/> polls in a row found the operator idle,
-/// so a trickle of changes never pays for it.</remarks>
-internal sealed class IdleCompaction(Func<bool> isIdle, Func<long> reconciles, TimeProvider time)
+/// so a trickle of changes never pays for it. <paramref name="release"/> runs first: what the caches hold for sharing alone and no
+/// cached object needs any more (the names of deleted objects) goes with the rest.</remarks>
+internal sealed class IdleCompaction(Func<bool> isIdle, Func<long> reconciles, Action release, TimeProvider time)
 {
     /// <summary>Work worth compacting after: smaller bursts leave little behind.</summary>
     public const int MinimumReconciles = 500;
@@ -49,6 +50,7 @@ internal sealed class IdleCompaction(Func<bool> isIdle, Func<long> reconciles, T
 
     private void Compact()
     {
+        release();
         // Aggressive: compacts every generation, the large object heap included, and decommits what is free.
         // The finalizers in between free what certificates and keys left to them hold natively (OpenSSL objects), and the second
         // collection takes the objects they finalized.

@@ -4,6 +4,7 @@ using k8s.Models;
 using MtlsOperator.Cli;
 using MtlsOperator.Controller;
 using MtlsOperator.Controller.Caching;
+using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Serving;
 using MtlsOperator.Runtime;
 using MtlsOperator.Tests.Cli;
@@ -35,6 +36,30 @@ public sealed class CachedFormTests
         // Inputs, and the bundle's output that listeners' bundles read, stay whole.
         Assert.IsNotType<DigestedSecret>(cache.Secrets.Cache.Get(new ObjectKey("apps", "agent-tls")));
         Assert.IsNotType<DigestedConfigMap>(cache.ConfigMaps.Cache.Get(new ObjectKey("apps", "corp-ca")));
+    }
+
+    [Fact]
+    public async Task A_resources_name_and_uid_are_one_instance_in_its_own_metadata_and_in_every_cached_object_that_names_it()
+    {
+        await using var fx = await OperatorFixture.StartAsync();
+        var host = await ConvergedAsync(fx);
+        var cache = host.Cache!;
+
+        var listener = cache.Listeners.Cache.Get(new ObjectKey("apps", "agent"))!;
+        var certificate = cache.ServerCertificates.Cache.Get(new ObjectKey("apps", "agent"))!;
+        var tls = cache.Secrets.Cache.Get(new ObjectKey("apps", "agent-tls"))!;
+        var output = cache.Secrets.Cache.Get(new ObjectKey("apps", "agent-mtls"))!;
+        var pins = cache.ConfigMaps.Cache.Get(new ObjectKey("apps", "agent-pins"))!;
+
+        // Each was read from its own JSON: equal names would be separate strings but for the table.
+        Assert.Same(certificate.Metadata.Name, listener.Spec.ServerCertificateRefs.Single().Name);
+        Assert.Same(tls.Metadata.Name, certificate.Spec.SecretRef!.Name);
+        Assert.Same(output.Metadata.Name, listener.Status!.OutputSecret);
+        Assert.Same(listener.Metadata.Name, output.Metadata.OwnerReferences.Single().Name);
+        Assert.Same(listener.Metadata.Uid, output.Metadata.OwnerReferences.Single().Uid);
+        Assert.Same(listener.Metadata.Name, output.Metadata.Labels[OutputMetadata.OwnerNameLabel]);
+        Assert.Same(certificate.Metadata.Name, pins.Metadata.OwnerReferences.Single().Name);
+        Assert.Same(certificate.Metadata.Uid, pins.Metadata.OwnerReferences.Single().Uid);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class CachedStringSharingTests
     [Fact]
     public void Certificates_of_one_ca_share_their_condition_messages_issuer_ca_subjects_and_pin_words()
     {
-        var form = new CachedForm(new ReferenceIndex());
+        var form = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true));
         var first = form.Resource(Certificate("web-1"));
         var second = form.Resource(Certificate("web-2"));
 
@@ -33,7 +33,7 @@ public sealed class CachedStringSharingTests
     [Fact]
     public void Listeners_of_one_policy_share_its_name_and_their_proxy()
     {
-        var form = new CachedForm(new ReferenceIndex());
+        var form = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true));
         var first = form.Resource(Listener("web-1"));
         var second = form.Resource(Listener("web-2"));
 
@@ -44,7 +44,7 @@ public sealed class CachedStringSharingTests
     [Fact]
     public void Tls_secrets_share_their_keys_and_keep_their_data()
     {
-        var form = new CachedForm(new ReferenceIndex());
+        var form = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true));
         var first = form.Secret(TlsSecret("web-1", 1));
         var second = form.Secret(TlsSecret("web-2", 2));
 
@@ -89,7 +89,7 @@ public sealed class CachedStringSharingTests
                 ["spec"] = new JsonObject(),
                 ["status"] = s,
             }.ToJsonString();
-            var form = new CachedForm(new ReferenceIndex());
+            var form = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true));
             var expected = KubernetesJson.Serialize(KubernetesJson.Deserialize<ServerCertificate>(json));
 
             form.Resource(KubernetesJson.Deserialize<ServerCertificate>(json));

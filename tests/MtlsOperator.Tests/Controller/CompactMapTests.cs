@@ -90,7 +90,7 @@ public sealed class CompactMapTests
             """;
         var read = KubernetesJson.Deserialize<V1Secret>(json);
 
-        var cached = new CachedForm(new ReferenceIndex()).Secret(KubernetesJson.Deserialize<V1Secret>(json));
+        var cached = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true)).Secret(KubernetesJson.Deserialize<V1Secret>(json));
 
         Assert.IsType<CompactMap<string>>(cached.Metadata.Labels);
         Assert.IsType<CompactMap<byte[]>>(cached.Data);

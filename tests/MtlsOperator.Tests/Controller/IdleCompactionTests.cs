@@ -9,6 +9,7 @@ public sealed class IdleCompactionTests
     private readonly FakeTimeProvider _time = new();
     private volatile bool _idle;
     private long _reconciles;
+    private int _releases;
 
     [Fact]
     public async Task A_burst_of_reconciles_is_compacted_once_the_operator_has_been_idle_for_two_polls()
@@ -25,6 +26,7 @@ public sealed class IdleCompactionTests
         await OperatorFixture.Eventually(() => Task.FromResult(compaction.Compactions == 1), "the burst was compacted");
         await PollsAsync(5);
         Assert.Equal(1, compaction.Compactions);
+        Assert.Equal(1, Volatile.Read(ref _releases));
         await StopAsync(stop, run);
     }
 
@@ -48,7 +50,7 @@ public sealed class IdleCompactionTests
 
     private (IdleCompaction Compaction, CancellationTokenSource Stop, Task Run) Start()
     {
-        var compaction = new IdleCompaction(() => _idle, () => Interlocked.Read(ref _reconciles), _time);
+        var compaction = new IdleCompaction(() => _idle, () => Interlocked.Read(ref _reconciles), () => Interlocked.Increment(ref _releases), _time);
         var stop = new CancellationTokenSource();
         return (compaction, stop, compaction.RunAsync(stop.Token));
     }

@@ -8,13 +8,14 @@ namespace MtlsOperator.Controller.Caching;
 /// <summary>
 /// What the informer caches keep of each object (their <c>Transform</c>): everything the operator reads, less what it never does.
 /// managedFields are dropped (a real API server sends them with every object; nothing here reads them, and a status or output
-/// write without them leaves the server's unchanged); the strings every object repeats are shared; and an output that only its
-/// owner reads (a listener's Secret, a ServerCertificate's pins ConfigMap) is kept as metadata and a digest of its data.
+/// write without them leaves the server's unchanged); the strings every object repeats are shared, and so are the names and uids
+/// objects repeat of each other (<see cref="NameTable"/>); and an output that only its owner reads (a listener's Secret, a
+/// ServerCertificate's pins ConfigMap) is kept as metadata and a digest of its data.
 /// </summary>
 /// <remarks>An output some other resource reads (a reference, say, to a listener's Secret from a TrustBundle) stays whole. A
 /// reference made after the output was cached is caught by <c>ClusterCache.FetchMissingAsync</c>, which reads the output again in
 /// full before the referrer is evaluated.</remarks>
-internal sealed class CachedForm(ReferenceIndex references)
+internal sealed class CachedForm(ReferenceIndex references, NameTable names)
 {
     /// <summary>Label and annotation values up to this length are shared: the operator's own (managed-by, owner kind, generation) and
     /// most people's (app, tier, "true") are short; names and hashes are longer and nearly always distinct.</summary>
@@ -48,26 +49,20 @@ internal sealed class CachedForm(ReferenceIndex references)
 
         switch (resource)
         {
-            case ServerCertificate { Status: { } status }:
-                status.Issuer = _texts.Share(status.Issuer);
-                // The first subject is the leaf's own; the rest are the CAs it shares with its siblings.
-                var chain = status.Chain ?? [];
-                for (var i = 1; i < chain.Count; i++)
-                {
-                    chain[i] = _texts.Share(chain[i])!;
-                }
-
-                foreach (var pin in status.Pins ?? [])
-                {
-                    pin?.Role = _strings.Share(pin.Role)!;
-                    pin?.KeyAlgorithm = _strings.Share(pin.KeyAlgorithm)!;
-                }
-
+            case ServerCertificate certificate:
+                certificate.Spec?.SecretRef?.Name = names.Share(certificate.Spec.SecretRef.Name)!;
+                ShareStatus(certificate.Status);
                 break;
-            case MtlsListener { Spec: { } spec }:
+            case MtlsListener { Spec: { } spec } listener:
                 spec.Proxy = _strings.Share(spec.Proxy)!;
-                // Listeners share their policy; their certificates are their own.
+                // Listeners share their policy; their certificates are their own, named by the certificates' own names.
                 spec.ClientAuthPolicyRef?.Name = _texts.Share(spec.ClientAuthPolicyRef.Name)!;
+                foreach (var reference in spec.ServerCertificateRefs ?? [])
+                {
+                    reference?.Name = names.Share(reference.Name)!;
+                }
+
+                listener.Status?.OutputSecret = names.Share(listener.Status.OutputSecret);
                 break;
         }
 
@@ -154,6 +149,29 @@ internal sealed class CachedForm(ReferenceIndex references)
         return shared;
     }
 
+    /// <summary>The text a ServerCertificate's status shares with its siblings': issuer, CA subjects, pin roles and algorithms.</summary>
+    private void ShareStatus(ServerCertificateStatus? status)
+    {
+        if (status is null)
+        {
+            return;
+        }
+
+        status.Issuer = _texts.Share(status.Issuer);
+        // The first subject is the leaf's own; the rest are the CAs it shares with its siblings.
+        var chain = status.Chain ?? [];
+        for (var i = 1; i < chain.Count; i++)
+        {
+            chain[i] = _texts.Share(chain[i])!;
+        }
+
+        foreach (var pin in status.Pins ?? [])
+        {
+            pin?.Role = _strings.Share(pin.Role)!;
+            pin?.KeyAlgorithm = _strings.Share(pin.KeyAlgorithm)!;
+        }
+    }
+
     private void Trim(IKubernetesObject<V1ObjectMeta> o)
     {
         o.ApiVersion = _strings.Share(o.ApiVersion);
@@ -164,13 +182,22 @@ internal sealed class CachedForm(ReferenceIndex references)
         }
 
         meta.ManagedFields = null;
+        meta.Name = names.Share(meta.Name);
+        meta.Uid = names.Share(meta.Uid);
         meta.NamespaceProperty = _strings.Share(meta.NamespaceProperty);
         meta.Labels = _strings.Share(meta.Labels, static (k, v) => v.Length <= SharedValueLength || k == OutputMetadata.OwnerKindLabel);
+        if (meta.Labels is { } labels && labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var ownerName))
+        {
+            labels[OutputMetadata.OwnerNameLabel] = names.Share(ownerName)!;
+        }
+
         meta.Annotations = _strings.Share(meta.Annotations, static (_, v) => v.Length <= SharedValueLength);
         foreach (var owner in meta.OwnerReferences ?? [])
         {
             owner.ApiVersion = _strings.Share(owner.ApiVersion);
             owner.Kind = _strings.Share(owner.Kind);
+            owner.Name = names.Share(owner.Name);
+            owner.Uid = names.Share(owner.Uid);
         }
     }
 }
