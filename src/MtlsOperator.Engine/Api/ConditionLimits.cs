@@ -53,9 +53,40 @@ public static class ConditionLimits
     /// 1024 characters): other characters become '_'. Reasons are constants, so this only guards against a future mistake.</summary>
     public static string Reason(string reason)
     {
+        // The constants every condition is built with are valid: returned as they are, not copied, since each evaluation sets
+        // several and a copy of each stayed in the cache's statuses for as long as the resource.
+        if (IsValidReason(reason))
+        {
+            return reason;
+        }
+
         var chars = reason.Take(MaxReasonLength).Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ',' or ':' ? c : '_').ToArray();
-        var text = new string(chars).TrimEnd(',', ':');
-        return text.Length == 0 || !char.IsAsciiLetter(text[0]) ? "R" + text[..Math.Min(text.Length, MaxReasonLength - 1)] : text;
+        var text = new string(chars);
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0]))
+        {
+            text = "R" + text[..Math.Min(text.Length, MaxReasonLength - 1)];
+        }
+
+        // Trimmed last: the cut to make room for the "R" can leave a ',' or ':' at the end. 'R' itself stays.
+        return text.TrimEnd(',', ':');
+    }
+
+    private static bool IsValidReason(string reason)
+    {
+        if (reason.Length is 0 or > MaxReasonLength || !char.IsAsciiLetter(reason[0]) || reason[^1] is ',' or ':')
+        {
+            return false;
+        }
+
+        foreach (var c in reason)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or ',' or ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Suffix(int omitted) => $" …and {omitted.ToString(CultureInfo.InvariantCulture)} more characters";

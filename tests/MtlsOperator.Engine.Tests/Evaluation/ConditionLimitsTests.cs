@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using MtlsOperator.Engine.Api;
 
 namespace MtlsOperator.Engine.Tests.Evaluation;
@@ -56,5 +57,53 @@ public sealed class ConditionLimitsTests
         var bounded = ConditionLimits.Reason(reason);
         Assert.Equal(expected, bounded);
         Assert.Matches("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", bounded);
+    }
+
+    [Fact]
+    public void A_valid_reason_is_returned_as_the_very_string_given_not_a_copy()
+    {
+        var reason = new string("ChainComplete");
+        Assert.Same(reason, ConditionLimits.Reason(reason));
+    }
+
+    /// <summary>Seeded random reasons over the characters the pattern treats specially, up to past the length bound; on failure
+    /// CsCheck prints the seed, replay with <c>CsCheck_Seed</c>.</summary>
+    [Fact]
+    public void Every_reason_matches_the_api_pattern_and_is_bounded_as_the_character_by_character_rule_bounds_it()
+    {
+        char[] characters = ['a', 'Z', '0', '9', '_', ',', ':', ' ', '-', '\u00e9', '\ud83d'];
+        var character = Gen.Int[0, characters.Length - 1].Select(i => characters[i]);
+        Gen.OneOf(character.Array[0, 8], character.Array[ConditionLimits.MaxReasonLength - 2, ConditionLimits.MaxReasonLength + 2])
+            .Select(c => new string(c))
+            .Sample(reason =>
+            {
+                var bounded = ConditionLimits.Reason(reason);
+                Assert.Equal(CharacterByCharacter(reason), bounded);
+                Assert.Matches("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", bounded);
+                Assert.True(bounded.Length <= ConditionLimits.MaxReasonLength);
+            });
+    }
+
+    // The rule spelled out one character at a time: the oracle for the shortcut and for the cut.
+    private static string CharacterByCharacter(string reason)
+    {
+        var text = new StringBuilder();
+        foreach (var c in reason.Take(ConditionLimits.MaxReasonLength))
+        {
+            text.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or ',' or ':' ? c : '_');
+        }
+
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0]))
+        {
+            text.Insert(0, 'R');
+            text.Length = Math.Min(text.Length, ConditionLimits.MaxReasonLength);
+        }
+
+        while (text[^1] is ',' or ':')
+        {
+            text.Length--;
+        }
+
+        return text.ToString();
     }
 }

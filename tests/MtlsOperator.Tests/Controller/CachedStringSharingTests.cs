@@ -31,6 +31,25 @@ public sealed class CachedStringSharingTests
     }
 
     [Fact]
+    public void A_certificates_status_repeats_its_spec_and_its_own_subject_as_the_same_instances()
+    {
+        var form = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true));
+        var cached = form.Resource(KubernetesJson.Deserialize<ServerCertificate>("""
+            {"apiVersion":"mtls-operator.io/v1alpha1","kind":"ServerCertificate","metadata":{"name":"web","namespace":"apps"},
+             "spec":{"hostnames":["web.apps.example","api.apps.example"],"secretRef":{"name":"web-tls"}},
+             "status":{"subject":"CN=web.apps.example","chain":["CN=web.apps.example","CN=Root"],"pinsConfigMapName":"web-pins",
+              "dnsNames":["api.apps.example","web.apps.example","other.example"]}}
+            """));
+        var pins = form.ConfigMap(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = new string("web-pins"), NamespaceProperty = "apps" } });
+
+        Assert.Same(cached.Spec.Hostnames[1], cached.Status!.DnsNames[0]);
+        Assert.Same(cached.Spec.Hostnames[0], cached.Status.DnsNames[1]);
+        Assert.Equal("other.example", cached.Status.DnsNames[2]);
+        Assert.Same(cached.Status.Subject, cached.Status.Chain[0]);
+        Assert.Same(cached.Status.PinsConfigMapName, pins.Metadata.Name);
+    }
+
+    [Fact]
     public void Listeners_of_one_policy_share_its_name_and_their_proxy()
     {
         var form = new CachedForm(new ReferenceIndex(), new NameTable(() => [], () => true));

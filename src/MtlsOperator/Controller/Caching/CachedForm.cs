@@ -51,7 +51,7 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
         {
             case ServerCertificate certificate:
                 certificate.Spec?.SecretRef?.Name = names.Share(certificate.Spec.SecretRef.Name)!;
-                ShareStatus(certificate.Status);
+                ShareStatus(certificate.Status, certificate.Spec?.Hostnames);
                 break;
             case MtlsListener { Spec: { } spec } listener:
                 spec.Proxy = _strings.Share(spec.Proxy)!;
@@ -149,8 +149,10 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
         return shared;
     }
 
-    /// <summary>The text a ServerCertificate's status shares with its siblings': issuer, CA subjects, pin roles and algorithms.</summary>
-    private void ShareStatus(ServerCertificateStatus? status)
+    /// <summary>The text a ServerCertificate's status shares with its siblings' (issuer, CA subjects, pin roles and algorithms), and
+    /// with its own spec and metadata: the DNS names it was asked for, the leaf's subject both as itself and first in the chain, the
+    /// pins ConfigMap's name.</summary>
+    private void ShareStatus(ServerCertificateStatus? status, List<string>? hostnames)
     {
         if (status is null)
         {
@@ -158,11 +160,24 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
         }
 
         status.Issuer = _texts.Share(status.Issuer);
-        // The first subject is the leaf's own; the rest are the CAs it shares with its siblings.
+        status.PinsConfigMapName = names.Share(status.PinsConfigMapName);
         var chain = status.Chain ?? [];
+        if (chain.Count > 0 && string.Equals(chain[0], status.Subject, StringComparison.Ordinal))
+        {
+            chain[0] = status.Subject!;
+        }
+
+        // The first subject is the leaf's own; the rest are the CAs it shares with its siblings.
         for (var i = 1; i < chain.Count; i++)
         {
             chain[i] = _texts.Share(chain[i])!;
+        }
+
+        var dnsNames = status.DnsNames ?? [];
+        for (var i = 0; i < dnsNames.Count && hostnames is not null; i++)
+        {
+            var asked = hostnames.Find(h => string.Equals(h, dnsNames[i], StringComparison.Ordinal));
+            dnsNames[i] = asked ?? dnsNames[i];
         }
 
         foreach (var pin in status.Pins ?? [])
