@@ -185,18 +185,24 @@ internal sealed class ClusterCache : IResourceLookup
         TrustBundles.HasSynced && ServerCertificates.HasSynced && ClientAuthPolicies.HasSynced && Listeners.HasSynced && Authorities.HasSynced
         && IssuedCertificates.HasSynced && Revocations.HasSynced && Secrets.HasSynced && ConfigMaps.HasSynced;
 
-    /// <summary>The names and uids the cached objects bear: what <see cref="Names"/> keeps when it is rebuilt.</summary>
+    /// <summary>The names the cached objects bear, and the custom resources' uids (the ones their outputs' owner references repeat):
+    /// what <see cref="Names"/> keeps when it is rebuilt.</summary>
     private IEnumerable<string?> LiveNames()
     {
-        IEnumerable<IKubernetesObject<V1ObjectMeta>>[] caches =
+        IEnumerable<IKubernetesObject<V1ObjectMeta>>[] resources =
         [
             TrustBundles.Cache.List(), ServerCertificates.Cache.List(), ClientAuthPolicies.Cache.List(), Listeners.Cache.List(), Authorities.Cache.List(),
-            IssuedCertificates.Cache.List(), Revocations.Cache.List(), Secrets.Cache.List(), ConfigMaps.Cache.List(),
+            IssuedCertificates.Cache.List(), Revocations.Cache.List(),
         ];
-        foreach (var cached in caches.SelectMany(c => c))
+        foreach (var resource in resources.SelectMany(r => r))
         {
-            yield return cached.Metadata?.Name;
-            yield return cached.Metadata?.Uid;
+            yield return resource.Metadata?.Name;
+            yield return resource.Metadata?.Uid;
+        }
+
+        foreach (var data in Secrets.Cache.List().Concat<IKubernetesObject<V1ObjectMeta>>(ConfigMaps.Cache.List()))
+        {
+            yield return data.Metadata?.Name;
         }
     }
 

@@ -58,6 +58,8 @@ internal sealed class IdleCompaction(Func<bool> isIdle, Func<long> reconciles, A
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // What the finalized OpenSSL objects freed, and the native side of the burst (HTTP, JSON buffers), is in the C heap.
+        NativeHeap.Trim();
         Compactions++;
     }
 }

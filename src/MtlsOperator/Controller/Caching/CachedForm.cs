@@ -34,6 +34,8 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
     public T Resource<T>(T resource) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Trim(resource);
+        // Custom resources own outputs, whose owner references repeat their uid; a Secret's or ConfigMap's own uid nothing repeats.
+        resource.Metadata?.Uid = names.Share(resource.Metadata.Uid);
         if ((resource as IOperatorResource)?.StatusValue is IResourceStatus { Conditions: { } conditions })
         {
             foreach (var condition in conditions)
@@ -198,7 +200,6 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
 
         meta.ManagedFields = null;
         meta.Name = names.Share(meta.Name);
-        meta.Uid = names.Share(meta.Uid);
         meta.NamespaceProperty = _strings.Share(meta.NamespaceProperty);
         meta.Labels = _strings.Share(meta.Labels, static (k, v) => v.Length <= SharedValueLength || k == OutputMetadata.OwnerKindLabel);
         if (meta.Labels is { } labels && labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var ownerName))

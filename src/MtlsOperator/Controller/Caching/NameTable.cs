@@ -4,13 +4,13 @@ namespace MtlsOperator.Controller.Caching;
 /// (a listener its certificate, an output its owner, a certificate its Secret) arrives from the API with its own copy, and the
 /// keys and tables built from those objects kept every copy alive.</summary>
 /// <remarks>Unlike <see cref="StringPool"/>, which holds a few thousand short strings and starts again when full, this table must
-/// hold every live name at once (50,000 at 10,000 listeners), so it is bounded by what the caches hold instead: whenever it has
-/// grown to twice its size at the last rebuild, and when the operator is idle after a burst, it is rebuilt from the names the
-/// caches' objects bear (<paramref name="liveNames"/>), which forgets those of deleted objects. Never while
-/// <paramref name="canRebuild"/> says no: an informer's first list transforms every page before any of it reaches the cache, and a
-/// rebuild then would forget the names of everything listed so far. A relist after that, or an object that is transformed and not
-/// yet cached while a rebuild walks, may lose its sharing; sharing is only ever an optimisation, and an unshared string is equal
-/// all the same.</remarks>
+/// hold every live name at once (70,000 at 10,000 listeners: five objects' names and two resources' uids for each), so it is
+/// bounded by what the caches hold instead: whenever it has grown to twice its size at the last rebuild, and when the operator is
+/// idle after a burst, it is rebuilt from the names the caches' objects bear (<paramref name="liveNames"/>), which forgets those
+/// of deleted objects. Never while <paramref name="canRebuild"/> says no: an informer's first list transforms every page before any
+/// of it reaches the cache, and a rebuild then would forget the names of everything listed so far. A relist after that, or an
+/// object that is transformed and not yet cached while a rebuild walks, may lose its sharing; sharing is only ever an
+/// optimisation, and an unshared string is equal all the same.</remarks>
 internal sealed class NameTable(Func<IEnumerable<string?>> liveNames, Func<bool> canRebuild)
 {
     /// <summary>Below this many names the table is never rebuilt for its size: a small cluster's deleted names cost nothing.</summary>
@@ -110,6 +110,8 @@ internal sealed class NameTable(Func<IEnumerable<string?>> liveNames, Func<bool>
                 if (walked)
                 {
                     live.UnionWith(_sharedDuringRebuild);
+                    // Grown by doubling while it was filled: without this up to half its slots would stay empty until the next rebuild.
+                    live.TrimExcess();
                     _names = live;
                     _rebuildAt = Math.Max(MinimumRebuildSize, 2 * live.Count);
                 }
