@@ -201,7 +201,8 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
         meta.ManagedFields = null;
         meta.Name = names.Share(meta.Name);
         meta.NamespaceProperty = _strings.Share(meta.NamespaceProperty);
-        meta.Labels = _strings.Share(meta.Labels, static (k, v) => v.Length <= SharedValueLength || k == OutputMetadata.OwnerKindLabel);
+        // The owner's name goes to the name table rather than the short-string pool, which it would fill with a name per output.
+        meta.Labels = _strings.Share(meta.Labels, static (k, v) => (v.Length <= SharedValueLength && k != OutputMetadata.OwnerNameLabel) || k == OutputMetadata.OwnerKindLabel);
         if (meta.Labels is { } labels && labels.TryGetValue(OutputMetadata.OwnerNameLabel, out var ownerName))
         {
             labels[OutputMetadata.OwnerNameLabel] = names.Share(ownerName)!;
