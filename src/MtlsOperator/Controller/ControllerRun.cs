@@ -20,7 +20,7 @@ internal sealed partial class ControllerRun
     private readonly OperatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ReferenceIndex _references = new();
+    private readonly ReferenceIndex _references;
     private readonly Dictionary<string, Runtime.Controller> _controllers;
     private readonly MtlsReconciler _reconciler;
     private readonly OutputWriter _outputs;
@@ -34,7 +34,11 @@ internal sealed partial class ControllerRun
         _options = options;
         _time = time;
         _logger = loggers.CreateLogger("controller");
-        Cache = new ClusterCache(client, options, _references, loggers, time);
+        // The index's keys take their names from the cache's name table; the cache needs the index first, and nothing is
+        // referenced before the cache below exists and its informers run.
+        ClusterCache? cache = null;
+        _references = new ReferenceIndex(name => cache!.Names.Share(name)!);
+        Cache = cache = new ClusterCache(client, options, _references, loggers, time);
         // Reconciles answered from memory allocate next to nothing: a resync of a converged world is not a burst worth a full collection.
         // A restart answered from the previous process's records is: each of its recalls follows the listing of what it reads.
         Compaction = new IdleCompaction(() => HasSynced && IsIdle, () => Reconciles - Converged.Recalls + Converged.EarlierTermRecalls, Cache.Names.Rebuild, time);

@@ -5,7 +5,9 @@ using MtlsOperator.Engine.Evaluation;
 namespace MtlsOperator.Controller;
 
 /// <summary>Who reads what: maps each custom resource to the objects its evaluation reads, and back, so a change re-queues every dependent.</summary>
-internal sealed class ReferenceIndex
+/// <param name="canonicalName">The one instance of a name (<c>Caching.NameTable</c>): the keys of outputs, which an evaluation
+/// computes (a certificate's name and <c>-pins</c>), are kept for as long as their referrer, each with a name string of its own.</param>
+internal sealed class ReferenceIndex(Func<string, string>? canonicalName = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ResourceKey, ResourceKey[]> _forward = [];
@@ -102,8 +104,9 @@ internal sealed class ReferenceIndex
         }
     }
 
-    private List<ResourceKey> Replace(ResourceKey referrer, IReadOnlyList<ResourceKey> references)
+    private List<ResourceKey> Replace(ResourceKey referrer, IReadOnlyList<ResourceKey> computed)
     {
+        var references = canonicalName is null ? computed : [.. computed.Select(Canonical)];
         lock (_lock)
         {
             var released = new List<ResourceKey>();
@@ -132,6 +135,12 @@ internal sealed class ReferenceIndex
             released.RemoveAll(_reverse.ContainsKey);
             return released;
         }
+    }
+
+    private ResourceKey Canonical(ResourceKey key)
+    {
+        var name = canonicalName!(key.Name);
+        return ReferenceEquals(name, key.Name) ? key : key with { Name = name };
     }
 
     private static IEnumerable<ResourceKey> Referrers(object referrers) =>

@@ -1,5 +1,6 @@
 using k8s.Models;
 using MtlsOperator.Controller;
+using MtlsOperator.Controller.Caching;
 using MtlsOperator.Engine.Api;
 using MtlsOperator.Engine.Evaluation;
 
@@ -10,15 +11,34 @@ namespace MtlsOperator.Tests.Controller;
 public sealed class ReferenceIndexTests
 {
     [Fact]
-    public void Readers_released_keys_and_dependents_match_a_model_of_who_reads_what()
+    public void Keys_are_kept_with_the_name_tables_instance_of_each_name_not_the_one_the_evaluation_computed()
     {
+        var table = new NameTable(() => [], () => true);
+        var cached = table.Share(new string("s0"))!;
+        var index = new ReferenceIndex(n => table.Share(n)!);
+
+        index.Update(Bundle("b", [new string("s0")]));
+        var released = index.Remove(new ResourceKey(TrustBundle.KindName, "apps", "b"));
+
+        // The Secret it reads, and its own output's key, which the evaluation computes from its name.
+        Assert.Same(cached, released.Single(k => k.Kind == V1Secret.KubeKind).Name);
+        var output = released.Single(k => k.Kind == V1ConfigMap.KubeKind);
+        Assert.Same(table.Share(new string(output.Name)), output.Name);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Readers_released_keys_and_dependents_match_a_model_of_who_reads_what(bool canonicalNames)
+    {
+        var table = new NameTable(() => [], () => true);
         var seeds = Environment.GetEnvironmentVariable("REFERENCE_INDEX_SEED") is { } replay
             ? [int.Parse(replay, System.Globalization.CultureInfo.InvariantCulture)]
             : Enumerable.Range(1, 30).ToArray();
         foreach (var seed in seeds)
         {
             var random = new Random(seed);
-            var index = new ReferenceIndex();
+            var index = canonicalNames ? new ReferenceIndex(n => table.Share(n)!) : new ReferenceIndex();
             var model = new Dictionary<ResourceKey, HashSet<ResourceKey>>();
             var secrets = Enumerable.Range(0, 4).Select(i => new ResourceKey(V1Secret.KubeKind, "apps", "s" + i)).ToList();
             for (var step = 0; step < 200; step++)
