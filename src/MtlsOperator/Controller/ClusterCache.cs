@@ -15,8 +15,11 @@ namespace MtlsOperator.Controller;
 /// is <see cref="CachedForm"/>'s: outputs only their owner reads are digests (<see cref="DigestedSecret"/>).</remarks>
 internal sealed class ClusterCache : IResourceLookup
 {
+    private readonly ReferenceIndex _references;
+
     public ClusterCache(IKubernetes client, OperatorOptions options, ReferenceIndex references, ILoggerFactory loggers, TimeProvider time)
     {
+        _references = references;
         Names = new NameTable(LiveNames, () => HasSynced);
         var form = new CachedForm(references, Names);
         InformerOptions<T> Options<T>(Func<T, bool>? filter = null, Func<T, T>? transform = null) where T : class, IKubernetesObject<V1ObjectMeta> => new()
@@ -185,8 +188,8 @@ internal sealed class ClusterCache : IResourceLookup
         TrustBundles.HasSynced && ServerCertificates.HasSynced && ClientAuthPolicies.HasSynced && Listeners.HasSynced && Authorities.HasSynced
         && IssuedCertificates.HasSynced && Revocations.HasSynced && Secrets.HasSynced && ConfigMaps.HasSynced;
 
-    /// <summary>The names the cached objects bear, and the custom resources' uids (the ones their outputs' owner references repeat):
-    /// what <see cref="Names"/> keeps when it is rebuilt.</summary>
+    /// <summary>The names the cached objects and the reference index's keys bear, and the custom resources' uids (the ones their
+    /// outputs' owner references repeat): what <see cref="Names"/> keeps when it is rebuilt.</summary>
     private IEnumerable<string?> LiveNames()
     {
         IEnumerable<IKubernetesObject<V1ObjectMeta>>[] resources =
@@ -203,6 +206,12 @@ internal sealed class ClusterCache : IResourceLookup
         foreach (var data in Secrets.Cache.List().Concat<IKubernetesObject<V1ObjectMeta>>(ConfigMaps.Cache.List()))
         {
             yield return data.Metadata?.Name;
+        }
+
+        // What resources reference, outputs they are about to write included: their keys hold the table's instances already.
+        foreach (var referenced in _references.Names())
+        {
+            yield return referenced;
         }
     }
 

@@ -23,6 +23,16 @@ internal sealed class ReferenceIndex(Func<string, string>? canonicalName = null)
     /// <summary>Forgets a deleted resource; returns keys nobody references any more.</summary>
     public IReadOnlyList<ResourceKey> Remove(ResourceKey referrer) => Replace(referrer, []);
 
+    /// <summary>The names of every key the index holds, referrers and referenced alike (a snapshot): names the cache's table must
+    /// keep while the index does, though the objects they name (an output not yet written) may not be cached yet.</summary>
+    public IReadOnlyList<string> Names()
+    {
+        lock (_lock)
+        {
+            return [.. _forward.Keys.Select(k => k.Name), .. _reverse.Keys.Select(k => k.Name)];
+        }
+    }
+
     public bool IsReferenced(ResourceKey key)
     {
         lock (_lock)

@@ -26,6 +26,23 @@ public sealed class ReferenceIndexTests
         Assert.Same(table.Share(new string(output.Name)), output.Name);
     }
 
+    [Fact]
+    public void A_rebuilt_name_table_keeps_the_names_the_index_holds_though_no_object_bears_them_yet()
+    {
+        ReferenceIndex? index = null;
+        var table = new NameTable(() => index!.Names(), () => true);
+        index = new ReferenceIndex(n => table.Share(n)!);
+        index.Update(Bundle("b", ["s0"]));
+        var held = index.Remove(new ResourceKey(TrustBundle.KindName, "apps", "b"));
+        index.Update(Bundle("b", ["s0"]));
+
+        // Neither the Secret nor the bundle's output is cached: the index's names alone keep them in the table.
+        table.Rebuild();
+
+        Assert.All(held, k => Assert.Same(k.Name, table.Share(new string(k.Name))));
+        Assert.Contains("b", index.Names());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
