@@ -100,7 +100,14 @@ public static class CertificatePaths
     {
         foreach (var element in elements)
         {
-            if (!kept.Any(k => ReferenceEquals(k, element.Certificate)))
+            // A loop, not Any with a lambda: this runs for every element of every chain built, and the lambda would capture each.
+            var handedOut = false;
+            foreach (var k in kept)
+            {
+                handedOut |= ReferenceEquals(k, element.Certificate);
+            }
+
+            if (!handedOut)
             {
                 element.Certificate.Dispose();
             }

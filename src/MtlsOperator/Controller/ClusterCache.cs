@@ -53,7 +53,8 @@ internal sealed class ClusterCache : IResourceLookup
 
     public Informer<TrustBundle> TrustBundles { get; }
 
-    /// <summary>The one instance of each cached object's name and uid (<see cref="CachedForm"/> shares through it).</summary>
+    /// <summary>The one instance of each cached object's name and of each custom resource's uid (<see cref="CachedForm"/> and the
+    /// reference index share through it).</summary>
     public NameTable Names { get; }
 
     public Informer<ServerCertificate> ServerCertificates { get; }

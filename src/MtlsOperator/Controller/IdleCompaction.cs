@@ -58,7 +58,7 @@ internal sealed class IdleCompaction(Func<bool> isIdle, Func<long> reconciles, A
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        // What the finalized OpenSSL objects freed, and the native side of the burst (HTTP, JSON buffers), is in the C heap.
+        // What the disposed and finalized OpenSSL objects freed is in the C heap, which free() does not hand back below its top.
         NativeHeap.Trim();
         Compactions++;
     }

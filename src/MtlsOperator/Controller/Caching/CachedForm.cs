@@ -178,8 +178,14 @@ internal sealed class CachedForm(ReferenceIndex references, NameTable names)
         var dnsNames = status.DnsNames ?? [];
         for (var i = 0; i < dnsNames.Count && hostnames is not null; i++)
         {
-            var asked = hostnames.Find(h => string.Equals(h, dnsNames[i], StringComparison.Ordinal));
-            dnsNames[i] = asked ?? dnsNames[i];
+            foreach (var asked in hostnames)
+            {
+                if (asked is not null && string.Equals(asked, dnsNames[i], StringComparison.Ordinal))
+                {
+                    dnsNames[i] = asked;
+                    break;
+                }
+            }
         }
 
         foreach (var pin in status.Pins ?? [])
